@@ -1,0 +1,71 @@
+// The one place that reads the environment. Everything else receives a Config.
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((value) => ['1', 'true', 'yes'].includes(value));
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('.data'),
+  STORAGE_DIR: z.string().optional(),
+  STORAGE_KEY: z.string().optional(),
+  RUN_WORKERS: flag.default(true),
+  POOL_THREADS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  MAX_PIXELS: z.coerce.number().int().positive().default(50_000_000),
+  MAX_PDF_PAGES: z.coerce.number().int().positive().default(10),
+  JOB_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(2000),
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  QUEUE_NAME: z.string().regex(/^[\w-]+$/).default('docverify-documents'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Fault injection for crash tests: every stage sleeps this long first. */
+  FAULT_STAGE_DELAY_MS: z.coerce.number().int().min(0).default(0),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? ({ kind: 'postgres', url: e.DATABASE_URL } as const)
+      : ({ kind: 'pglite', dir: path.join(dataDir, 'pg') } as const),
+    queue: e.REDIS_URL ? ({ kind: 'bullmq', url: e.REDIS_URL } as const) : ({ kind: 'memory' } as const),
+    dataDir,
+    storage: {
+      dir: path.resolve(e.STORAGE_DIR ?? path.join(dataDir, 'blobs')),
+      key: e.STORAGE_KEY,
+      devKeyFile: path.join(dataDir, 'storage.key'),
+    },
+    runWorkers: e.RUN_WORKERS,
+    poolThreads: e.POOL_THREADS,
+    workerConcurrency: e.WORKER_CONCURRENCY ?? e.POOL_THREADS,
+    limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPixels: e.MAX_PIXELS, maxPdfPages: e.MAX_PDF_PAGES },
+    jobs: {
+      name: e.QUEUE_NAME,
+      attempts: e.JOB_ATTEMPTS,
+      backoffMs: e.JOB_BACKOFF_MS,
+      lockMs: e.JOB_LOCK_MS,
+      sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    },
+    logLevel: e.LOG_LEVEL,
+    faultStageDelayMs: e.FAULT_STAGE_DELAY_MS,
+  };
+}
