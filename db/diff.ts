@@ -11,6 +11,11 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { listMigrations, MIGRATIONS_DIR, SCHEMA_FILE } from './migrate.ts';
 
 type EngineModule = typeof import('@prisma/schema-engine-wasm');
+type WasmExports = Record<string, unknown>;
+// @types/node does not declare the WebAssembly global; this is the part we use.
+const { WebAssembly } = globalThis as unknown as {
+  WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: WasmExports } }> };
+};
 
 let engineModule: Promise<EngineModule> | undefined;
 
@@ -18,14 +23,14 @@ let engineModule: Promise<EngineModule> | undefined;
 function loadEngineModule(): Promise<EngineModule> {
   engineModule ??= (async () => {
     const glue = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as unknown as EngineModule & {
-      __wbg_set_wasm(exports: WebAssembly.Exports): void;
+      __wbg_set_wasm(exports: WasmExports): void;
     };
     const wasmPath = path.join(
       path.dirname(createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm')),
       'schema_engine_bg.wasm',
     );
     const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), {
-      './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports,
+      './schema_engine_bg.js': glue,
     });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();

@@ -1,0 +1,49 @@
+// Request shapes, validated at the edge. Everything past this point trusts its input.
+import { z } from 'zod';
+import { DocumentKind, ServiceType, Sex } from '../generated/prisma/enums.ts';
+
+const LATIN_NAME = /^[A-Z][A-Z' -]*$/;
+// Russian plus the letters of Central Asian Cyrillic alphabets (Uzbek, Tajik, Kazakh, Kyrgyz).
+const CYRILLIC_NAME = /^[А-ЯЁҒҚҢӨҮҰҺӘҶҲӢӮІ][А-ЯЁҒҚҢӨҮҰҺӘҶҲӢӮІа-яёғқңөүұһәҷҳӣӯі' -]*$/;
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .transform((value) => new Date(`${value}T00:00:00Z`))
+  .refine((date) => !Number.isNaN(date.getTime()), 'not a real date');
+
+export const ApplicantSchema = z.object({
+  surnameLatin: z.string().trim().toUpperCase().regex(LATIN_NAME, 'Latin capitals as in the passport').max(100),
+  givenNamesLatin: z.string().trim().toUpperCase().regex(LATIN_NAME, 'Latin capitals as in the passport').max(100),
+  surnameCyrillic: z.string().trim().regex(CYRILLIC_NAME, 'Cyrillic letters').max(100).optional(),
+  givenNamesCyrillic: z.string().trim().regex(CYRILLIC_NAME, 'Cyrillic letters').max(100).optional(),
+  dateOfBirth: isoDate.refine(
+    (date) => date.getUTCFullYear() >= 1900 && date.getTime() < Date.now(),
+    'must be in the past, after 1900',
+  ),
+  sex: z.enum(Sex),
+  citizenship: z.string().regex(/^[A-Z]{3}$/, 'ISO 3166-1 alpha-3 code, e.g. UZB'),
+  email: z.email().max(254).optional(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{7,14}$/, 'international format, e.g. +998901234567')
+    .optional(),
+  inn: z
+    .string()
+    .regex(/^(\d{10}|\d{12})$/, '10 or 12 digits')
+    .optional(),
+  snils: z
+    .string()
+    .transform((value) => value.replace(/[\s-]/g, ''))
+    .pipe(z.string().regex(/^\d{11}$/, '11 digits, e.g. 112-233-445 95'))
+    .optional(),
+});
+
+export const CreateApplicationSchema = z.union([
+  z.object({ serviceType: z.enum(ServiceType), applicant: ApplicantSchema }).strict(),
+  z.object({ serviceType: z.enum(ServiceType), accountId: z.uuid() }).strict(),
+]);
+
+export const UploadFieldsSchema = z.object({ kind: z.enum(DocumentKind) });
+
+export const IdParamSchema = z.object({ id: z.uuid() });

@@ -1,0 +1,106 @@
+// Every reason the service can give, once: the HTTP status when it ends a
+// request, and the message in Russian (for the applicant) and English.
+// `{name}` placeholders are filled from the params of the error or check.
+
+interface Reason {
+  /** HTTP status when this reason rejects a request; pipeline-only reasons have none. */
+  http?: number;
+  ru: string;
+  en: string;
+}
+
+export const REASONS = {
+  // API edge
+  validation_failed: { http: 400, ru: 'Неверные данные запроса: {detail}', en: 'Invalid request: {detail}' },
+  unauthorized: { http: 401, ru: 'Нужен действующий API-ключ', en: 'A valid API key is required (Authorization: Bearer …)' },
+  forbidden: { http: 403, ru: 'Недостаточно прав', en: 'This key’s role ({role}) may not do this' },
+  not_found: { http: 404, ru: 'Не найдено', en: '{entity} not found' },
+  application_closed: {
+    http: 409,
+    ru: 'Заявление уже рассмотрено ({status}), документы к нему не принимаются',
+    en: 'The application is closed ({status}); it accepts no more documents',
+  },
+  internal_error: { http: 500, ru: 'Внутренняя ошибка сервиса', en: 'Internal error' },
+  not_ready: { http: 503, ru: 'Сервис не готов', en: 'Not ready: {detail}' },
+
+  // Upload intake
+  file_missing: { http: 400, ru: 'Файл не приложен', en: 'No file was attached (multipart field "file")' },
+  too_many_files: { http: 400, ru: 'Можно загрузить только один файл за раз', en: 'Upload one file per request' },
+  file_empty: { http: 400, ru: 'Файл пустой', en: 'The file is empty' },
+  file_too_large: {
+    http: 413,
+    ru: 'Файл больше {limitMb} МБ. Уменьшите размер или качество снимка',
+    en: 'The file is larger than {limitMb} MB',
+  },
+  unsupported_file_type: {
+    http: 415,
+    ru: 'Формат файла не поддерживается ({detected}). Загрузите PDF, JPEG или PNG',
+    en: 'Unsupported file type ({detected}); upload a PDF, JPEG or PNG',
+  },
+  file_truncated: {
+    http: 422,
+    ru: 'Файл повреждён или загружен не полностью',
+    en: 'The file is truncated: its {format} data ends early',
+  },
+  file_corrupt: { http: 422, ru: 'Файл повреждён и не открывается', en: 'The file cannot be decoded: {detail}' },
+  pixel_limit_exceeded: {
+    http: 422,
+    ru: 'Изображение слишком большое ({pixels} пикселей)',
+    en: 'The image has {pixels} pixels, more than the limit of {limit}',
+  },
+  pdf_encrypted: {
+    http: 422,
+    ru: 'PDF защищён паролем или зашифрован. Загрузите файл без защиты',
+    en: 'The PDF is encrypted or password-protected',
+  },
+  pdf_no_pages: { http: 422, ru: 'В PDF нет страниц', en: 'The PDF has no pages' },
+  pdf_too_many_pages: {
+    http: 422,
+    ru: 'В PDF слишком много страниц ({pages}); допустимо не более {limit}',
+    en: 'The PDF has {pages} pages; at most {limit} are accepted',
+  },
+
+  // Pipeline: normalisation
+  image_decode_failed: { ru: 'Изображение не удалось прочитать', en: 'The image could not be decoded: {detail}' },
+  pdf_page_without_image: {
+    ru: 'Страница {page} PDF не содержит скана документа',
+    en: 'PDF page {page} holds no scanned image',
+  },
+  pdf_image_unsupported: {
+    ru: 'Скан на странице {page} PDF сохранён в неподдерживаемом формате',
+    en: 'The image on PDF page {page} uses an unsupported encoding ({filter})',
+  },
+  stage_crashed: { ru: 'Сбой автоматической проверки', en: 'The {stage} stage failed: {detail}' },
+
+  // Application verdicts
+  manual_review_required: {
+    ru: 'Документы получены и будут проверены сотрудником',
+    en: 'Documents received; a reviewer will check them',
+  },
+  documents_need_replacement: {
+    ru: 'Некоторые документы нужно загрузить заново',
+    en: 'Some documents must be uploaded again',
+  },
+} as const satisfies Record<string, Reason>;
+
+export type ReasonCode = keyof typeof REASONS;
+export type ReasonParams = Record<string, string | number>;
+
+function fill(template: string, params: ReasonParams): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole));
+}
+
+export function reasonMessage(code: ReasonCode, params: ReasonParams = {}, lang: 'ru' | 'en' = 'en'): string {
+  return fill(REASONS[code][lang], params);
+}
+
+/** The shape reasons take in API responses and stored records. */
+export type ReasonEntry = {
+  code: ReasonCode;
+  message: string;
+  messageRu: string;
+};
+
+export function reasonEntry(code: ReasonCode, params: ReasonParams = {}): ReasonEntry {
+  return { code, message: reasonMessage(code, params, 'en'), messageRu: reasonMessage(code, params, 'ru') };
+}

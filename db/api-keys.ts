@@ -1,0 +1,25 @@
+// API keys: random, shown once, stored only as a SHA-256 hash (the keys carry
+// 256 bits of entropy, so a plain hash cannot be brute-forced).
+import { createHash, randomBytes } from 'node:crypto';
+import type { Role } from '../generated/prisma/enums.ts';
+import type { Prisma } from './index.ts';
+
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+export async function createApiKey(prisma: Prisma, role: Role, name: string) {
+  const key = `dv_${role}_${randomBytes(32).toString('base64url')}`;
+  const client = await prisma.apiClient.create({
+    data: { name, role, keyHash: hashKey(key), keyPrefix: key.slice(0, role.length + 8) },
+  });
+  return { key, client };
+}
+
+export async function findApiClient(prisma: Prisma, key: string) {
+  const client = await prisma.apiClient.findUnique({ where: { keyHash: hashKey(key) } });
+  if (!client || client.revokedAt) return undefined;
+  // Record use at most once a minute, not on every request.
+  if (!client.lastUsedAt || Date.now() - client.lastUsedAt.getTime() > 60_000) {
+    await prisma.apiClient.update({ where: { id: client.id }, data: { lastUsedAt: new Date() } });
+  }
+  return client;
+}

@@ -1,0 +1,86 @@
+// Moves an application between statuses: the only writer of Application.status.
+// Every move is checked against the transition table and leaves a history row,
+// an audit event and a notification for the applicant, in the caller's transaction.
+import type { ActorType, ApplicationStatus } from '../generated/prisma/enums.ts';
+import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import { canTransition, STATUS_LABEL_RU } from '../core/lifecycle.ts';
+import type { ReasonEntry } from '../core/reasons.ts';
+import type { MissingDocument } from '../pipeline/decision/index.ts';
+
+type Tx = PrismaNs.TransactionClient;
+
+export interface Actor {
+  type: ActorType;
+  id?: string;
+}
+
+export class IllegalTransitionError extends Error {}
+
+export interface TransitionChange {
+  to: ApplicationStatus;
+  actor: Actor;
+  reason: string;
+  reasons?: ReasonEntry[];
+  missingDocuments?: MissingDocument[];
+}
+
+export async function transition(tx: Tx, applicationId: string, change: TransitionChange): Promise<void> {
+  const application = await tx.application.findUniqueOrThrow({ where: { id: applicationId } });
+  const from = application.status;
+  if (!canTransition(from, change.to)) {
+    throw new IllegalTransitionError(`Application ${applicationId} cannot move from ${from} to ${change.to}`);
+  }
+  const reasons = change.reasons ?? [];
+  const decided = change.to === 'approved' || change.to === 'rejected';
+  await tx.application.update({
+    where: { id: applicationId },
+    data: {
+      status: change.to,
+      reasons,
+      missingDocuments: change.missingDocuments ?? [],
+      decidedAt: decided ? new Date() : null,
+    },
+  });
+  const reasonCodes = reasons.map((r) => r.code);
+  await tx.applicationStatusHistory.create({
+    data: {
+      applicationId,
+      fromStatus: from,
+      toStatus: change.to,
+      actorType: change.actor.type,
+      actorId: change.actor.id,
+      reason: change.reason,
+      reasonCodes,
+    },
+  });
+  await recordAudit(tx, change.actor, 'application.status_changed', 'Application', applicationId, {
+    from,
+    to: change.to,
+    reasonCodes,
+  });
+  await tx.notification.create({
+    data: {
+      accountId: application.accountId,
+      applicationId,
+      type: 'status_changed',
+      payload: {
+        from,
+        to: change.to,
+        statusLabel: STATUS_LABEL_RU[change.to],
+        reasons,
+        missingDocuments: change.missingDocuments ?? [],
+      },
+    },
+  });
+}
+
+export async function recordAudit(
+  tx: Tx,
+  actor: Actor,
+  action: string,
+  entityType: string,
+  entityId: string,
+  data: object = {},
+): Promise<void> {
+  await tx.auditEvent.create({ data: { actorType: actor.type, actorId: actor.id, action, entityType, entityId, data } });
+}

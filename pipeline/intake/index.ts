@@ -1,0 +1,77 @@
+// Intake: decides from the bytes alone whether an upload is a file we can
+// process at all. Runs before anything is stored; each refusal has its reason.
+import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
+import sharp from 'sharp';
+import type { ReasonCode, ReasonParams } from '../../core/reasons.ts';
+import { pageImages } from '../normalize/pdf-images.ts';
+import type { AcceptedType } from '../types.ts';
+import { sniffType } from './sniff.ts';
+
+export interface IntakeLimits {
+  maxPixels: number;
+  maxPdfPages: number;
+}
+
+export type IntakeResult =
+  | { ok: true; contentType: AcceptedType; pageCount: number; width?: number; height?: number }
+  | { ok: false; reasonCode: ReasonCode; params: ReasonParams };
+
+const refuse = (reasonCode: ReasonCode, params: ReasonParams = {}): IntakeResult => ({ ok: false, reasonCode, params });
+
+/** libvips/libjpeg/libpng wording for data that stops early. */
+const TRUNCATION = /premature end|truncat|unexpected end|end of (file|stream)|not enough (data|image data)|read error/i;
+
+export async function inspectUpload(bytes: Buffer, limits: IntakeLimits): Promise<IntakeResult> {
+  if (bytes.length === 0) return refuse('file_empty');
+  const type = sniffType(bytes);
+  if (!type.accepted) return refuse('unsupported_file_type', { detected: type.label });
+  return type.accepted === 'application/pdf' ? inspectPdf(bytes, limits) : inspectImage(bytes, type.accepted, limits);
+}
+
+async function inspectImage(bytes: Buffer, contentType: AcceptedType, limits: IntakeLimits): Promise<IntakeResult> {
+  const format = contentType === 'image/png' ? 'PNG' : 'JPEG';
+  let width: number;
+  let height: number;
+  try {
+    // The header alone: a decompression bomb is refused before any pixel is decoded.
+    ({ width, height } = await sharp(bytes, { limitInputPixels: false }).metadata());
+  } catch (error) {
+    return refuse(TRUNCATION.test(String(error)) ? 'file_truncated' : 'file_corrupt', { format, detail: String(error) });
+  }
+  if (width * height > limits.maxPixels) {
+    return refuse('pixel_limit_exceeded', { pixels: width * height, limit: limits.maxPixels });
+  }
+  try {
+    // Decode everything (shrink-on-load keeps it cheap): a truncated file fails here.
+    await sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels })
+      .resize(256, 256, { fit: 'inside' })
+      .raw()
+      .toBuffer();
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return refuse(TRUNCATION.test(detail) ? 'file_truncated' : 'file_corrupt', { format, detail });
+  }
+  return { ok: true, contentType, pageCount: 1, width, height };
+}
+
+async function inspectPdf(bytes: Buffer, limits: IntakeLimits): Promise<IntakeResult> {
+  // A PDF ends with %%EOF (possibly followed by a little whitespace).
+  if (!bytes.subarray(-1024).includes('%%EOF')) return refuse('file_truncated', { format: 'PDF' });
+  let pdf: PDFDocument;
+  try {
+    pdf = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
+  } catch (error) {
+    if (error instanceof EncryptedPDFError) return refuse('pdf_encrypted');
+    return refuse('file_corrupt', { detail: error instanceof Error ? error.message : String(error) });
+  }
+  if (pdf.isEncrypted) return refuse('pdf_encrypted');
+  const pageCount = pdf.getPageCount();
+  if (pageCount === 0) return refuse('pdf_no_pages');
+  if (pageCount > limits.maxPdfPages) return refuse('pdf_too_many_pages', { pages: pageCount, limit: limits.maxPdfPages });
+  const largest = pageImages(pdf)
+    .flat()
+    .reduce((max, image) => Math.max(max, image.width * image.height), 0);
+  if (largest > limits.maxPixels) return refuse('pixel_limit_exceeded', { pixels: largest, limit: limits.maxPixels });
+  // Pixel size is known once normalisation has decoded the page images.
+  return { ok: true, contentType: 'application/pdf', pageCount };
+}

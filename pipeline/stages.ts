@@ -1,0 +1,82 @@
+// The ordered table of stages and the small engine that walks it for one
+// document. Later issues add rows (quality, mrz, viz, face, liveness, …).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DocumentKind } from '../generated/prisma/enums.ts';
+import type { ReasonCode } from '../core/reasons.ts';
+import { normalize, type NormalizedPage } from './normalize/index.ts';
+import type { CheckOutcome, StageContext, StageVerdict, UploadedDocument } from './types.ts';
+
+/** What the stages of one document know so far; each stage may add to it. */
+export interface PipelineState {
+  document: UploadedDocument;
+  pages?: NormalizedPage[];
+}
+
+interface StageDefinition {
+  name: string;
+  appliesTo: readonly DocumentKind[];
+  /** A gate's failure stops the run: the stages after it need its output. */
+  gate: boolean;
+  run(state: PipelineState, ctx: StageContext): Promise<{ verdict: StageVerdict; state: PipelineState }>;
+}
+
+const ALL_KINDS = Object.values(DocumentKind);
+
+export const STAGES = [
+  {
+    name: 'normalize',
+    appliesTo: ALL_KINDS,
+    gate: true,
+    async run(state, ctx) {
+      const { pages, ...verdict } = await normalize(state.document, ctx);
+      return { verdict, state: { ...state, pages } };
+    },
+  },
+] as const satisfies readonly StageDefinition[];
+
+export type StageName = (typeof STAGES)[number]['name'];
+
+/** One stage's result as the runner stores it (a CheckResult row). */
+export interface CheckRecord {
+  stage: StageName;
+  outcome: CheckOutcome;
+  reasonCode?: ReasonCode;
+  score?: number;
+  details: Record<string, unknown>;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  /** Fault injection for crash tests: sleep before each stage. */
+  faultDelayMs?: number;
+}
+
+export async function runPipeline(document: UploadedDocument, ctx: StageContext, options: RunOptions = {}): Promise<CheckRecord[]> {
+  const records: CheckRecord[] = [];
+  let state: PipelineState = { document };
+  for (const stage of STAGES as readonly StageDefinition[]) {
+    if (!stage.appliesTo.includes(document.kind)) continue;
+    if (options.faultDelayMs) await sleep(options.faultDelayMs);
+    const started = performance.now();
+    let verdict: StageVerdict;
+    try {
+      ({ verdict, state } = await stage.run(state, ctx));
+    } catch (error) {
+      verdict = {
+        outcome: 'error',
+        reasonCode: 'stage_crashed',
+        details: { stage: stage.name, detail: error instanceof Error ? error.message : String(error) },
+      };
+    }
+    records.push({
+      stage: stage.name as StageName,
+      outcome: verdict.outcome,
+      reasonCode: verdict.reasonCode,
+      score: verdict.score,
+      details: { ...verdict.details, ...verdict.params },
+      durationMs: Math.round(performance.now() - started),
+    });
+    if (stage.gate && verdict.outcome !== 'pass' && verdict.outcome !== 'warn') break;
+  }
+  return records;
+}

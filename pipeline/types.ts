@@ -1,0 +1,40 @@
+// The contract every pipeline stage follows: a pure function of its input and
+// a context, returning an outcome with a reason code and details. No I/O.
+import type { CheckOutcome, DocumentKind } from '../generated/prisma/enums.ts';
+import type { ReasonCode, ReasonParams } from '../core/reasons.ts';
+
+export type { CheckOutcome, DocumentKind };
+
+/** What stages may know about the world; passed in, never reached for. */
+export interface StageContext {
+  limits: { maxPixels: number; maxPdfPages: number };
+  /** Injected clock, so date rules are testable. */
+  now(): Date;
+}
+
+export interface StageVerdict {
+  outcome: CheckOutcome;
+  reasonCode?: ReasonCode;
+  /** Values for the reason's message template. */
+  params?: ReasonParams;
+  score?: number;
+  details: Record<string, unknown>;
+}
+
+/** Content types intake accepts, judged from the bytes. */
+export const ACCEPTED_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+export type AcceptedType = (typeof ACCEPTED_TYPES)[number];
+
+/** A decoded page: 8-bit sRGB pixels, upright. */
+export interface Raster {
+  width: number;
+  height: number;
+  channels: 3;
+  data: Buffer;
+}
+
+export interface UploadedDocument {
+  kind: DocumentKind;
+  contentType: AcceptedType;
+  bytes: Buffer;
+}

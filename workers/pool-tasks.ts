@@ -1,0 +1,33 @@
+// What runs inside a piscina worker thread: CPU-heavy pipeline code only.
+// Each task names its kind; inputs and results are plain, cloneable data.
+import { inspectUpload, type IntakeLimits, type IntakeResult } from '../pipeline/intake/index.ts';
+import { runPipeline, type CheckRecord } from '../pipeline/stages.ts';
+import type { StageContext, UploadedDocument } from '../pipeline/types.ts';
+
+export type PoolTask =
+  | { type: 'inspect'; bytes: Uint8Array; limits: IntakeLimits }
+  | {
+      type: 'process';
+      document: Omit<UploadedDocument, 'bytes'> & { bytes: Uint8Array };
+      limits: StageContext['limits'];
+      now: string;
+      faultDelayMs: number;
+    };
+
+export interface PoolResults {
+  inspect: IntakeResult;
+  process: CheckRecord[];
+}
+
+export default async function runTask(task: PoolTask): Promise<PoolResults[PoolTask['type']]> {
+  switch (task.type) {
+    case 'inspect':
+      return inspectUpload(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), task.limits);
+    case 'process': {
+      const { bytes, ...rest } = task.document;
+      const document = { ...rest, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+      const now = new Date(task.now);
+      return runPipeline(document, { limits: task.limits, now: () => now }, { faultDelayMs: task.faultDelayMs });
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// The worker-thread pool that keeps CPU-heavy stage code off the event loop.
+import 'sharp'; // load libvips in the main thread before any worker does
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import type { PoolResults, PoolTask } from './pool-tasks.ts';
+
+export interface StagePool {
+  run<T extends PoolTask>(task: T): Promise<PoolResults[T['type']]>;
+  close(): Promise<void>;
+}
+
+export function createStagePool(threads: number): StagePool {
+  const piscina = new Piscina({
+    filename: new URL('./pool-entry.mjs', import.meta.url).href,
+    minThreads: 1,
+    maxThreads: Math.max(1, Math.min(threads, os.availableParallelism() * 2)),
+    idleTimeout: 60_000,
+  });
+  return {
+    run: (task) => piscina.run(task),
+    close: () => piscina.destroy(),
+  };
+}

@@ -1,0 +1,171 @@
+// Runs one document job: load and decrypt the upload, run the stage table in
+// the worker pool, then in one transaction store a CheckResult per stage, mark
+// the document processed and settle the application if it was the last one.
+// Idempotent: a re-delivered job for a finished document does nothing.
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import type { Config } from '../core/config.ts';
+import { errorMessage, log } from '../core/log.ts';
+import { reasonMessage } from '../core/reasons.ts';
+import type { BlobStore } from '../db/blob-store.ts';
+import type { Database } from '../db/index.ts';
+import { recordAudit, transition } from '../db/lifecycle.ts';
+import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import { settle } from '../pipeline/decision/index.ts';
+import type { CheckRecord } from '../pipeline/stages.ts';
+import type { AcceptedType } from '../pipeline/types.ts';
+import type { StagePool } from './pool.ts';
+import type { JobAttempt } from './queue/index.ts';
+
+export interface RunnerDeps {
+  db: Database;
+  blobs: BlobStore;
+  pool: StagePool;
+  config: Pick<Config, 'limits' | 'faultStageDelayMs'>;
+  now?: () => Date;
+}
+
+const WORKER_NAME = `${os.hostname()}:${process.pid}`;
+const SYSTEM = { type: 'system' } as const;
+
+export type RunOutcome = 'processed' | 'failed' | 'skipped';
+
+export async function processDocument(deps: RunnerDeps, documentId: string, attempt: JobAttempt): Promise<RunOutcome> {
+  const { prisma } = deps.db;
+  const now = deps.now ?? (() => new Date());
+  const document = await prisma.document.findUnique({ where: { id: documentId } });
+  if (!document || document.status === 'processed' || document.status === 'failed') {
+    log.debug('job skipped: document missing or finished', { documentId, status: document?.status });
+    return 'skipped';
+  }
+
+  // A run still marked running belongs to a worker that died mid-job.
+  await prisma.verificationRun.updateMany({
+    where: { documentId, status: 'running' },
+    data: { status: 'interrupted', finishedAt: now(), error: 'the worker stopped before finishing' },
+  });
+  const run = await prisma.verificationRun.create({
+    data: {
+      applicationId: document.applicationId,
+      documentId,
+      attempt: (await prisma.verificationRun.count({ where: { documentId } })) + 1,
+      worker: WORKER_NAME,
+    },
+  });
+  await prisma.document.update({ where: { id: documentId }, data: { status: 'processing' } });
+
+  let checks: CheckRecord[];
+  try {
+    const bytes = await deps.blobs.get(document.storageKey);
+    if (createHash('sha256').update(bytes).digest('hex') !== document.sha256) {
+      throw new Error('stored file does not match its checksum');
+    }
+    checks = await deps.pool.run({
+      type: 'process',
+      document: { kind: document.kind, contentType: document.contentType as AcceptedType, bytes },
+      limits: deps.config.limits,
+      now: now().toISOString(),
+      faultDelayMs: deps.config.faultStageDelayMs,
+    });
+  } catch (error) {
+    await prisma.verificationRun.update({
+      where: { id: run.id },
+      data: { status: 'failed', finishedAt: now(), error: errorMessage(error) },
+    });
+    if (!attempt.final) throw error;
+    // Out of retries: record why, so the applicant is asked again instead of waiting forever.
+    checks = [
+      {
+        stage: 'normalize',
+        outcome: 'error',
+        reasonCode: 'stage_crashed',
+        details: { stage: 'pipeline', detail: errorMessage(error) },
+        durationMs: 0,
+      },
+    ];
+    return finish(deps, document.applicationId, documentId, run.id, checks, 'failed', now);
+  }
+  return finish(deps, document.applicationId, documentId, run.id, checks, 'processed', now);
+}
+
+async function finish(
+  deps: RunnerDeps,
+  applicationId: string,
+  documentId: string,
+  runId: string,
+  checks: CheckRecord[],
+  status: 'processed' | 'failed',
+  now: () => Date,
+): Promise<RunOutcome> {
+  const firstPage = (checks.find((c) => c.stage === 'normalize')?.details.pages as { width: number; height: number }[] | undefined)?.[0];
+  const committed = await deps.db.prisma.$transaction(async (tx) => {
+    // Whoever finishes first wins; a duplicate run that gets here later stores nothing.
+    const claimed = await tx.document.updateMany({
+      where: { id: documentId, status: { in: ['received', 'processing'] } },
+      data: { status, processedAt: now(), ...(firstPage ? { width: firstPage.width, height: firstPage.height } : {}) },
+    });
+    if (claimed.count === 0) return false;
+    await tx.checkResult.createMany({
+      data: checks.map((check) => ({
+        runId,
+        documentId,
+        stage: check.stage,
+        outcome: check.outcome,
+        reasonCode: check.reasonCode ?? null,
+        score: check.score ?? null,
+        details: check.details as PrismaNs.InputJsonValue,
+        durationMs: check.durationMs,
+      })),
+    });
+    await tx.verificationRun.update({
+      where: { id: runId },
+      data: status === 'processed' ? { status: 'succeeded', finishedAt: now() } : { finishedAt: now() },
+    });
+    await recordAudit(tx, SYSTEM, `document.${status}`, 'Document', documentId, {
+      runId,
+      checks: checks.map(({ stage, outcome, reasonCode }) => ({ stage, outcome, reasonCode })),
+    });
+    await settleApplication(tx, applicationId);
+    return true;
+  });
+  if (!committed) {
+    await deps.db.prisma.verificationRun.update({
+      where: { id: runId },
+      data: { status: 'interrupted', finishedAt: now(), error: 'another run finished this document first' },
+    });
+    return 'skipped';
+  }
+  return status;
+}
+
+/** Moves the application on once its last current document is finished. */
+async function settleApplication(tx: PrismaNs.TransactionClient, applicationId: string): Promise<void> {
+  // Serialise settlements of one application: two documents may finish at once on two workers.
+  await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${applicationId}::uuid FOR UPDATE`;
+  const application = await tx.application.findUniqueOrThrow({
+    where: { id: applicationId },
+    include: {
+      documents: {
+        include: { runs: { where: { status: { in: ['succeeded', 'failed'] } }, include: { checks: true } } },
+      },
+    },
+  });
+  if (application.status !== 'processing') return;
+  const settlement = settle(
+    application.documents.map((document) => ({
+      id: document.id,
+      kind: document.kind,
+      status: document.status,
+      createdAt: document.createdAt,
+      checks: document.runs.flatMap((run) => run.checks),
+    })),
+  );
+  if (!settlement) return;
+  await transition(tx, applicationId, {
+    to: settlement.status,
+    actor: SYSTEM,
+    reason: reasonMessage(settlement.reasons[0]!.code),
+    reasons: settlement.reasons,
+    missingDocuments: settlement.missingDocuments,
+  });
+}
