@@ -1,6 +1,6 @@
 // Intake: decides from the bytes alone whether an upload is a file we can
 // process at all. Runs before anything is stored; each refusal has its reason.
-import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import type { ReasonCode, ReasonParams } from '../../core/reasons.ts';
 import { pageImages } from '../normalize/pdf-images.ts';
@@ -18,8 +18,16 @@ export type IntakeResult =
 
 const refuse = (reasonCode: ReasonCode, params: ReasonParams = {}): IntakeResult => ({ ok: false, reasonCode, params });
 
-/** libvips/libjpeg/libpng wording for data that stops early. */
+/** libvips/libjpeg/libpng wording for a header that makes no sense: corrupt, whatever follows. */
+const CORRUPT_HEADER = /corrupt header|contains no image|not a known file format|unsupported image format|bad (IHDR|signature)/i;
+/** …and for data that stops early. */
 const TRUNCATION = /premature end|truncat|unexpected end|end of (file|stream)|not enough (data|image data)|read error/i;
+
+function decodeFailure(error: unknown, format: string): IntakeResult {
+  const detail = error instanceof Error ? error.message : String(error);
+  const truncated = !CORRUPT_HEADER.test(detail) && TRUNCATION.test(detail);
+  return refuse(truncated ? 'file_truncated' : 'file_corrupt', { format, detail });
+}
 
 export async function inspectUpload(bytes: Buffer, limits: IntakeLimits): Promise<IntakeResult> {
   if (bytes.length === 0) return refuse('file_empty');
@@ -36,7 +44,7 @@ async function inspectImage(bytes: Buffer, contentType: AcceptedType, limits: In
     // The header alone: a decompression bomb is refused before any pixel is decoded.
     ({ width, height } = await sharp(bytes, { limitInputPixels: false }).metadata());
   } catch (error) {
-    return refuse(TRUNCATION.test(String(error)) ? 'file_truncated' : 'file_corrupt', { format, detail: String(error) });
+    return decodeFailure(error, format);
   }
   if (width * height > limits.maxPixels) {
     return refuse('pixel_limit_exceeded', { pixels: width * height, limit: limits.maxPixels });
@@ -48,8 +56,7 @@ async function inspectImage(bytes: Buffer, contentType: AcceptedType, limits: In
       .raw()
       .toBuffer();
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return refuse(TRUNCATION.test(detail) ? 'file_truncated' : 'file_corrupt', { format, detail });
+    return decodeFailure(error, format);
   }
   return { ok: true, contentType, pageCount: 1, width, height };
 }
@@ -59,10 +66,10 @@ async function inspectPdf(bytes: Buffer, limits: IntakeLimits): Promise<IntakeRe
   if (!bytes.subarray(-1024).includes('%%EOF')) return refuse('file_truncated', { format: 'PDF' });
   let pdf: PDFDocument;
   try {
-    pdf = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
+    // Loaded despite encryption only to tell the applicant that this is the problem.
+    pdf = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false, ignoreEncryption: true });
   } catch (error) {
-    if (error instanceof EncryptedPDFError) return refuse('pdf_encrypted');
-    return refuse('file_corrupt', { detail: error instanceof Error ? error.message : String(error) });
+    return refuse('file_corrupt', { format: 'PDF', detail: error instanceof Error ? error.message : String(error) });
   }
   if (pdf.isEncrypted) return refuse('pdf_encrypted');
   const pageCount = pdf.getPageCount();

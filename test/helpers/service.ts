@@ -1,0 +1,169 @@
+// Real services for tests: a fresh PostgreSQL database or PGlite directory, a
+// private BullMQ queue name on the real Redis, and the HTTP API on a free port.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { startService, type RunningService } from '../../api/server.ts';
+import { loadConfig, type Config } from '../../core/config.ts';
+import { setLogLevel } from '../../core/log.ts';
+import { createApiKey } from '../../db/api-keys.ts';
+import type { Role } from '../../generated/prisma/enums.ts';
+
+export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface Drivers {
+  db: 'pglite' | 'postgres';
+  queue: 'memory' | 'bullmq';
+}
+
+export const ALL_DRIVERS: Drivers[] = [
+  { db: 'pglite', queue: 'memory' },
+  { db: 'postgres', queue: 'bullmq' },
+  { db: 'postgres', queue: 'memory' },
+  { db: 'pglite', queue: 'bullmq' },
+];
+
+export const driverName = (d: Drivers) => `${d.db}+${d.queue}`;
+
+export interface TestEnvironment {
+  env: Record<string, string>;
+  config: Config;
+  cleanup(): Promise<void>;
+}
+
+/** Environment variables for a service isolated from every other test. */
+export async function testEnvironment(drivers: Drivers, overrides: Record<string, string> = {}): Promise<TestEnvironment> {
+  setLogLevel('error');
+  const id = randomBytes(6).toString('hex');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docverify-test-'));
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    POOL_THREADS: '2',
+    JOB_BACKOFF_MS: '200',
+    SWEEP_INTERVAL_MS: '1000',
+  };
+  let database: string | undefined;
+  if (drivers.db === 'postgres') {
+    database = `dv_test_${id}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const url = new URL(PG_URL);
+    url.pathname = `/${database}`;
+    env.DATABASE_URL = url.toString();
+    env.STORAGE_KEY = randomBytes(32).toString('base64');
+  }
+  if (drivers.queue === 'bullmq') {
+    env.REDIS_URL = REDIS_URL;
+    env.QUEUE_NAME = `dv-test-${id}`;
+  }
+  Object.assign(env, overrides);
+  return {
+    env,
+    config: loadConfig(env),
+    async cleanup() {
+      if (env.QUEUE_NAME) {
+        const redis = new Redis(REDIS_URL);
+        const keys = await redis.keys(`bull:${env.QUEUE_NAME}:*`);
+        if (keys.length) await redis.del(...keys);
+        redis.disconnect();
+      }
+      if (database) {
+        const admin = new pg.Client({ connectionString: PG_URL });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        await admin.end();
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestService {
+  url: string;
+  service: RunningService;
+  environment: TestEnvironment;
+  keys: Record<Role, string>;
+  api(method: string, route: string, options?: { key?: string; json?: unknown; body?: FormData }): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+export async function startTestService(drivers: Drivers, overrides: Record<string, string> = {}): Promise<TestService> {
+  const environment = await testEnvironment(drivers, overrides);
+  const service = await startService(environment.config);
+  const { prisma } = service.runtime.db;
+  const keys = {
+    portal: (await createApiKey(prisma, 'portal', 'test portal')).key,
+    reviewer: (await createApiKey(prisma, 'reviewer', 'test reviewer')).key,
+    admin: (await createApiKey(prisma, 'admin', 'test admin')).key,
+  };
+  return {
+    url: service.url,
+    service,
+    environment,
+    keys,
+    async api(method, route, options = {}) {
+      const headers: Record<string, string> = {};
+      const key = options.key ?? keys.portal;
+      if (key) headers.authorization = `Bearer ${key}`;
+      let body: string | FormData | undefined = options.body;
+      if (options.json !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(options.json);
+      }
+      const response = await fetch(`${service.url}${route}`, { method, headers, body });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async stop() {
+      await service.close();
+      await environment.cleanup();
+    },
+  };
+}
+
+export const APPLICANT = {
+  surnameLatin: 'JURAEV',
+  givenNamesLatin: 'ALISHER',
+  surnameCyrillic: 'Жураев',
+  givenNamesCyrillic: 'Алишер',
+  dateOfBirth: '1990-04-12',
+  sex: 'M',
+  citizenship: 'UZB',
+  email: 'alisher@example.org',
+  phone: '+998901234567',
+};
+
+export async function createApplication(t: TestService): Promise<string> {
+  const { status, body } = await t.api('POST', '/v1/applications', {
+    json: { serviceType: 'registration_at_stay', applicant: APPLICANT },
+  });
+  if (status !== 201) throw new Error(`create application: ${status} ${JSON.stringify(body)}`);
+  return body.id as string;
+}
+
+export function uploadForm(kind: string, file: Buffer, filename: string, type = 'application/octet-stream'): FormData {
+  const form = new FormData();
+  form.set('kind', kind);
+  form.set('file', new Blob([new Uint8Array(file)], { type }), filename);
+  return form;
+}
+
+/** Polls until check() returns a value, or fails after timeoutMs. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

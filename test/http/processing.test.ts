@@ -1,0 +1,125 @@
+// The accepted path on every combination of database and queue driver: 202,
+// the normalisation result on the application, history, audit, notifications.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as files from '../helpers/files.ts';
+import {
+  ALL_DRIVERS,
+  createApplication,
+  startTestService,
+  uploadForm,
+  waitFor,
+  type Drivers,
+  type TestService,
+} from '../helpers/service.ts';
+
+async function settled(t: TestService, applicationId: string, status: string) {
+  return waitFor(
+    async () => {
+      const { body } = await t.api('GET', `/v1/applications/${applicationId}`);
+      return body.status === status ? body : undefined;
+    },
+    30_000,
+    `application ${applicationId} to reach ${status}`,
+  );
+}
+
+describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService(drivers);
+  });
+  afterAll(() => t?.stop());
+
+  it('accepts a JPEG with 202, then shows its normalisation result', async () => {
+    const applicationId = await createApplication(t);
+    const upload = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
+      body: uploadForm('passport', await files.jpeg(1200, 800), 'passport.jpg', 'image/jpeg'),
+    });
+    expect(upload.status).toBe(202);
+    expect(upload.body).toMatchObject({ applicationId, status: 'received', statusUrl: `/v1/documents/${upload.body.documentId}` });
+
+    const application = await settled(t, applicationId, 'under_review');
+    expect(application.statusLabel).toBe('На рассмотрении');
+    expect(application.reasons.map((r: { code: string }) => r.code)).toEqual(['manual_review_required']);
+    const [document] = application.documents;
+    expect(document).toMatchObject({ id: upload.body.documentId, kind: 'passport', status: 'processed', contentType: 'image/jpeg' });
+    expect(document.checks).toHaveLength(1);
+    expect(document.checks[0]).toMatchObject({ stage: 'normalize', outcome: 'pass', reasonCode: null });
+    expect(document.checks[0].durationMs).toEqual(expect.any(Number));
+    expect(document.checks[0].details.pages[0]).toMatchObject({ width: 1200, height: 800, source: 'jpeg' });
+    expect(application.history.map((h: { to: string }) => h.to)).toEqual(['draft', 'processing', 'under_review']);
+
+    const status = await t.api('GET', upload.body.statusUrl);
+    expect(status.body).toMatchObject({ id: upload.body.documentId, status: 'processed', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(status.body.runs).toMatchObject([{ attempt: 1, status: 'succeeded' }]);
+
+    const { prisma } = t.service.runtime.db;
+    const audit = await prisma.auditEvent.findMany({ where: { entityId: { in: [applicationId, upload.body.documentId] } } });
+    expect(audit.map((a) => a.action).sort()).toEqual(
+      ['application.created', 'application.status_changed', 'application.status_changed', 'document.processed', 'document.uploaded'].sort(),
+    );
+    const notifications = await prisma.notification.findMany({ where: { applicationId }, orderBy: { createdAt: 'asc' } });
+    expect(notifications.map((n) => (n.payload as { to: string }).to)).toEqual(['processing', 'under_review']);
+  });
+
+  it('honours EXIF orientation and reads every page of a PDF scan', async () => {
+    const applicationId = await createApplication(t);
+    const rotated = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
+      body: uploadForm('passport', await files.jpeg(600, 400, { orientation: 6 }), 'rotated.jpg'),
+    });
+    const scan = await files.pdf([
+      { image: { format: 'jpeg', bytes: await files.jpeg(900, 1200) } },
+      { image: { format: 'png', bytes: await files.png(500, 700) } },
+    ]);
+    const pdf = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
+      body: uploadForm('residence_permit', scan, 'permit.pdf', 'application/pdf'),
+    });
+    expect([rotated.status, pdf.status]).toEqual([202, 202]);
+    expect(pdf.body.contentType).toBe('application/pdf');
+    const application = await settled(t, applicationId, 'under_review');
+    const byKind = Object.fromEntries(application.documents.map((d: { kind: string }) => [d.kind, d]));
+    expect(byKind.passport.checks[0].details.pages[0]).toMatchObject({ orientation: 6, width: 400, height: 600 });
+    expect(byKind.residence_permit.pageCount).toBe(2);
+    expect(byKind.residence_permit.checks[0].details.pages).toMatchObject([
+      { index: 0, source: 'pdf-jpeg', width: 900, height: 1200 },
+      { index: 1, source: 'pdf-raw', width: 500, height: 700 },
+    ]);
+  });
+
+  it('asks for a document again when its pages hold no scan, and goes back to processing on re-upload', async () => {
+    const applicationId = await createApplication(t);
+    const bad = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
+      body: uploadForm('passport', await files.pdf([{}]), 'text-only.pdf'),
+    });
+    expect(bad.status).toBe(202);
+    const asked = await settled(t, applicationId, 'clarification_required');
+    expect(asked.missingDocuments).toMatchObject([
+      { kind: 'passport', documentId: bad.body.documentId, reasonCode: 'pdf_page_without_image' },
+    ]);
+    expect(asked.missingDocuments[0].messageRu).toContain('Страница 1');
+
+    const again = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
+      body: uploadForm('passport', await files.jpeg(), 'passport.jpg'),
+    });
+    expect(again.status).toBe(202);
+    const reviewed = await settled(t, applicationId, 'under_review');
+    expect(reviewed.missingDocuments).toEqual([]);
+    expect(reviewed.documents.map((d: { current: boolean }) => d.current)).toEqual([false, true]);
+    expect(reviewed.history.map((h: { to: string }) => h.to)).toEqual([
+      'draft',
+      'processing',
+      'clarification_required',
+      'processing',
+      'under_review',
+    ]);
+  });
+
+  it('lists the applications of an account', async () => {
+    const applicationId = await createApplication(t);
+    const { body: application } = await t.api('GET', `/v1/applications/${applicationId}`);
+    const second = await t.api('POST', '/v1/applications', { json: { serviceType: 'inn', accountId: application.accountId } });
+    expect(second.status).toBe(201);
+    const list = await t.api('GET', `/v1/accounts/${application.accountId}/applications`);
+    expect(list.body.applications.map((a: { id: string }) => a.id).sort()).toEqual([applicationId, second.body.id].sort());
+  });
+});
