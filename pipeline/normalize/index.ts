@@ -60,6 +60,8 @@ async function normalizePdf(bytes: Buffer, ctx: StageContext): Promise<Normalize
     const page = index + 1;
     const largest = images[0];
     if (!largest) return failed('pdf_page_without_image', { page });
+    const pixels = largest.width * largest.height;
+    if (pixels > ctx.limits.maxPixels) return failed('pixel_limit_exceeded', { pixels, limit: ctx.limits.maxPixels });
     let decoded;
     try {
       decoded = decodePdfImage(largest, ctx.limits.maxPixels);
