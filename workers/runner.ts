@@ -39,20 +39,24 @@ export async function processDocument(deps: RunnerDeps, documentId: string, atte
     return 'skipped';
   }
 
-  // A run still marked running belongs to a worker that died mid-job.
-  await prisma.verificationRun.updateMany({
-    where: { documentId, status: 'running' },
-    data: { status: 'interrupted', finishedAt: now(), error: 'the worker stopped before finishing' },
+  const run = await prisma.$transaction(async (tx) => {
+    // The row lock numbers concurrent runs of one document one after the other.
+    await tx.$queryRaw`SELECT id FROM "Document" WHERE id = ${documentId}::uuid FOR UPDATE`;
+    const started = await tx.document.updateMany({
+      where: { id: documentId, status: { in: ['received', 'processing'] } },
+      data: { status: 'processing' },
+    });
+    if (started.count === 0) return undefined; // finished while we waited for the lock
+    return tx.verificationRun.create({
+      data: {
+        applicationId: document.applicationId,
+        documentId,
+        attempt: (await tx.verificationRun.count({ where: { documentId } })) + 1,
+        worker: WORKER_NAME,
+      },
+    });
   });
-  const run = await prisma.verificationRun.create({
-    data: {
-      applicationId: document.applicationId,
-      documentId,
-      attempt: (await prisma.verificationRun.count({ where: { documentId } })) + 1,
-      worker: WORKER_NAME,
-    },
-  });
-  await prisma.document.update({ where: { id: documentId }, data: { status: 'processing' } });
+  if (!run) return 'skipped';
 
   let checks: CheckRecord[];
   try {
@@ -105,6 +109,11 @@ async function finish(
       data: { status, processedAt: now(), ...(firstPage ? { width: firstPage.width, height: firstPage.height } : {}) },
     });
     if (claimed.count === 0) return false;
+    // Runs still marked running belong to workers that died mid-job, or lost this race.
+    await tx.verificationRun.updateMany({
+      where: { documentId, status: 'running', id: { not: runId } },
+      data: { status: 'interrupted', finishedAt: now(), error: 'superseded: its worker stopped, or another run finished first' },
+    });
     await tx.checkResult.createMany({
       data: checks.map((check) => ({
         runId,

@@ -1,0 +1,48 @@
+// A job delivered twice, or twice at once, finishes its document exactly once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as files from '../helpers/files.ts';
+import { createApplication, startTestService, uploadForm, waitFor, type Drivers, type TestService } from '../helpers/service.ts';
+import { processDocument } from '../../workers/runner.ts';
+
+describe.each<Drivers>([
+  { db: 'pglite', queue: 'memory' },
+  { db: 'postgres', queue: 'bullmq' },
+])('idempotent re-delivery ($db + $queue)', (drivers) => {
+  let t: TestService;
+  // No consumer at first: the test delivers the job itself.
+  beforeAll(async () => {
+    t = await startTestService(drivers, { RUN_WORKERS: '0' });
+  });
+  afterAll(() => t?.stop());
+
+  it('stores one set of results however often and however concurrently the job arrives', async () => {
+    const applicationId = await createApplication(t);
+    const upload = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
+      body: uploadForm('passport', await files.jpeg(), 'p.jpg'),
+    });
+    const { documentId } = upload.body;
+    const { runtime } = t.service;
+    const { prisma } = runtime.db;
+    expect((await prisma.document.findUniqueOrThrow({ where: { id: documentId } })).status).toBe('received');
+
+    const first = { attempt: 1, final: false };
+    const outcomes = await Promise.all([processDocument(runtime, documentId, first), processDocument(runtime, documentId, first)]);
+    expect(outcomes.filter((o) => o === 'processed')).toHaveLength(1);
+    expect(await processDocument(runtime, documentId, first)).toBe('skipped');
+
+    // Now let the queue deliver it too, and push it again through both entry points.
+    runtime.consume();
+    await runtime.queue.enqueue({ documentId });
+    await runtime.queue.requeue({ documentId });
+    await waitFor(async () => (runtime.queue.kind === 'memory' ? true : (await prisma.auditEvent.count()) > 0), 5000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    const runs = await prisma.verificationRun.findMany({ where: { documentId }, include: { checks: true } });
+    const withChecks = runs.filter((run) => run.checks.length > 0);
+    expect(withChecks).toHaveLength(1);
+    expect(withChecks[0]!.status).toBe('succeeded');
+    expect(await prisma.checkResult.count({ where: { documentId } })).toBe(1);
+    const settled = await prisma.applicationStatusHistory.count({ where: { applicationId, toStatus: 'under_review' } });
+    expect(settled).toBe(1);
+  });
+});
