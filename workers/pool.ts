@@ -10,12 +10,9 @@ export interface StagePool {
 }
 
 export function createStagePool(threads: number): StagePool {
-  const piscina = new Piscina({
-    filename: new URL('./pool-entry.mjs', import.meta.url).href,
-    minThreads: 1,
-    maxThreads: Math.max(1, Math.min(threads, os.availableParallelism() * 2)),
-    idleTimeout: 60_000,
-  });
+  const size = Math.max(1, Math.min(threads, os.availableParallelism() * 2));
+  // All threads start now: one started under load first compiles the stage code.
+  const piscina = new Piscina({ filename: new URL('./pool-entry.mjs', import.meta.url).href, minThreads: size, maxThreads: size });
   return {
     run: (task) => piscina.run(task),
     close: () => piscina.destroy(),
