@@ -13,12 +13,11 @@ export function validationError(error: z.ZodError, prefix?: string): AppError {
   return new AppError('validation_failed', { detail }, field || undefined);
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, prefix?: string): z.infer<T> {
+export function parse<T extends z.ZodType>(schema: T, value: unknown, prefix?: string): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(result.error, prefix);
   return result.data;
 }
-export { parse };
 
 const MULTER_REASONS: Record<string, (error: multer.MulterError, limitMb: string) => AppError> = {
   LIMIT_FILE_SIZE: (_e, limitMb) => new AppError('file_too_large', { limitMb }, 'file'),

@@ -45,7 +45,7 @@ async function serve(config: Config): Promise<void> {
   if (service.devKey) {
     process.stdout.write(
       `\nA development API key with the portal role was created. It is shown only this once:\n\n  ${service.devKey}\n\n` +
-        `Try: curl -H "Authorization: Bearer ${service.devKey}" ${service.url}/ready\n\n`,
+        `Send it as the header  Authorization: Bearer ${service.devKey}\n\n`,
     );
   }
   process.stdout.write(`docverify is listening on ${service.url}\n`);

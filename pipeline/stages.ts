@@ -38,7 +38,8 @@ export type StageName = (typeof STAGES)[number]['name'];
 
 /** One stage's result as the runner stores it (a CheckResult row). */
 export interface CheckRecord {
-  stage: StageName;
+  /** 'pipeline' records a run that could not complete at all (out of retries). */
+  stage: StageName | 'pipeline';
   outcome: CheckOutcome;
   reasonCode?: ReasonCode;
   score?: number;

@@ -80,7 +80,7 @@ export async function processDocument(deps: RunnerDeps, documentId: string, atte
     // Out of retries: record why, so the applicant is asked again instead of waiting forever.
     checks = [
       {
-        stage: 'normalize',
+        stage: 'pipeline',
         outcome: 'error',
         reasonCode: 'stage_crashed',
         details: { stage: 'pipeline', detail: errorMessage(error) },
