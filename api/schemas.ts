@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { DocumentKind, ServiceType, Sex } from '../generated/prisma/enums.ts';
 
 const LATIN_NAME = /^[A-Z][A-Z' -]*$/;
-// Russian plus the letters of Central Asian Cyrillic alphabets (Uzbek, Tajik, Kazakh, Kyrgyz).
-const CYRILLIC_NAME = /^[А-ЯЁҒҚҢӨҮҰҺӘҶҲӢӮІ][А-ЯЁҒҚҢӨҮҰҺӘҶҲӢӮІа-яёғқңөүұһәҷҳӣӯі' -]*$/;
+// Russian plus the letters of Ukrainian and Central Asian Cyrillic alphabets (Uzbek, Tajik, Kazakh, Kyrgyz).
+const CYRILLIC_NAME = /^[А-ЯЁҒҚҢӨҮҰҺӘҶҲӢӮІЇЄҐ][А-ЯЁҒҚҢӨҮҰҺӘҶҲӢӮІЇЄҐа-яёғқңөүұһәҷҳӣӯіїєґ' -]*$/;
 
 const isoDate = z
   .string()
