@@ -8,6 +8,7 @@ import type { AcceptedType } from '../types.ts';
 import { sniffType } from './sniff.ts';
 
 export interface IntakeLimits {
+  maxUploadBytes: number;
   maxPixels: number;
   maxPdfPages: number;
 }
@@ -31,6 +32,8 @@ function decodeFailure(error: unknown, format: string): IntakeResult {
 
 export async function inspectUpload(bytes: Buffer, limits: IntakeLimits): Promise<IntakeResult> {
   if (bytes.length === 0) return refuse('file_empty');
+  // The API enforces this while streaming; checked again for files read from disk.
+  if (bytes.length > limits.maxUploadBytes) return refuse('file_too_large', { limitMb: (limits.maxUploadBytes / 2 ** 20).toFixed(0) });
   const type = sniffType(bytes);
   if (!type.accepted) return refuse('unsupported_file_type', { detected: type.label });
   return type.accepted === 'application/pdf' ? inspectPdf(bytes, limits) : inspectImage(bytes, type.accepted, limits);

@@ -1,0 +1,11 @@
+import fs from 'node:fs';
+import { renderSelfie } from './fixtures/render/documents.ts';
+import { screenReplay, printedPhoto } from './fixtures/render/spoofs.ts';
+import { capture } from './fixtures/lib/capture.ts';
+import { createRandom } from './fixtures/lib/random.ts';
+const s = await renderSelfie('obama-2', 1);
+fs.writeFileSync('/tmp/spoofA.jpg', await screenReplay(s, createRandom(1)));
+fs.writeFileSync('/tmp/spoofB.jpg', await printedPhoto(s, createRandom(2)));
+const t0 = Date.now();
+const c = await capture([fs.readFileSync('/tmp/passport.png')], 'phone', createRandom(3));
+fs.writeFileSync('/tmp/phone.jpg', c.bytes); console.log('phone ms', Date.now() - t0, c.notes, c.bytes.length);
