@@ -6,6 +6,7 @@ import type { ReasonCode, ReasonParams } from '../../core/reasons.ts';
 import { pageImages } from '../normalize/pdf-images.ts';
 import type { AcceptedType } from '../types.ts';
 import { sniffType } from './sniff.ts';
+import { jpegStructure, pngStructure } from './structure.ts';
 
 export interface IntakeLimits {
   maxUploadBytes: number;
@@ -19,15 +20,10 @@ export type IntakeResult =
 
 const refuse = (reasonCode: ReasonCode, params: ReasonParams = {}): IntakeResult => ({ ok: false, reasonCode, params });
 
-/** libvips/libjpeg/libpng wording for a header that makes no sense: corrupt, whatever follows. */
-const CORRUPT_HEADER = /corrupt header|contains no image|not a known file format|unsupported image format|bad (IHDR|signature)/i;
-/** …and for data that stops early. */
-const TRUNCATION = /premature end|truncat|unexpected end|end of (file|stream)|not enough (data|image data)|read error/i;
+const STRUCTURE = { 'image/jpeg': jpegStructure, 'image/png': pngStructure } as const;
 
 function decodeFailure(error: unknown, format: string): IntakeResult {
-  const detail = error instanceof Error ? error.message : String(error);
-  const truncated = !CORRUPT_HEADER.test(detail) && TRUNCATION.test(detail);
-  return refuse(truncated ? 'file_truncated' : 'file_corrupt', { format, detail });
+  return refuse('file_corrupt', { format, detail: error instanceof Error ? error.message : String(error) });
 }
 
 export async function inspectUpload(bytes: Buffer, limits: IntakeLimits): Promise<IntakeResult> {
@@ -39,8 +35,11 @@ export async function inspectUpload(bytes: Buffer, limits: IntakeLimits): Promis
   return type.accepted === 'application/pdf' ? inspectPdf(bytes, limits) : inspectImage(bytes, type.accepted, limits);
 }
 
-async function inspectImage(bytes: Buffer, contentType: AcceptedType, limits: IntakeLimits): Promise<IntakeResult> {
+async function inspectImage(bytes: Buffer, contentType: 'image/jpeg' | 'image/png', limits: IntakeLimits): Promise<IntakeResult> {
   const format = contentType === 'image/png' ? 'PNG' : 'JPEG';
+  const structure = STRUCTURE[contentType](bytes);
+  if (structure === 'truncated') return refuse('file_truncated', { format });
+  if (structure === 'malformed') return refuse('file_corrupt', { format, detail: `not a well-formed ${format} file` });
   let width: number;
   let height: number;
   try {
@@ -53,7 +52,7 @@ async function inspectImage(bytes: Buffer, contentType: AcceptedType, limits: In
     return refuse('pixel_limit_exceeded', { pixels: width * height, limit: limits.maxPixels });
   }
   try {
-    // Decode everything (shrink-on-load keeps it cheap): a truncated file fails here.
+    // Decode everything (shrink-on-load keeps it cheap): damaged image data fails here.
     await sharp(bytes, { failOn: 'truncated', limitInputPixels: limits.maxPixels })
       .resize(256, 256, { fit: 'inside' })
       .raw()

@@ -6,7 +6,9 @@ const CLI = fileURLToPath(new URL('../../bin/docverify.mjs', import.meta.url));
 
 export interface CliProcess {
   child: ChildProcess;
+  /** stdout and stderr interleaved. */
   output(): string;
+  stdout(): string;
   /** Resolves with the first match of pattern in stdout+stderr. */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited: Promise<number | null>;
@@ -18,17 +20,22 @@ export function runCli(args: string[], env: Record<string, string>): CliProcess 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let stdout = '';
   const listeners = new Set<() => void>();
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
     listeners.forEach((listener) => listener());
   };
-  child.stdout!.on('data', collect);
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    collect(chunk);
+  });
   child.stderr!.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
     child,
     output: () => output,
+    stdout: () => stdout,
     exited,
     waitForOutput(pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {

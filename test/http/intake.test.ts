@@ -34,7 +34,7 @@ describe.each<Drivers>([
     { name: 'a truncated PNG', file: async () => files.truncated(await files.png(400, 300)), filename: 't.png', status: 422, code: 'file_truncated' },
     {
       name: 'a JPEG header over garbage',
-      file: () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 0x41)]),
+      file: () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'), Buffer.alloc(2000, 0x41)]),
       filename: 'g.jpg',
       status: 422,
       code: 'file_corrupt',
