@@ -8,7 +8,7 @@ import { createApiKey } from '../db/api-keys.ts';
 import { writeNextMigration } from '../db/diff.ts';
 import { openDatabase } from '../db/index.ts';
 import { DocumentKind, Role } from '../generated/prisma/enums.ts';
-import { replayCorpus, type ReplayReport } from '../fixtures/replay.ts';
+import { accuracy, replayCorpus, type ReplayReport } from '../fixtures/replay.ts';
 import { createStagePool } from '../workers/pool.ts';
 import { mapLimit, readFile, type ReadResult } from '../workers/reader.ts';
 import { openRuntime } from '../workers/runtime.ts';
@@ -185,12 +185,14 @@ async function replay(config: Config, args: string[]): Promise<void> {
         pass: g.pass,
         fail: g.fail,
         'not covered': g.notCovered,
+        fields: accuracy(g.fields),
         ...Object.fromEntries(stages.map((s) => [`${s} p50/p95 ms`, g.timings[s] ? `${g.timings[s].p50}/${g.timings[s].p95}` : ''])),
       })),
     );
     const count = (status: string) => report.assertions.filter((a) => a.status === status).length;
     process.stdout.write(
       `\n${report.cases} cases, ${report.files} files: ${count('pass')} checks passed, ${count('fail')} failed, ${count('not_covered')} not covered\n` +
+        `verdicts:    ${accuracy(report.verdicts)}\n` +
         `covered:     ${report.covered.join(', ')}\n` +
         `not covered: ${report.notCovered.join(', ')} (stages and rules not built yet)\n`,
     );
