@@ -1,11 +1,14 @@
 // What runs inside a piscina worker thread: CPU-heavy pipeline code only.
 // Each task names its kind; inputs and results are plain, cloneable data.
+import { createMrzLineReader, type MrzLineReader } from '../models/tesseract.ts';
 import { inspectUpload, type IntakeLimits, type IntakeResult } from '../pipeline/intake/index.ts';
+import { readMrzLine, type MrzLineResult } from '../pipeline/mrz/read-line.ts';
 import { runPipeline, type CheckRecord } from '../pipeline/stages.ts';
 import type { StageContext, UploadedDocument } from '../pipeline/types.ts';
 
 export type PoolTask =
   | { type: 'inspect'; bytes: Uint8Array; limits: IntakeLimits }
+  | { type: 'mrz_line'; bytes: Uint8Array }
   | {
       type: 'process';
       document: Omit<UploadedDocument, 'bytes'> & { bytes: Uint8Array };
@@ -16,13 +19,22 @@ export type PoolTask =
 
 export interface PoolResults {
   inspect: IntakeResult;
+  mrz_line: MrzLineResult;
   process: CheckRecord[];
 }
+
+// One warm Tesseract worker per pool thread, started on first use and kept.
+let lineReader: Promise<MrzLineReader> | undefined;
 
 export default async function runTask(task: PoolTask): Promise<PoolResults[PoolTask['type']]> {
   switch (task.type) {
     case 'inspect':
       return inspectUpload(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), task.limits);
+    case 'mrz_line': {
+      lineReader ??= createMrzLineReader();
+      const reader = await lineReader;
+      return readMrzLine(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), (image) => reader.read(image));
+    }
     case 'process': {
       const { bytes, ...rest } = task.document;
       const document = { ...rest, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
