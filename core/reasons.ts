@@ -72,6 +72,16 @@ export const REASONS = {
   },
   stage_crashed: { ru: 'Сбой автоматической проверки', en: 'The {stage} stage failed: {detail}' },
 
+  // Pipeline: quality gate
+  resolution_too_low: {
+    ru: 'Разрешение изображения слишком низкое: сфотографируйте документ ближе или отсканируйте с разрешением 300 dpi',
+    en: 'The image resolution is too low',
+  },
+  image_blurred: { ru: 'Изображение нечёткое: держите камеру неподвижно и наведите резкость', en: 'The image is blurred' },
+  image_too_dark: { ru: 'Изображение слишком тёмное или документ в тени', en: 'The image is too dark or the document is in shadow' },
+  glare_detected: { ru: 'Блики на документе: уберите источник света или смените угол съёмки', en: 'Glare covers part of the document' },
+  document_not_found: { ru: 'На изображении не найден документ', en: 'No document was found in the image' },
+
   // Application verdicts
   manual_review_required: {
     ru: 'Документы получены и будут проверены сотрудником',

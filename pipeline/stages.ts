@@ -4,12 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DocumentKind } from '../generated/prisma/enums.ts';
 import type { ReasonCode } from '../core/reasons.ts';
 import { normalize, type NormalizedPage } from './normalize/index.ts';
+import { assessQuality } from './quality/index.ts';
 import type { CheckOutcome, StageContext, StageVerdict, UploadedDocument } from './types.ts';
 
 /** What the stages of one document know so far; each stage may add to it. */
 export interface PipelineState {
   document: UploadedDocument;
   pages?: NormalizedPage[];
+  /** Pages good enough to read, by index. */
+  readablePages?: number[];
 }
 
 interface StageDefinition {
@@ -21,6 +24,7 @@ interface StageDefinition {
 }
 
 const ALL_KINDS = Object.values(DocumentKind);
+const DOCUMENTS: readonly DocumentKind[] = ['passport', 'residence_permit', 'migration_card'];
 
 export const STAGES = [
   {
@@ -30,6 +34,15 @@ export const STAGES = [
     async run(state, ctx) {
       const { pages, ...verdict } = await normalize(state.document, ctx);
       return { verdict, state: { ...state, pages } };
+    },
+  },
+  {
+    name: 'quality',
+    appliesTo: DOCUMENTS,
+    gate: true,
+    async run(state) {
+      const { readablePages, ...verdict } = await assessQuality(state.pages ?? []);
+      return { verdict, state: { ...state, readablePages } };
     },
   },
 ] as const satisfies readonly StageDefinition[];

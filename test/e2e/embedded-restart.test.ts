@@ -40,7 +40,7 @@ describe('embedded service across restarts', () => {
       applicationId = created.body.id;
       const upload = await call(url, `/v1/applications/${applicationId}/documents`, {
         method: 'POST',
-        body: uploadForm('passport', await files.jpeg(), 'passport.jpg'),
+        body: uploadForm('passport', files.golden('valid-kaz/passport.jpg'), 'passport.jpg'),
       });
       expect(upload.status).toBe(202);
       documentId = upload.body.documentId;

@@ -14,7 +14,10 @@ describe('docverify read', () => {
     expect(lines.map((l) => l.file).sort()).toEqual([...files].sort());
     const byFile = Object.fromEntries(lines.map((l) => [l.file, l]));
     expect(byFile[files[0]!]).toMatchObject({ kind: 'passport', mrz: null, intake: { outcome: 'pass', contentType: 'image/jpeg' } });
-    expect(byFile[files[0]!].checks).toMatchObject([{ stage: 'normalize', outcome: 'pass', details: { pageCount: 1 } }]);
+    expect(byFile[files[0]!].checks).toMatchObject([
+      { stage: 'normalize', outcome: 'pass', details: { pageCount: 1 } },
+      { stage: 'quality', outcome: 'pass' },
+    ]);
     expect(byFile[files[1]!].checks[0].details.pageCount).toBe(2);
     expect(byFile[files[2]!].intake).toMatchObject({ outcome: 'fail', reasonCode: 'unsupported_file_type' });
   });

@@ -1,4 +1,6 @@
-// Small, deterministic sample uploads for intake and normalisation tests.
+// Small, deterministic sample uploads for intake and normalisation tests, and
+// the golden fixtures for tests that need a real-looking document.
+import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
@@ -134,4 +136,9 @@ export async function noisyJpeg(bytes: number, seed = 1): Promise<Buffer> {
     if (out.length >= bytes * 0.95) return out;
     side = Math.round(side * Math.sqrt(bytes / out.length) * 1.02);
   }
+}
+
+/** A file of the golden fixture corpus, e.g. golden('valid-uzb/passport.jpg'). */
+export function golden(file: string): Buffer {
+  return fs.readFileSync(new URL(`../../fixtures/golden/${file}`, import.meta.url));
 }

@@ -33,7 +33,7 @@ describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
   it('accepts a JPEG with 202, then shows its normalisation result', async () => {
     const applicationId = await createApplication(t);
     const upload = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
-      body: uploadForm('passport', await files.jpeg(1200, 800), 'passport.jpg', 'image/jpeg'),
+      body: uploadForm('passport', files.golden('valid-uzb/passport.jpg'), 'passport.jpg', 'image/jpeg'),
     });
     expect(upload.status).toBe(202);
     expect(upload.body).toMatchObject({ applicationId, status: 'received', statusUrl: `/v1/documents/${upload.body.documentId}` });
@@ -43,10 +43,12 @@ describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
     expect(application.reasons.map((r: { code: string }) => r.code)).toEqual(['manual_review_required']);
     const [document] = application.documents;
     expect(document).toMatchObject({ id: upload.body.documentId, kind: 'passport', status: 'processed', contentType: 'image/jpeg' });
-    expect(document.checks).toHaveLength(1);
-    expect(document.checks[0]).toMatchObject({ stage: 'normalize', outcome: 'pass', reasonCode: null });
+    expect(document.checks.map((c: { stage: string; outcome: string }) => [c.stage, c.outcome])).toEqual([
+      ['normalize', 'pass'],
+      ['quality', 'pass'],
+    ]);
     expect(document.checks[0].durationMs).toEqual(expect.any(Number));
-    expect(document.checks[0].details.pages[0]).toMatchObject({ width: 1200, height: 800, source: 'jpeg' });
+    expect(document.checks[0].details.pages[0]).toMatchObject({ width: 1572, height: 1135, source: 'jpeg' });
     expect(application.history.map((h: { to: string }) => h.to)).toEqual(['draft', 'processing', 'under_review']);
 
     const status = await t.api('GET', upload.body.statusUrl);
@@ -65,25 +67,23 @@ describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
   it('honours EXIF orientation and reads every page of a PDF scan', async () => {
     const applicationId = await createApplication(t);
     const rotated = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
-      body: uploadForm('passport', await files.jpeg(600, 400, { orientation: 6 }), 'rotated.jpg'),
+      body: uploadForm('passport', files.golden('passport-rot90_exif-mda/passport.jpg'), 'rotated.jpg'),
     });
-    const scan = await files.pdf([
-      { image: { format: 'jpeg', bytes: await files.jpeg(900, 1200) } },
-      { image: { format: 'png', bytes: await files.png(500, 700) } },
-    ]);
     const pdf = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
-      body: uploadForm('residence_permit', scan, 'permit.pdf', 'application/pdf'),
+      body: uploadForm('residence_permit', files.golden('permit-pdf2-tur/residence_permit.pdf'), 'permit.pdf', 'application/pdf'),
     });
     expect([rotated.status, pdf.status]).toEqual([202, 202]);
     expect(pdf.body.contentType).toBe('application/pdf');
     const application = await settled(t, applicationId, 'under_review');
     const byKind = Object.fromEntries(application.documents.map((d: { kind: string }) => [d.kind, d]));
-    expect(byKind.passport.checks[0].details.pages[0]).toMatchObject({ orientation: 6, width: 400, height: 600 });
+    // Stored turned with EXIF orientation 6; normalised upright.
+    expect(byKind.passport.checks[0].details.pages[0]).toMatchObject({ orientation: 6, width: 1572, height: 1135 });
     expect(byKind.residence_permit.pageCount).toBe(2);
     expect(byKind.residence_permit.checks[0].details.pages).toMatchObject([
-      { index: 0, source: 'pdf-jpeg', width: 900, height: 1200 },
-      { index: 1, source: 'pdf-raw', width: 500, height: 700 },
+      { index: 0, source: 'pdf-jpeg', width: 1107, height: 734 },
+      { index: 1, source: 'pdf-jpeg', width: 1107, height: 734 },
     ]);
+    expect(byKind.residence_permit.checks[1]).toMatchObject({ stage: 'quality', outcome: 'pass' });
   });
 
   it('asks for a document again when its pages hold no scan, and goes back to processing on re-upload', async () => {
@@ -99,7 +99,7 @@ describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
     expect(asked.missingDocuments[0].messageRu).toContain('Страница 1');
 
     const again = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
-      body: uploadForm('passport', await files.jpeg(), 'passport.jpg'),
+      body: uploadForm('passport', files.golden('valid-uzb/passport.jpg'), 'passport.jpg'),
     });
     expect(again.status).toBe(202);
     const reviewed = await settled(t, applicationId, 'under_review');

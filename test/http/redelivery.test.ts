@@ -18,7 +18,7 @@ describe.each<Drivers>([
   it('stores one set of results however often and however concurrently the job arrives', async () => {
     const applicationId = await createApplication(t);
     const upload = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
-      body: uploadForm('passport', await files.jpeg(), 'p.jpg'),
+      body: uploadForm('passport', files.golden('valid-tjk/passport.jpg'), 'p.jpg'),
     });
     const { documentId } = upload.body;
     const { runtime } = t.service;
@@ -41,7 +41,8 @@ describe.each<Drivers>([
     const withChecks = runs.filter((run) => run.checks.length > 0);
     expect(withChecks).toHaveLength(1);
     expect(withChecks[0]!.status).toBe('succeeded');
-    expect(await prisma.checkResult.count({ where: { documentId } })).toBe(1);
+    // One row per stage (normalize, quality), stored once.
+    expect(await prisma.checkResult.count({ where: { documentId } })).toBe(2);
     const settled = await prisma.applicationStatusHistory.count({ where: { applicationId, toStatus: 'under_review' } });
     expect(settled).toBe(1);
   });
