@@ -82,6 +82,17 @@ export const REASONS = {
   glare_detected: { ru: 'Блики на документе: уберите источник света или смените угол съёмки', en: 'Glare covers part of the document' },
   document_not_found: { ru: 'На изображении не найден документ', en: 'No document was found in the image' },
 
+  // Pipeline: machine readable zone
+  mrz_not_found: {
+    ru: 'Не удалось прочитать машиночитаемую зону документа: сфотографируйте страницу целиком',
+    en: 'The machine readable zone could not be found or read',
+  },
+  mrz_check_digit_invalid: {
+    ru: 'Контрольная цифра в машиночитаемой зоне не сходится ({field})',
+    en: 'A check digit of the machine readable zone does not match ({field})',
+  },
+  mrz_format_invalid: { ru: 'Машиночитаемая зона не соответствует стандарту', en: 'The machine readable zone does not follow ICAO 9303' },
+
   // Application verdicts
   manual_review_required: {
     ru: 'Документы получены и будут проверены сотрудником',

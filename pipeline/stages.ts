@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DocumentKind } from '../generated/prisma/enums.ts';
 import type { ReasonCode } from '../core/reasons.ts';
 import { normalize, type NormalizedPage } from './normalize/index.ts';
+import { readMrz, type MrzReading } from './mrz/index.ts';
 import { assessQuality } from './quality/index.ts';
 import type { CheckOutcome, StageContext, StageVerdict, UploadedDocument } from './types.ts';
 
@@ -13,6 +14,7 @@ export interface PipelineState {
   pages?: NormalizedPage[];
   /** Pages good enough to read, by index. */
   readablePages?: number[];
+  mrz?: MrzReading;
 }
 
 interface StageDefinition {
@@ -43,6 +45,15 @@ export const STAGES = [
     async run(state) {
       const { readablePages, ...verdict } = await assessQuality(state.pages ?? []);
       return { verdict, state: { ...state, readablePages } };
+    },
+  },
+  {
+    name: 'mrz',
+    appliesTo: ['passport', 'residence_permit'],
+    gate: false,
+    async run(state, ctx) {
+      const { mrz, ...verdict } = await readMrz(state.document.kind, state.pages ?? [], state.readablePages ?? [], ctx.ocr.mrzLine, ctx.now());
+      return { verdict, state: { ...state, mrz } };
     },
   },
 ] as const satisfies readonly StageDefinition[];

@@ -2,6 +2,7 @@
 // a context, returning an outcome with a reason code and details. No I/O.
 import type { CheckOutcome, DocumentKind } from '../generated/prisma/enums.ts';
 import type { ReasonCode, ReasonParams } from '../core/reasons.ts';
+import type { LineReading } from '../models/tesseract.ts';
 
 export type { CheckOutcome, DocumentKind };
 
@@ -10,6 +11,8 @@ export interface StageContext {
   limits: { maxPixels: number; maxPdfPages: number };
   /** Injected clock, so date rules are testable. */
   now(): Date;
+  /** OCR engines, warm in the calling thread. */
+  ocr: { mrzLine(image: Buffer): Promise<LineReading> };
 }
 
 export interface StageVerdict {

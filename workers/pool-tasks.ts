@@ -25,21 +25,22 @@ export interface PoolResults {
 
 // One warm Tesseract worker per pool thread, started on first use and kept.
 let lineReader: Promise<MrzLineReader> | undefined;
+async function mrzLine(image: Buffer) {
+  lineReader ??= createMrzLineReader();
+  return (await lineReader).read(image);
+}
 
 export default async function runTask(task: PoolTask): Promise<PoolResults[PoolTask['type']]> {
   switch (task.type) {
     case 'inspect':
       return inspectUpload(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), task.limits);
-    case 'mrz_line': {
-      lineReader ??= createMrzLineReader();
-      const reader = await lineReader;
-      return readMrzLine(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), (image) => reader.read(image));
-    }
+    case 'mrz_line':
+      return readMrzLine(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), mrzLine);
     case 'process': {
       const { bytes, ...rest } = task.document;
       const document = { ...rest, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
       const now = new Date(task.now);
-      return runPipeline(document, { limits: task.limits, now: () => now }, { faultDelayMs: task.faultDelayMs });
+      return runPipeline(document, { limits: task.limits, now: () => now, ocr: { mrzLine } }, { faultDelayMs: task.faultDelayMs });
     }
   }
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import type { Config } from '../core/config.ts';
 import { reasonMessage, type ReasonCode } from '../core/reasons.ts';
 import type { DocumentKind } from '../generated/prisma/enums.ts';
+import type { MrzReading } from '../pipeline/mrz/index.ts';
 import type { CheckRecord } from '../pipeline/stages.ts';
 import type { StagePool } from './pool.ts';
 
@@ -15,8 +16,8 @@ export interface ReadResult {
     | { outcome: 'pass'; contentType: string; pageCount: number }
     | { outcome: 'fail'; reasonCode: ReasonCode; message: string }
   );
-  /** Filled once the MRZ stage exists (document-reading issue); the key is part of the stable shape. */
-  mrz: null;
+  /** The MRZ as read (documents that carry one), else null. */
+  mrz: Pick<MrzReading, 'format' | 'lines' | 'valid' | 'fields' | 'checkDigits'> | null;
   checks: (CheckRecord & { message?: string })[];
 }
 
@@ -47,11 +48,12 @@ export async function readFile(
     now: now.toISOString(),
     faultDelayMs: 0,
   });
+  const mrz = checks.find((check) => check.stage === 'mrz')?.details.mrz as MrzReading | undefined;
   return {
     file,
     kind,
     intake: { outcome: 'pass', contentType: intake.contentType, pageCount: intake.pageCount, ...measured },
-    mrz: null,
+    mrz: mrz ? { format: mrz.format, lines: mrz.lines, valid: mrz.valid, fields: mrz.fields, checkDigits: mrz.checkDigits } : null,
     checks: checks.map((check) =>
       check.reasonCode ? { ...check, message: reasonMessage(check.reasonCode, check.details as Record<string, string | number>) } : check,
     ),

@@ -104,9 +104,15 @@ async function finish(
   const firstPage = (checks.find((c) => c.stage === 'normalize')?.details.pages as { width: number; height: number }[] | undefined)?.[0];
   const committed = await deps.db.prisma.$transaction(async (tx) => {
     // Whoever finishes first wins; a duplicate run that gets here later stores nothing.
+    const mrz = checks.find((c) => c.stage === 'mrz')?.details.mrz as PrismaNs.InputJsonValue | undefined;
     const claimed = await tx.document.updateMany({
       where: { id: documentId, status: { in: ['received', 'processing'] } },
-      data: { status, processedAt: now(), ...(firstPage ? { width: firstPage.width, height: firstPage.height } : {}) },
+      data: {
+        status,
+        processedAt: now(),
+        ...(firstPage ? { width: firstPage.width, height: firstPage.height } : {}),
+        ...(mrz ? { extracted: { mrz } } : {}),
+      },
     });
     if (claimed.count === 0) return false;
     // Runs still marked running belong to workers that died mid-job, or lost this race.

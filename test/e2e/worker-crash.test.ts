@@ -56,10 +56,10 @@ describe('a worker killed mid-job (PostgreSQL + BullMQ)', () => {
       const runs = await prisma.verificationRun.findMany({ where: { documentId }, orderBy: { attempt: 'asc' }, include: { checks: true } });
       expect(runs.map((run) => [run.attempt, run.status, run.checks.length])).toEqual([
         [1, 'interrupted', 0],
-        [2, 'succeeded', 2],
+        [2, 'succeeded', 3],
       ]);
       expect(runs[0]!.worker).not.toBe(runs[1]!.worker);
-      expect(await prisma.checkResult.count({ where: { documentId } })).toBe(2);
+      expect(await prisma.checkResult.count({ where: { documentId } })).toBe(3);
       const toReview = await prisma.applicationStatusHistory.count({ where: { applicationId: application.id, toStatus: 'under_review' } });
       expect(toReview).toBe(1);
 

@@ -46,7 +46,9 @@ describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
     expect(document.checks.map((c: { stage: string; outcome: string }) => [c.stage, c.outcome])).toEqual([
       ['normalize', 'pass'],
       ['quality', 'pass'],
+      ['mrz', 'pass'],
     ]);
+    expect(document.extracted.mrz).toMatchObject({ format: 'TD3', valid: true, fields: { nationality: 'UZB' } });
     expect(document.checks[0].durationMs).toEqual(expect.any(Number));
     expect(document.checks[0].details.pages[0]).toMatchObject({ width: 1572, height: 1135, source: 'jpeg' });
     expect(application.history.map((h: { to: string }) => h.to)).toEqual(['draft', 'processing', 'under_review']);

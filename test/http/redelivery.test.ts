@@ -41,8 +41,8 @@ describe.each<Drivers>([
     const withChecks = runs.filter((run) => run.checks.length > 0);
     expect(withChecks).toHaveLength(1);
     expect(withChecks[0]!.status).toBe('succeeded');
-    // One row per stage (normalize, quality), stored once.
-    expect(await prisma.checkResult.count({ where: { documentId } })).toBe(2);
+    // One row per stage (normalize, quality, mrz), stored once.
+    expect(await prisma.checkResult.count({ where: { documentId } })).toBe(3);
     const settled = await prisma.applicationStatusHistory.count({ where: { applicationId, toStatus: 'under_review' } });
     expect(settled).toBe(1);
   });

@@ -1,0 +1,108 @@
+// MRZ stage: find the machine readable zone on the readable pages, read its
+// lines, repair them with their check digits and parse them (`mrz` package:
+// TD1, TD2, TD3). The result is the document's MRZ with every check digit's
+// verdict, or the reason it could not be read.
+import { parse } from 'mrz';
+import type { LineReading } from '../../models/tesseract.ts';
+import type { ReasonCode } from '../../core/reasons.ts';
+import type { DocumentKind } from '../../generated/prisma/enums.ts';
+import type { NormalizedPage } from '../normalize/index.ts';
+import type { StageVerdict } from '../types.ts';
+import { correctLine, type Correction } from './line-correction.ts';
+import { bottomTextRows, lowerPart, uprightPage } from './locate.ts';
+
+/** Lines and length of each document kind's MRZ. */
+const MRZ_SHAPE: Partial<Record<DocumentKind, { lines: number; length: number }>> = {
+  passport: { lines: 2, length: 44 },
+  residence_permit: { lines: 3, length: 30 },
+};
+
+/** The `mrz` package's field names → ours, for the fields the rest of the pipeline reads. */
+const FIELD_NAMES: Record<string, string> = {
+  documentCode: 'documentCode',
+  issuingState: 'issuingState',
+  documentNumber: 'documentNumber',
+  lastName: 'surname',
+  firstName: 'givenNames',
+  nationality: 'nationality',
+  birthDate: 'dateOfBirth',
+  sex: 'sex',
+  expirationDate: 'dateOfExpiry',
+};
+
+const CHECK_DIGITS: Record<string, string> = {
+  documentNumberCheckDigit: 'documentNumber',
+  birthDateCheckDigit: 'dateOfBirth',
+  expirationDateCheckDigit: 'dateOfExpiry',
+  personalNumberCheckDigit: 'personalNumber',
+  compositeCheckDigit: 'composite',
+};
+
+export interface MrzReading {
+  format: string;
+  lines: string[];
+  valid: boolean;
+  fields: Record<string, string>;
+  /** Check digit → whether it agrees. */
+  checkDigits: Record<string, boolean>;
+  corrections: Correction[];
+  page: number;
+  rotation: number;
+}
+
+/** YYMMDD → YYYY-MM-DD; birth dates in the future belong to the previous century, expiry dates to this one. */
+function isoDate(yymmdd: string, kind: 'birth' | 'expiry', now: Date): string {
+  const yy = Number(yymmdd.slice(0, 2));
+  const century = kind === 'expiry' || 2000 + yy <= now.getUTCFullYear() ? 2000 : 1900;
+  return `${century + yy}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`;
+}
+
+function toReading(lines: string[], corrections: Correction[], page: number, rotation: number, now: Date): MrzReading {
+  const result = parse(lines);
+  const fields: Record<string, string> = {};
+  for (const [theirs, ours] of Object.entries(FIELD_NAMES)) {
+    const value = (result.fields as Record<string, string | null>)[theirs];
+    if (value == null) continue;
+    fields[ours] =
+      theirs === 'birthDate' ? isoDate(value, 'birth', now) : theirs === 'expirationDate' ? isoDate(value, 'expiry', now) : theirs === 'sex' ? { male: 'M', female: 'F' }[value] ?? 'X' : value;
+  }
+  // The package reports unknown state codes as null; keep what the document says.
+  if (!fields.issuingState) fields.issuingState = result.details.find((d) => d.field === 'issuingState')?.value ?? '';
+  const checkDigits = Object.fromEntries(
+    result.details.flatMap((d) => (d.field && d.field in CHECK_DIGITS ? [[CHECK_DIGITS[d.field]!, d.valid]] : [])),
+  );
+  return { format: result.format, lines, valid: result.valid, fields, checkDigits, corrections, page, rotation };
+}
+
+export type MrzResult = StageVerdict & { mrz?: MrzReading };
+
+/** Reads the MRZ of the first page (readable pages first) where one is found, trying the page upside down too. */
+export async function readMrz(
+  kind: DocumentKind,
+  pages: NormalizedPage[],
+  readablePages: number[],
+  ocr: (image: Buffer) => Promise<LineReading>,
+  now: Date,
+): Promise<MrzResult> {
+  const shape = MRZ_SHAPE[kind];
+  if (!shape) return { outcome: 'pass', details: { skipped: `${kind} has no MRZ` } };
+  const ordered = [...pages].sort((a, b) => Number(readablePages.includes(b.index)) - Number(readablePages.includes(a.index)));
+  const tried: { page: number; rotation: number; lines: string[] }[] = [];
+  for (const page of ordered) {
+    for (const quarterTurns of [0, 2]) {
+      const upright = await uprightPage(page.raster, quarterTurns);
+      const rows = await bottomTextRows(await lowerPart(upright.image), shape.lines);
+      const read = await Promise.all(rows.map(async (row) => correctLine((await ocr(row.png)).text)));
+      const lines = read.map((line) => line.text);
+      tried.push({ page: page.index, rotation: upright.rotation, lines });
+      if (lines.length === shape.lines && lines.every((line) => line.length === shape.length)) {
+        const mrz = toReading(lines, read.flatMap((line) => line.corrections), page.index, upright.rotation, now);
+        const failed = Object.entries(mrz.checkDigits).find(([, ok]) => !ok)?.[0];
+        if (failed) return { outcome: 'fail', reasonCode: 'mrz_check_digit_invalid', params: { field: failed }, details: { mrz }, mrz };
+        const reasonCode: ReasonCode | undefined = mrz.valid ? undefined : 'mrz_format_invalid';
+        return { outcome: mrz.valid ? 'pass' : 'fail', reasonCode, details: { mrz }, mrz };
+      }
+    }
+  }
+  return { outcome: 'fail', reasonCode: 'mrz_not_found', details: { tried } };
+}
