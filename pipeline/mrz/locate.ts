@@ -4,6 +4,7 @@
 // crops — the MRZ is the bottom of every ICAO document. Reading them, and the
 // 180° retry, is the caller's.
 import sharp from 'sharp';
+import { inkMask, type GreyImage } from '../image/ink.ts';
 import type { Raster } from '../types.ts';
 
 /** Working size (longer side): MRZ characters come out ≈ 30 px high, what Tesseract reads best. */
@@ -13,34 +14,10 @@ const SKEW_STEP_DEGREES = 0.5;
 const MAX_LINE_HEIGHT = 50;
 const MAX_SKEW_DEGREES = 7;
 
-interface Grey {
-  width: number;
-  height: number;
-  data: Buffer;
-}
+type Grey = GreyImage & { data: Buffer };
 
-/** Ink: pixels darker than their 25×25 neighbourhood by a margin (robust to uneven light). */
-function inkMask({ width, height, data }: Grey): Uint8Array {
-  const integral = new Float64Array((width + 1) * (height + 1));
-  for (let y = 0; y < height; y++) {
-    let row = 0;
-    for (let x = 0; x < width; x++) {
-      row += data[y * width + x]!;
-      integral[(y + 1) * (width + 1) + x + 1] = integral[y * (width + 1) + x + 1]! + row;
-    }
-  }
-  const mask = new Uint8Array(width * height);
-  const r = 12;
-  for (let y = 0; y < height; y++) {
-    const [y0, y1] = [Math.max(0, y - r), Math.min(height, y + r + 1)];
-    for (let x = 0; x < width; x++) {
-      const [x0, x1] = [Math.max(0, x - r), Math.min(width, x + r + 1)];
-      const sum = integral[y1 * (width + 1) + x1]! - integral[y0 * (width + 1) + x1]! - integral[y1 * (width + 1) + x0]! + integral[y0 * (width + 1) + x0]!;
-      mask[y * width + x] = data[y * width + x]! < sum / ((y1 - y0) * (x1 - x0)) - 50 ? 1 : 0;
-    }
-  }
-  return mask;
-}
+/** Ink at working size: dark against a 25×25 neighbourhood by a margin that table grain does not reach. */
+const ink = (image: GreyImage) => inkMask(image, 12, 50);
 
 /** How strongly ink falls into rows at this angle: sum of squared row counts. */
 function rowSharpness(mask: Uint8Array, width: number, height: number, degrees: number, transpose: boolean): number {
@@ -76,7 +53,7 @@ export async function uprightPage(raster: Raster, quarterTurns?: number): Promis
     .raw()
     .toBuffer({ resolveWithObject: true });
   const image = { width: grey.info.width, height: grey.info.height, data: grey.data };
-  const mask = inkMask(image);
+  const mask = ink(image);
   let best = { score: -1, degrees: 0, transpose: false };
   for (const transpose of [false, true]) {
     for (let degrees = -MAX_SKEW_DEGREES; degrees <= MAX_SKEW_DEGREES; degrees += SKEW_STEP_DEGREES) {
@@ -123,7 +100,7 @@ export async function lowerPart(image: Grey, share = 0.5): Promise<Grey> {
 
 /** Rotates the image so that its ink rows are sharpest, within ±maxDegrees. */
 async function deskew(image: Grey, maxDegrees: number, step: number): Promise<Grey> {
-  const mask = inkMask(image);
+  const mask = ink(image);
   let best = { score: -1, degrees: 0 };
   for (let degrees = -maxDegrees; degrees <= maxDegrees; degrees += step) {
     const score = rowSharpness(mask, image.width, image.height, degrees, false);
@@ -199,7 +176,7 @@ interface TextRow {
 /** Text rows from the ink profile, wide ones only (MRZ lines span most of the document). */
 function wideTextRows(image: Grey): TextRow[] {
   const { width, height } = image;
-  const mask = inkMask(image);
+  const mask = ink(image);
   const rowInk = new Uint32Array(height);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rowInk[y]! += mask[y * width + x]!;
   const rows: { top: number; bottom: number }[] = [];

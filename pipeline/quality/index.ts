@@ -6,7 +6,8 @@ import sharp from 'sharp';
 import type { ReasonCode } from '../../core/reasons.ts';
 import type { NormalizedPage } from '../normalize/index.ts';
 import type { StageVerdict } from '../types.ts';
-import { characterCount, type GreyImage } from './text-density.ts';
+import type { GreyImage } from '../image/ink.ts';
+import { characterCount } from './text-density.ts';
 
 /** Measures are taken at this size (longer side), so they compare across resolutions. */
 const WORKING_SIDE = 1000;

@@ -1,0 +1,35 @@
+// Shared image helpers for the reading stages: a single-channel image, and
+// "ink" — pixels darker than their neighbourhood — which works under uneven
+// light where one global threshold does not.
+
+export interface GreyImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** 1 where a pixel is darker than the mean of its (2·radius+1)² neighbourhood by `contrast` (integral image). */
+export function inkMask(image: GreyImage, radius: number, contrast: number): Uint8Array {
+  const { width, height, data } = image;
+  const integral = new Float64Array((width + 1) * (height + 1));
+  for (let y = 0; y < height; y++) {
+    let row = 0;
+    for (let x = 0; x < width; x++) {
+      row += data[y * width + x]!;
+      integral[(y + 1) * (width + 1) + x + 1] = integral[y * (width + 1) + x + 1]! + row;
+    }
+  }
+  const mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.max(0, y - radius);
+    const y1 = Math.min(height, y + radius + 1);
+    for (let x = 0; x < width; x++) {
+      const x0 = Math.max(0, x - radius);
+      const x1 = Math.min(width, x + radius + 1);
+      const sum =
+        integral[y1 * (width + 1) + x1]! - integral[y0 * (width + 1) + x1]! - integral[y1 * (width + 1) + x0]! + integral[y0 * (width + 1) + x0]!;
+      mask[y * width + x] = data[y * width + x]! < sum / ((y1 - y0) * (x1 - x0)) - contrast ? 1 : 0;
+    }
+  }
+  return mask;
+}
