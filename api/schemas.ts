@@ -1,6 +1,7 @@
 // Request shapes, validated at the edge. Everything past this point trusts its input.
 import { z } from 'zod';
 import { DocumentKind, ServiceType, Sex } from '../generated/prisma/enums.ts';
+import { isIsoAlpha3 } from '../pipeline/validators/countries.ts';
 
 const LATIN_NAME = /^[A-Z][A-Z' -]*$/;
 // Russian plus the letters of Ukrainian and Central Asian Cyrillic alphabets (Uzbek, Tajik, Kazakh, Kyrgyz).
@@ -22,7 +23,7 @@ export const ApplicantSchema = z.object({
     'must be in the past, after 1900',
   ),
   sex: z.enum(Sex),
-  citizenship: z.string().regex(/^[A-Z]{3}$/, 'ISO 3166-1 alpha-3 code, e.g. UZB'),
+  citizenship: z.string().refine(isIsoAlpha3, 'an ISO 3166-1 alpha-3 country code, e.g. UZB'),
   email: z.email().max(254).optional(),
   phone: z
     .string()

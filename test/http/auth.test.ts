@@ -56,6 +56,10 @@ describe('authentication and roles', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'validation_failed', field: 'applicant.citizenship' });
+    const unknown = await t.api('POST', '/v1/applications', {
+      json: { serviceType: 'registration_at_stay', applicant: { ...APPLICANT, citizenship: 'XYZ' } },
+    });
+    expect([unknown.status, unknown.body.error.field]).toEqual([400, 'applicant.citizenship']);
     const badJson = await fetch(`${t.url}/v1/applications`, {
       method: 'POST',
       headers: { authorization: `Bearer ${t.keys.portal}`, 'content-type': 'application/json' },
