@@ -96,12 +96,24 @@ export const REASONS = {
   // Application verdicts
   manual_review_required: {
     ru: 'Документы получены и будут проверены сотрудником',
-    en: 'Documents received; a reviewer will check them',
+    en: 'Documents received; a reviewer will check them (automatic checks not available yet: {stages})',
   },
-  documents_need_replacement: {
-    ru: 'Некоторые документы нужно загрузить заново',
-    en: 'Some documents must be uploaded again',
+  document_missing: { ru: 'Не загружен обязательный документ', en: 'A required document is missing: {kind}' },
+  document_expired: { ru: 'Срок действия документа истёк', en: 'The document expired on {date}' },
+  profile_name_mismatch: {
+    ru: 'Фамилия в профиле не совпадает с паспортом',
+    en: 'The surname in the profile does not match the passport: {explanation}',
   },
+  name_match_probable: {
+    ru: 'Фамилия в профиле похожа на паспортную, но не совпадает точно',
+    en: 'The surname probably matches the passport: {explanation}',
+  },
+  date_of_birth_mismatch: {
+    ru: 'Дата рождения в профиле не совпадает с паспортом',
+    en: 'Date of birth differs: profile {profile}, document {document}',
+  },
+  inn_invalid: { ru: 'ИНН указан с ошибкой (не сходится контрольное число)', en: 'The INN {inn} fails its check digits' },
+  snils_invalid: { ru: 'СНИЛС указан с ошибкой (не сходится контрольное число)', en: 'The SNILS {snils} fails its check number' },
 } as const satisfies Record<string, Reason>;
 
 export type ReasonCode = keyof typeof REASONS;

@@ -5,7 +5,7 @@ import type { ActorType, ApplicationStatus } from '../generated/prisma/enums.ts'
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import { canTransition, STATUS_LABEL_RU } from '../core/lifecycle.ts';
 import type { ReasonEntry } from '../core/reasons.ts';
-import type { MissingDocument } from '../pipeline/decision/index.ts';
+import type { FiredRule, MissingDocument } from '../pipeline/decision/index.ts';
 
 type Tx = PrismaNs.TransactionClient;
 
@@ -22,6 +22,8 @@ export interface TransitionChange {
   reason: string;
   reasons?: ReasonEntry[];
   missingDocuments?: MissingDocument[];
+  /** Every rule that fired, kept in the history and the audit trail. */
+  fired?: FiredRule[];
 }
 
 export async function transition(tx: Tx, applicationId: string, change: TransitionChange): Promise<void> {
@@ -41,7 +43,7 @@ export async function transition(tx: Tx, applicationId: string, change: Transiti
       decidedAt: decided ? new Date() : null,
     },
   });
-  const reasonCodes = reasons.map((r) => r.code);
+  const reasonCodes = change.fired ? [...new Set(change.fired.map((rule) => rule.code))] : reasons.map((r) => r.code);
   await tx.applicationStatusHistory.create({
     data: {
       applicationId,
@@ -57,6 +59,7 @@ export async function transition(tx: Tx, applicationId: string, change: Transiti
     from,
     to: change.to,
     reasonCodes,
+    ...(change.fired ? { fired: change.fired } : {}),
   });
   await tx.notification.create({
     data: {

@@ -11,8 +11,8 @@ import type { BlobStore } from '../db/blob-store.ts';
 import type { Database } from '../db/index.ts';
 import { recordAudit, transition } from '../db/lifecycle.ts';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
-import { settle } from '../pipeline/decision/index.ts';
-import type { CheckRecord } from '../pipeline/stages.ts';
+import { currentDocuments, decide } from '../pipeline/decision/index.ts';
+import { STAGES, type CheckRecord } from '../pipeline/stages.ts';
 import type { AcceptedType } from '../pipeline/types.ts';
 import type { StagePool } from './pool.ts';
 import type { JobAttempt } from './queue/index.ts';
@@ -140,7 +140,7 @@ async function finish(
       runId,
       checks: checks.map(({ stage, outcome, reasonCode }) => ({ stage, outcome, reasonCode })),
     });
-    await settleApplication(tx, applicationId);
+    await settleApplication(tx, applicationId, now());
     return true;
   });
   if (!committed) {
@@ -153,34 +153,44 @@ async function finish(
   return status;
 }
 
-/** Moves the application on once its last current document is finished. */
-async function settleApplication(tx: PrismaNs.TransactionClient, applicationId: string): Promise<void> {
+const IMPLEMENTED_STAGES = STAGES.map((stage) => stage.name);
+
+/** Moves the application on once its last current document is finished: the rules decide where to. */
+async function settleApplication(tx: PrismaNs.TransactionClient, applicationId: string, now: Date): Promise<void> {
   // Serialise settlements of one application: two documents may finish at once on two workers.
   await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${applicationId}::uuid FOR UPDATE`;
   const application = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },
     include: {
+      account: true,
       documents: {
         include: { runs: { where: { status: { in: ['succeeded', 'failed'] } }, include: { checks: true } } },
       },
     },
   });
   if (application.status !== 'processing') return;
-  const settlement = settle(
-    application.documents.map((document) => ({
+  const documents = currentDocuments(application.documents);
+  if (documents.some((d) => d.status === 'received' || d.status === 'processing')) return;
+  const { account } = application;
+  const verdict = decide({
+    serviceType: application.serviceType,
+    profile: { ...account, dateOfBirth: account.dateOfBirth.toISOString().slice(0, 10) },
+    documents: documents.map((document) => ({
       id: document.id,
       kind: document.kind,
-      status: document.status,
-      createdAt: document.createdAt,
+      failed: document.status === 'failed',
       checks: document.runs.flatMap((run) => run.checks),
+      mrz: (document.extracted as { mrz?: { fields: Record<string, string> } } | null)?.mrz,
     })),
-  );
-  if (!settlement) return;
+    implementedStages: IMPLEMENTED_STAGES,
+    now,
+  });
   await transition(tx, applicationId, {
-    to: settlement.status,
+    to: verdict.status,
     actor: SYSTEM,
-    reason: reasonMessage(settlement.reasons[0]!.code),
-    reasons: settlement.reasons,
-    missingDocuments: settlement.missingDocuments,
+    reason: verdict.reasons[0] ? reasonMessage(verdict.reasons[0].code, {}, 'en') : 'all automatic checks passed',
+    reasons: verdict.reasons,
+    missingDocuments: verdict.missingDocuments,
+    fired: verdict.fired,
   });
 }

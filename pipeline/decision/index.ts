@@ -1,64 +1,76 @@
-// Settles an application once none of its documents is still being processed.
-// Until the reading, face and registry stages exist this decides only between
-// "ask for better documents" and "a reviewer looks at it"; the rule engine of
-// the decision issue replaces the second branch.
-import type { ApplicationStatus, CheckOutcome, DocumentKind, DocumentStatus } from '../../generated/prisma/enums.ts';
-import { reasonEntry, reasonMessage, type ReasonCode, type ReasonEntry } from '../../core/reasons.ts';
+// The verdict on an application: the rules of rules.ts walked over its facts.
+// Rejected if a reject rule fires; clarification required if a document is
+// missing or must be sent again (listing which and why); under review if a
+// review rule fires; approved otherwise. Every fired rule is kept.
+import type { ApplicationStatus, DocumentKind } from '../../generated/prisma/enums.ts';
+import { reasonEntry, reasonMessage, type ReasonCode, type ReasonEntry, type ReasonParams } from '../../core/reasons.ts';
+import { RULES, type ApplicationFacts, type Severity } from './rules.ts';
 
-export interface DocumentFacts {
-  id: string;
-  kind: DocumentKind;
-  status: DocumentStatus;
-  createdAt: Date;
-  /** Checks of the document's finished run. */
-  checks: { stage: string; outcome: CheckOutcome; reasonCode: string | null; details: unknown }[];
-}
+export type { ApplicationFacts, DocumentFact } from './rules.ts';
 
 export type MissingDocument = {
   kind: DocumentKind;
-  documentId: string;
+  documentId?: string;
   reasonCode: string;
   message: string;
   messageRu: string;
 };
 
-export interface Settlement {
-  status: Extract<ApplicationStatus, 'under_review' | 'clarification_required'>;
-  reasons: ReasonEntry[];
-  missingDocuments: MissingDocument[];
+export interface FiredRule {
+  code: ReasonCode;
+  severity: Severity;
+  params: ReasonParams;
+  document?: { kind: DocumentKind; id?: string };
 }
 
-const BLOCKING: readonly CheckOutcome[] = ['fail', 'error'];
+export interface Verdict {
+  status: Extract<ApplicationStatus, 'approved' | 'rejected' | 'clarification_required' | 'under_review'>;
+  /** The reasons behind the status: the fired rules of the deciding severity. */
+  reasons: ReasonEntry[];
+  missingDocuments: MissingDocument[];
+  fired: FiredRule[];
+}
+
+const OUTCOME: [Severity, Verdict['status']][] = [
+  ['reject', 'rejected'],
+  ['clarify', 'clarification_required'],
+  ['review', 'under_review'],
+];
+
+export function decide(facts: ApplicationFacts): Verdict {
+  const fired: FiredRule[] = RULES.flatMap((rule) =>
+    rule.check(facts).map((hit) => ({
+      code: hit.code ?? (rule.code as ReasonCode),
+      severity: rule.severity,
+      params: hit.params ?? {},
+      ...(hit.document ? { document: hit.document } : {}),
+    })),
+  );
+  const [severity, status] = OUTCOME.find(([s]) => fired.some((rule) => rule.severity === s)) ?? ['warn', 'approved'];
+  const deciding = fired.filter((rule) => rule.severity === severity && status !== 'approved');
+  const unique = (rules: FiredRule[]) => [...new Map(rules.map((rule) => [rule.code, rule])).values()];
+  return {
+    status,
+    reasons: unique(deciding).map((rule) => reasonEntry(rule.code, rule.params)),
+    missingDocuments: fired
+      .filter((rule) => rule.severity === 'clarify' && rule.document)
+      .map((rule) => ({
+        kind: rule.document!.kind,
+        ...(rule.document!.id ? { documentId: rule.document!.id } : {}),
+        reasonCode: rule.code,
+        message: reasonMessage(rule.code, rule.params, 'en'),
+        messageRu: reasonMessage(rule.code, rule.params, 'ru'),
+      })),
+    fired,
+  };
+}
 
 /** A re-upload replaces the earlier document of the same kind. */
-export function currentDocuments<T extends Pick<DocumentFacts, 'kind' | 'createdAt'>>(documents: T[]): T[] {
+export function currentDocuments<T extends { kind: DocumentKind; createdAt: Date }>(documents: T[]): T[] {
   const latest = new Map<DocumentKind, T>();
   for (const document of documents) {
     const seen = latest.get(document.kind);
     if (!seen || document.createdAt > seen.createdAt) latest.set(document.kind, document);
   }
   return [...latest.values()];
-}
-
-export function settle(documents: DocumentFacts[]): Settlement | undefined {
-  const current = currentDocuments(documents);
-  if (current.length === 0 || current.some((d) => d.status === 'received' || d.status === 'processing')) return undefined;
-  const missingDocuments = current.flatMap((document): MissingDocument[] => {
-    const blocking = document.checks.find((check) => BLOCKING.includes(check.outcome));
-    if (!blocking && document.status !== 'failed') return [];
-    const code = (blocking?.reasonCode ?? 'stage_crashed') as ReasonCode;
-    const params = (blocking?.details ?? {}) as Record<string, string | number>;
-    return [
-      {
-        kind: document.kind,
-        documentId: document.id,
-        reasonCode: code,
-        message: reasonMessage(code, params, 'en'),
-        messageRu: reasonMessage(code, params, 'ru'),
-      },
-    ];
-  });
-  return missingDocuments.length > 0
-    ? { status: 'clarification_required', reasons: [reasonEntry('documents_need_replacement')], missingDocuments }
-    : { status: 'under_review', reasons: [reasonEntry('manual_review_required')], missingDocuments: [] };
 }

@@ -44,7 +44,8 @@ describe('embedded service across restarts', () => {
       });
       expect(upload.status).toBe(202);
       documentId = upload.body.documentId;
-      await waitFor(async () => (await call(url, `/v1/applications/${applicationId}`)).body.status === 'under_review');
+      // Only the passport is there yet: the application asks for the rest.
+      await waitFor(async () => (await call(url, `/v1/applications/${applicationId}`)).body.status === 'clarification_required');
 
       const second = runCli(['serve'], env);
       expect(await second.exited).toBe(1);
@@ -60,7 +61,7 @@ describe('embedded service across restarts', () => {
     try {
       const application = await call(url, `/v1/applications/${applicationId}`);
       expect(application.status).toBe(200);
-      expect(application.body.status).toBe('under_review');
+      expect(application.body.status).toBe('clarification_required');
       expect(application.body.documents[0].id).toBe(documentId);
       expect(application.body.documents[0].checks[0]).toMatchObject({ stage: 'normalize', outcome: 'pass' });
       expect(cli.output()).not.toContain('dv_portal_');

@@ -60,8 +60,8 @@ describe('a worker killed mid-job (PostgreSQL + BullMQ)', () => {
       ]);
       expect(runs[0]!.worker).not.toBe(runs[1]!.worker);
       expect(await prisma.checkResult.count({ where: { documentId } })).toBe(3);
-      const toReview = await prisma.applicationStatusHistory.count({ where: { applicationId: application.id, toStatus: 'under_review' } });
-      expect(toReview).toBe(1);
+      const settlements = await prisma.applicationStatusHistory.count({ where: { applicationId: application.id, fromStatus: 'processing' } });
+      expect(settlements).toBe(1);
 
       const queue = new Queue(environment.env.QUEUE_NAME!, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }) });
       expect(await (await queue.getJob(documentId))?.getState()).toBe('completed');

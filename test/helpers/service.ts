@@ -142,9 +142,9 @@ export const APPLICANT = {
   phone: '+998901234567',
 };
 
-export async function createApplication(t: TestService): Promise<string> {
+export async function createApplication(t: TestService, applicant: Record<string, string> = APPLICANT): Promise<string> {
   const { status, body } = await t.api('POST', '/v1/applications', {
-    json: { serviceType: 'registration_at_stay', applicant: APPLICANT },
+    json: { serviceType: 'registration_at_stay', applicant },
   });
   if (status !== 201) throw new Error(`create application: ${status} ${JSON.stringify(body)}`);
   return body.id as string;
@@ -166,4 +166,21 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Uploads a golden case's passport, migration card and selfie, as the portal would for a full application. */
+export async function uploadGoldenSet(t: TestService, applicationId: string, goldenCase: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [kind, file] of [['passport', 'passport.jpg'], ['migration_card', 'migration_card.jpg'], ['selfie', 'selfie.jpg']] as const) {
+    const form = uploadForm(kind, fs.readFileSync(new URL(`../../fixtures/golden/${goldenCase}/${file}`, import.meta.url)), file, 'image/jpeg');
+    const { status, body } = await t.api('POST', `/v1/applications/${applicationId}/documents`, { body: form });
+    if (status !== 202) throw new Error(`upload ${kind}: ${status} ${JSON.stringify(body)}`);
+    ids.push(body.documentId as string);
+  }
+  return ids;
+}
+
+/** The applicant profile a golden case was built for. */
+export function goldenProfile(goldenCase: string): Record<string, string> {
+  return JSON.parse(fs.readFileSync(new URL(`../../fixtures/golden/${goldenCase}/expected.json`, import.meta.url), 'utf8')).profile;
 }

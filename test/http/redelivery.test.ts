@@ -43,7 +43,7 @@ describe.each<Drivers>([
     expect(withChecks[0]!.status).toBe('succeeded');
     // One row per stage (normalize, quality, mrz), stored once.
     expect(await prisma.checkResult.count({ where: { documentId } })).toBe(3);
-    const settled = await prisma.applicationStatusHistory.count({ where: { applicationId, toStatus: 'under_review' } });
+    const settled = await prisma.applicationStatusHistory.count({ where: { applicationId, fromStatus: 'processing' } });
     expect(settled).toBe(1);
   });
 });

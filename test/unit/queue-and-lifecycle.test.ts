@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { acceptsDocuments, canTransition, TRANSITIONS } from '../../core/lifecycle.ts';
-import { settle, type DocumentFacts } from '../../pipeline/decision/index.ts';
 import { memoryQueue } from '../../workers/queue/memory.ts';
 import type { JobAttempt } from '../../workers/queue/types.ts';
 
@@ -83,38 +82,5 @@ describe('application lifecycle', () => {
     expect(['draft', 'processing', 'under_review', 'clarification_required'].every((s) => acceptsDocuments(s as never))).toBe(true);
     expect(acceptsDocuments('approved')).toBe(false);
     expect(acceptsDocuments('rejected')).toBe(false);
-  });
-});
-
-describe('settlement', () => {
-  const doc = (over: Partial<DocumentFacts>): DocumentFacts => ({
-    id: 'd1',
-    kind: 'passport',
-    status: 'processed',
-    createdAt: new Date('2026-01-01T00:00:00Z'),
-    checks: [{ stage: 'normalize', outcome: 'pass', reasonCode: null, details: {} }],
-    ...over,
-  });
-
-  it('waits while any current document is unfinished', () => {
-    expect(settle([doc({}), doc({ id: 'd2', kind: 'selfie', status: 'processing', checks: [] })])).toBeUndefined();
-  });
-
-  it('asks again for a document whose gate failed, with the reason', () => {
-    const failed = doc({ checks: [{ stage: 'normalize', outcome: 'fail', reasonCode: 'pdf_page_without_image', details: { page: 2 } }] });
-    expect(settle([failed])).toMatchObject({
-      status: 'clarification_required',
-      missingDocuments: [{ kind: 'passport', documentId: 'd1', reasonCode: 'pdf_page_without_image', message: 'PDF page 2 holds no scanned image' }],
-    });
-  });
-
-  it('counts only the latest upload of each kind', () => {
-    const old = doc({ id: 'old', checks: [{ stage: 'normalize', outcome: 'fail', reasonCode: 'image_decode_failed', details: {} }] });
-    const replacement = doc({ id: 'new', createdAt: new Date('2026-01-02T00:00:00Z') });
-    expect(settle([old, replacement])?.status).toBe('under_review');
-  });
-
-  it('treats a document that ran out of retries as one to upload again', () => {
-    expect(settle([doc({ status: 'failed', checks: [] })])?.missingDocuments[0]?.reasonCode).toBe('stage_crashed');
   });
 });

@@ -1,0 +1,199 @@
+// Decision rules as data: each has a reason code (its messages live in
+// core/reasons.ts), a severity, the facts it reads, and a check that returns
+// its hits. The engine in index.ts walks them; adding a rule is adding a row.
+import type { DocumentKind, ServiceType } from '../../generated/prisma/enums.ts';
+import type { ReasonCode, ReasonParams } from '../../core/reasons.ts';
+import { compareName } from '../names/transliteration.ts';
+import { documentDateProblems } from '../validators/dates.ts';
+import { isValidInn, isValidSnils } from '../validators/tax-ids.ts';
+
+export type Severity = 'reject' | 'clarify' | 'review' | 'warn';
+
+export interface CheckFact {
+  stage: string;
+  outcome: string;
+  reasonCode: string | null;
+  details: unknown;
+}
+
+export interface DocumentFact {
+  id: string;
+  kind: DocumentKind;
+  /** The document ran out of retries. */
+  failed: boolean;
+  checks: CheckFact[];
+  /** Fields read from the MRZ, when it was read. */
+  mrz?: { fields: Record<string, string> };
+}
+
+export interface ApplicationFacts {
+  serviceType: ServiceType;
+  profile: {
+    surnameLatin: string;
+    givenNamesLatin: string;
+    surnameCyrillic?: string | null;
+    givenNamesCyrillic?: string | null;
+    dateOfBirth: string;
+    citizenship: string;
+    inn?: string | null;
+    snils?: string | null;
+  };
+  /** The current document of each kind (a re-upload replaces the earlier one). */
+  documents: DocumentFact[];
+  /** Stages the pipeline runs today, to tell which checks could not be made yet. */
+  implementedStages: readonly string[];
+  now: Date;
+}
+
+export interface RuleHit {
+  /** Set when the hit is about one document, to ask for that document again. */
+  document?: { kind: DocumentKind; id?: string };
+  params?: ReasonParams;
+}
+
+export interface Rule {
+  /** The reason the rule gives; `fromCheck` rules give the failing check's own reason. */
+  code: ReasonCode | 'fromCheck';
+  severity: Severity;
+  reads: string[];
+  check(facts: ApplicationFacts): (RuleHit & { code?: ReasonCode })[];
+}
+
+/** Documents each service needs. */
+export const REQUIRED_DOCUMENTS: Record<ServiceType, readonly DocumentKind[]> = {
+  registration_at_stay: ['passport', 'migration_card', 'selfie'],
+  temporary_residence_permit: ['passport', 'migration_card', 'selfie'],
+  residence_permit: ['passport', 'residence_permit', 'selfie'],
+  work_patent: ['passport', 'migration_card', 'selfie'],
+  inn: ['passport', 'selfie'],
+  snils: ['passport', 'selfie'],
+};
+
+/** Stages whose verdict a document needs before an application can be approved automatically. */
+export const STAGES_FOR_APPROVAL: Record<DocumentKind, readonly string[]> = {
+  passport: ['normalize', 'quality', 'mrz', 'viz'],
+  residence_permit: ['normalize', 'quality', 'mrz', 'viz'],
+  migration_card: ['normalize', 'quality', 'migration_card'],
+  selfie: ['normalize', 'face', 'liveness'],
+};
+
+/** Checks that, when they fail, mean "send a better file" rather than "the document is wrong". */
+const RETAKE_STAGES = new Set(['normalize', 'quality', 'pipeline']);
+
+const passportMrz = (facts: ApplicationFacts) => facts.documents.find((d) => d.kind === 'passport')?.mrz?.fields;
+
+export const RULES: readonly Rule[] = [
+  {
+    code: 'document_missing',
+    severity: 'clarify',
+    reads: ['serviceType', 'documents'],
+    check: (facts) =>
+      REQUIRED_DOCUMENTS[facts.serviceType]
+        .filter((kind) => !facts.documents.some((d) => d.kind === kind))
+        .map((kind) => ({ document: { kind }, params: { kind } })),
+  },
+  {
+    code: 'fromCheck',
+    severity: 'clarify',
+    reads: ['documents.checks'],
+    check: (facts) =>
+      facts.documents.flatMap((document) => {
+        const failedCheck = document.checks.find((c) => RETAKE_STAGES.has(c.stage) && (c.outcome === 'fail' || c.outcome === 'error'));
+        if (!failedCheck && !document.failed) return [];
+        return [
+          {
+            code: (failedCheck?.reasonCode ?? 'stage_crashed') as ReasonCode,
+            document: { kind: document.kind, id: document.id },
+            params: (failedCheck?.details ?? {}) as ReasonParams,
+          },
+        ];
+      }),
+  },
+  {
+    code: 'mrz_not_found',
+    severity: 'clarify',
+    reads: ['documents.checks.mrz'],
+    check: (facts) =>
+      facts.documents
+        .filter((d) => d.checks.some((c) => c.stage === 'mrz' && c.reasonCode === 'mrz_not_found'))
+        .map((d) => ({ document: { kind: d.kind, id: d.id } })),
+  },
+  {
+    code: 'mrz_check_digit_invalid',
+    severity: 'review',
+    reads: ['documents.checks.mrz'],
+    check: (facts) =>
+      facts.documents.flatMap((d) => {
+        const check = d.checks.find((c) => c.stage === 'mrz' && c.reasonCode === 'mrz_check_digit_invalid');
+        return check ? [{ document: { kind: d.kind, id: d.id }, params: check.details as ReasonParams }] : [];
+      }),
+  },
+  {
+    code: 'document_expired',
+    severity: 'reject',
+    reads: ['documents.mrz.dateOfExpiry', 'now'],
+    check: (facts) =>
+      facts.documents.flatMap((d) => {
+        const fields = d.mrz?.fields;
+        if (!fields?.dateOfExpiry || !fields.dateOfBirth) return [];
+        const problems = documentDateProblems({ dateOfBirth: fields.dateOfBirth, dateOfExpiry: fields.dateOfExpiry }, facts.now);
+        return problems.includes('document_expired') ? [{ document: { kind: d.kind, id: d.id }, params: { date: fields.dateOfExpiry } }] : [];
+      }),
+  },
+  {
+    code: 'profile_name_mismatch',
+    severity: 'review',
+    reads: ['profile.surname', 'passport.mrz.surname'],
+    check: (facts) => {
+      const mrz = passportMrz(facts);
+      if (!mrz?.surname) return [];
+      const result = compareName({ cyrillic: facts.profile.surnameCyrillic ?? undefined, latin: facts.profile.surnameLatin }, mrz.surname);
+      return result.result === 'mismatch' ? [{ params: { explanation: result.explanation } }] : [];
+    },
+  },
+  {
+    code: 'name_match_probable',
+    severity: 'review',
+    reads: ['profile.surname', 'passport.mrz.surname'],
+    check: (facts) => {
+      const mrz = passportMrz(facts);
+      if (!mrz?.surname) return [];
+      const result = compareName({ cyrillic: facts.profile.surnameCyrillic ?? undefined, latin: facts.profile.surnameLatin }, mrz.surname);
+      return result.result === 'probable' ? [{ params: { explanation: result.explanation } }] : [];
+    },
+  },
+  {
+    code: 'date_of_birth_mismatch',
+    severity: 'review',
+    reads: ['profile.dateOfBirth', 'passport.mrz.dateOfBirth'],
+    check: (facts) => {
+      const mrz = passportMrz(facts);
+      return mrz?.dateOfBirth && mrz.dateOfBirth !== facts.profile.dateOfBirth
+        ? [{ params: { profile: facts.profile.dateOfBirth, document: mrz.dateOfBirth } }]
+        : [];
+    },
+  },
+  {
+    code: 'inn_invalid',
+    severity: 'clarify',
+    reads: ['profile.inn'],
+    check: (facts) => (facts.profile.inn && !isValidInn(facts.profile.inn) ? [{ params: { inn: facts.profile.inn } }] : []),
+  },
+  {
+    code: 'snils_invalid',
+    severity: 'clarify',
+    reads: ['profile.snils'],
+    check: (facts) => (facts.profile.snils && !isValidSnils(facts.profile.snils) ? [{ params: { snils: facts.profile.snils } }] : []),
+  },
+  {
+    code: 'manual_review_required',
+    severity: 'review',
+    reads: ['documents', 'implementedStages'],
+    check: (facts) => {
+      const pending = [
+        ...new Set(facts.documents.flatMap((d) => STAGES_FOR_APPROVAL[d.kind].filter((stage) => !facts.implementedStages.includes(stage)))),
+      ];
+      return pending.length ? [{ params: { stages: pending.join(', ') } }] : [];
+    },
+  },
+];

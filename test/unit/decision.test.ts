@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { currentDocuments, decide, type ApplicationFacts, type DocumentFact } from '../../pipeline/decision/index.ts';
+
+const ALL_STAGES = ['normalize', 'quality', 'mrz', 'viz', 'migration_card', 'face', 'liveness'];
+const pass = (...stages: string[]) => stages.map((stage) => ({ stage, outcome: 'pass', reasonCode: null, details: {} }));
+
+function facts(overrides: Partial<ApplicationFacts> = {}, passport: Partial<DocumentFact> = {}): ApplicationFacts {
+  return {
+    serviceType: 'registration_at_stay',
+    profile: { surnameLatin: 'JURAEV', givenNamesLatin: 'ALISHER', surnameCyrillic: 'Жураев', dateOfBirth: '1990-04-12', citizenship: 'UZB', inn: '500100732259', snils: '112-233-445 95' },
+    documents: [
+      {
+        id: 'p',
+        kind: 'passport',
+        failed: false,
+        checks: pass('normalize', 'quality', 'mrz', 'viz'),
+        mrz: { fields: { surname: 'JURAEV', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01' } },
+        ...passport,
+      },
+      { id: 'm', kind: 'migration_card', failed: false, checks: pass('normalize', 'quality', 'migration_card') },
+      { id: 's', kind: 'selfie', failed: false, checks: pass('normalize', 'face', 'liveness') },
+    ],
+    implementedStages: ALL_STAGES,
+    now: new Date('2026-06-01'),
+    ...overrides,
+  };
+}
+
+const codes = (verdict: ReturnType<typeof decide>) => verdict.fired.map((rule) => rule.code).sort();
+
+describe('decision rules', () => {
+  it('approves when every required document passed every stage', () => {
+    expect(decide(facts())).toMatchObject({ status: 'approved', reasons: [], missingDocuments: [], fired: [] });
+  });
+
+  it('rejects an expired passport, and keeps every fired rule', () => {
+    const verdict = decide(facts({}, { mrz: { fields: { surname: 'PETROV', dateOfBirth: '1990-04-12', dateOfExpiry: '2026-04-01' } } }));
+    expect(verdict.status).toBe('rejected');
+    expect(verdict.reasons.map((r) => r.code)).toEqual(['document_expired']);
+    expect(codes(verdict)).toEqual(['document_expired', 'profile_name_mismatch']);
+  });
+
+  it('asks for missing and unreadable documents, naming them', () => {
+    const verdict = decide(
+      facts({
+        documents: [
+          { id: 'p', kind: 'passport', failed: false, checks: [...pass('normalize'), { stage: 'quality', outcome: 'fail', reasonCode: 'image_blurred', details: {} }] },
+        ],
+      }),
+    );
+    expect(verdict.status).toBe('clarification_required');
+    expect(verdict.missingDocuments.map((d) => [d.kind, d.reasonCode])).toEqual([
+      ['migration_card', 'document_missing'],
+      ['selfie', 'document_missing'],
+      ['passport', 'image_blurred'],
+    ]);
+    expect(verdict.missingDocuments[2]!.messageRu).toContain('нечёткое');
+  });
+
+  it('sends name doubts, a wrong check digit and a birth date difference to a reviewer', () => {
+    expect(decide(facts({}, { mrz: { fields: { surname: 'JURAEVA', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01' } } })).reasons.map((r) => r.code)).toEqual([
+      'name_match_probable',
+    ]);
+    expect(decide(facts({}, { mrz: { fields: { surname: 'ZHURAEV', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01' } } })).status).toBe('approved');
+    expect(decide(facts({}, { mrz: { fields: { surname: 'JURAEV', dateOfBirth: '1991-04-12', dateOfExpiry: '2030-01-01' } } })).reasons.map((r) => r.code)).toEqual([
+      'date_of_birth_mismatch',
+    ]);
+    const digit = decide(facts({}, { checks: [...pass('normalize', 'quality', 'viz'), { stage: 'mrz', outcome: 'fail', reasonCode: 'mrz_check_digit_invalid', details: { field: 'documentNumber' } }] }));
+    expect(digit.status).toBe('under_review');
+    expect(digit.reasons[0]!.code).toBe('mrz_check_digit_invalid');
+  });
+
+  it('asks the applicant to correct a wrong INN or SNILS', () => {
+    const verdict = decide(facts({ profile: { ...facts().profile, inn: '500100732258', snils: '112-233-445 96' } }));
+    expect(verdict.status).toBe('clarification_required');
+    expect(verdict.reasons.map((r) => r.code)).toEqual(['inn_invalid', 'snils_invalid']);
+  });
+
+  it('never approves while a stage an approval needs does not exist yet', () => {
+    const verdict = decide(facts({ implementedStages: ['normalize', 'quality', 'mrz'] }));
+    expect(verdict.status).toBe('under_review');
+    expect(verdict.reasons[0]).toMatchObject({ code: 'manual_review_required' });
+    expect(verdict.reasons[0]!.message).toContain('viz, migration_card, face, liveness');
+  });
+
+  it('counts only the latest upload of each kind', () => {
+    const old = { kind: 'passport' as const, createdAt: new Date('2026-01-01'), id: 'old' };
+    const fresh = { kind: 'passport' as const, createdAt: new Date('2026-01-02'), id: 'new' };
+    expect(currentDocuments([old, fresh]).map((d) => d.id)).toEqual(['new']);
+  });
+});
