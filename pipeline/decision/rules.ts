@@ -12,7 +12,7 @@ export type Severity = 'reject' | 'clarify' | 'review' | 'warn';
 export interface CheckFact {
   stage: string;
   outcome: string;
-  reasonCode: string | null;
+  reasonCode?: string | null;
   details: unknown;
 }
 
