@@ -11,6 +11,7 @@ import { authenticate } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { applicationsRouter } from './routes/applications.ts';
 import { recordsRouter } from './routes/records.ts';
+import { reviewsRouter } from './routes/reviews.ts';
 
 export interface ApiDeps {
   config: Pick<Config, 'limits'>;
@@ -49,6 +50,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(express.json({ limit: '64kb' }));
   v1.use('/applications', applicationsRouter(deps));
   v1.use('/', recordsRouter(deps));
+  v1.use('/', reviewsRouter(deps));
   app.use('/v1', v1);
 
   app.use((_req, _res, next) => next(new AppError('not_found', { entity: 'Route' })));

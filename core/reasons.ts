@@ -21,6 +21,17 @@ export const REASONS = {
     en: 'The application is closed ({status}); it accepts no more documents',
   },
   internal_error: { http: 500, ru: 'Внутренняя ошибка сервиса', en: 'Internal error' },
+  review_claimed: {
+    http: 409,
+    ru: 'Заявление уже рассматривает другой сотрудник',
+    en: 'Another reviewer holds this case until {until}',
+  },
+  review_not_claimed: { http: 409, ru: 'Сначала возьмите заявление в работу', en: 'Claim the case before deciding it' },
+  not_under_review: {
+    http: 409,
+    ru: 'Заявление не находится на рассмотрении ({status})',
+    en: 'The application is not under review ({status})',
+  },
   not_ready: { http: 503, ru: 'Сервис не готов', en: 'Not ready: {detail}' },
 
   // Upload intake
@@ -94,6 +105,7 @@ export const REASONS = {
   mrz_format_invalid: { ru: 'Машиночитаемая зона не соответствует стандарту', en: 'The machine readable zone does not follow ICAO 9303' },
 
   // Application verdicts
+  reviewer_decision: { ru: 'Решение сотрудника: {comment}', en: 'Reviewer’s decision: {comment}' },
   manual_review_required: {
     ru: 'Документы получены и будут проверены сотрудником',
     en: 'Documents received; a reviewer will check them (automatic checks not available yet: {stages})',

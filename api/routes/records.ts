@@ -1,6 +1,9 @@
-// Read side: a document's metadata and checks, an account's applications.
+// Read side: a document's metadata and checks, an account's applications, and
+// the applicant's notifications (with their read state).
 import { Router } from 'express';
+import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
+import { allow } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
 import { applicationSummary, documentInclude, documentView } from '../views.ts';
@@ -25,6 +28,25 @@ export function recordsRouter(deps: ApiDeps): Router {
     });
     if (!account) throw new AppError('not_found', { entity: 'Account' });
     res.json({ accountId: account.id, applications: account.applications.map(applicationSummary) });
+  });
+
+  router.get('/accounts/:id/notifications', async (req, res) => {
+    const { id } = parse(IdParamSchema, req.params);
+    const { unread } = parse(z.object({ unread: z.enum(['true', 'false']).optional() }), req.query);
+    const notifications = await prisma.notification.findMany({
+      where: { accountId: id, ...(unread === 'true' ? { readAt: null } : {}) },
+      orderBy: { createdAt: 'desc' },
+      take: 200,
+    });
+    res.json({ accountId: id, notifications });
+  });
+
+  router.post('/notifications/:id/read', allow('portal', 'admin'), async (req, res) => {
+    const { id } = parse(IdParamSchema, req.params);
+    const found = await prisma.notification.findUnique({ where: { id } });
+    if (!found) throw new AppError('not_found', { entity: 'Notification' });
+    const notification = found.readAt ? found : await prisma.notification.update({ where: { id }, data: { readAt: new Date() } });
+    res.json(notification);
   });
 
   return router;

@@ -1,0 +1,83 @@
+// The reviewer's queue, leases and decisions, and the applicant's notifications, over HTTP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../db/api-keys.ts';
+import { createApplication, goldenProfile, startTestService, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
+
+describe('reviewer API', () => {
+  let t: TestService;
+  let second: string;
+  let applicationId: string;
+
+  beforeAll(async () => {
+    t = await startTestService({ db: 'pglite', queue: 'memory' });
+    second = (await createApiKey(t.service.runtime.db.prisma, 'reviewer', 'second reviewer')).key;
+    applicationId = await createApplication(t, goldenProfile('valid-uzb'));
+    await uploadGoldenSet(t, applicationId, 'valid-uzb');
+    await waitFor(async () => (await t.api('GET', `/v1/applications/${applicationId}`)).body.status === 'under_review', 60_000);
+  });
+  afterAll(() => t?.stop());
+
+  it('lists applications under review, filterable by reason, to reviewers only', async () => {
+    const queue = await t.api('GET', '/v1/reviews', { key: t.keys.reviewer });
+    expect(queue.status).toBe(200);
+    expect(queue.body.applications.map((a: { id: string }) => a.id)).toContain(applicationId);
+    const byReason = await t.api('GET', '/v1/reviews?reason=profile_name_mismatch', { key: t.keys.reviewer });
+    expect(byReason.body.applications).toEqual([]);
+    const portal = await t.api('GET', '/v1/reviews', { key: t.keys.portal });
+    expect([portal.status, portal.body.error.code]).toEqual([403, 'forbidden']);
+  });
+
+  it('lets one reviewer hold a case: the other can neither claim nor decide it', async () => {
+    const claim = await t.api('POST', `/v1/applications/${applicationId}/review/claim`, { key: t.keys.reviewer });
+    expect(claim.status).toBe(200);
+    expect(new Date(claim.body.leaseExpiresAt).getTime()).toBeGreaterThan(Date.now());
+    const again = await t.api('POST', `/v1/applications/${applicationId}/review/claim`, { key: second });
+    expect([again.status, again.body.error.code]).toEqual([409, 'review_claimed']);
+    const decide = await t.api('POST', `/v1/applications/${applicationId}/review/decision`, {
+      key: second,
+      json: { decision: 'approve', comment: 'looks fine' },
+    });
+    expect([decide.status, decide.body.error.code]).toEqual([409, 'review_not_claimed']);
+    const queue = await t.api('GET', '/v1/reviews', { key: second });
+    expect(queue.body.applications.find((a: { id: string }) => a.id === applicationId).claimedBy).toEqual(expect.any(String));
+  });
+
+  it('hands the case over when the lease runs out', async () => {
+    await t.service.runtime.db.prisma.review.updateMany({ where: { applicationId }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+    const claim = await t.api('POST', `/v1/applications/${applicationId}/review/claim`, { key: second });
+    expect(claim.status).toBe(200);
+  });
+
+  it('records the decision with the reviewer, moves the application and notifies the applicant', async () => {
+    const incomplete = await t.api('POST', `/v1/applications/${applicationId}/review/decision`, {
+      key: second,
+      json: { decision: 'request_clarification', comment: 'selfie too dark' },
+    });
+    expect([incomplete.status, incomplete.body.error.field]).toEqual([400, 'documents']);
+    const decision = await t.api('POST', `/v1/applications/${applicationId}/review/decision`, {
+      key: second,
+      json: { decision: 'approve', comment: 'documents and photo checked', reasonCodes: ['manual_check_ok'] },
+    });
+    expect(decision.status).toBe(200);
+    expect(decision.body).toMatchObject({ status: 'approved', statusLabel: 'Одобрено' });
+
+    const { prisma } = t.service.runtime.db;
+    const reviewer = await prisma.apiClient.findFirstOrThrow({ where: { name: 'second reviewer' } });
+    const history = await prisma.applicationStatusHistory.findFirstOrThrow({ where: { applicationId, toStatus: 'approved' } });
+    expect(history).toMatchObject({ actorType: 'reviewer', actorId: reviewer.id, reason: 'documents and photo checked' });
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { entityId: applicationId, action: 'review.decided' } });
+    expect(audit).toMatchObject({ actorType: 'reviewer', actorId: reviewer.id });
+
+    const late = await t.api('POST', `/v1/applications/${applicationId}/review/claim`, { key: t.keys.reviewer });
+    expect([late.status, late.body.error.code]).toEqual([409, 'not_under_review']);
+
+    const application = await t.api('GET', `/v1/applications/${applicationId}`);
+    const notifications = await t.api('GET', `/v1/accounts/${application.body.accountId}/notifications?unread=true`);
+    const approved = notifications.body.notifications.find((n: { payload: { to: string } }) => n.payload.to === 'approved');
+    expect(approved).toMatchObject({ type: 'status_changed', readAt: null });
+    const read = await t.api('POST', `/v1/notifications/${approved.id}/read`);
+    expect(read.body.readAt).toEqual(expect.any(String));
+    const unread = await t.api('GET', `/v1/accounts/${application.body.accountId}/notifications?unread=true`);
+    expect(unread.body.notifications.map((n: { id: string }) => n.id)).not.toContain(approved.id);
+  });
+});
