@@ -3,7 +3,7 @@
 // its hits. The engine in index.ts walks them; adding a rule is adding a row.
 import type { DocumentKind, ServiceType } from '../../generated/prisma/enums.ts';
 import type { ReasonCode, ReasonParams } from '../../core/reasons.ts';
-import { compareName } from '../names/transliteration.ts';
+import { compareName, type NameMatch } from '../names/transliteration.ts';
 import { documentDateProblems } from '../validators/dates.ts';
 import { isValidInn, isValidSnils } from '../validators/tax-ids.ts';
 
@@ -82,6 +82,14 @@ const RETAKE_STAGES = new Set(['normalize', 'quality', 'pipeline']);
 
 const passportMrz = (facts: ApplicationFacts) => facts.documents.find((d) => d.kind === 'passport')?.mrz?.fields;
 
+/** The profile surname against the passport's MRZ, as a hit when the comparison says `result`. */
+function surnameHits(facts: ApplicationFacts, result: NameMatch): RuleHit[] {
+  const surname = passportMrz(facts)?.surname;
+  if (!surname) return [];
+  const comparison = compareName({ cyrillic: facts.profile.surnameCyrillic ?? undefined, latin: facts.profile.surnameLatin }, surname);
+  return comparison.result === result ? [{ params: { explanation: comparison.explanation } }] : [];
+}
+
 export const RULES: readonly Rule[] = [
   {
     code: 'document_missing',
@@ -144,23 +152,13 @@ export const RULES: readonly Rule[] = [
     code: 'profile_name_mismatch',
     severity: 'review',
     reads: ['profile.surname', 'passport.mrz.surname'],
-    check: (facts) => {
-      const mrz = passportMrz(facts);
-      if (!mrz?.surname) return [];
-      const result = compareName({ cyrillic: facts.profile.surnameCyrillic ?? undefined, latin: facts.profile.surnameLatin }, mrz.surname);
-      return result.result === 'mismatch' ? [{ params: { explanation: result.explanation } }] : [];
-    },
+    check: (facts) => surnameHits(facts, 'mismatch'),
   },
   {
     code: 'name_match_probable',
     severity: 'review',
     reads: ['profile.surname', 'passport.mrz.surname'],
-    check: (facts) => {
-      const mrz = passportMrz(facts);
-      if (!mrz?.surname) return [];
-      const result = compareName({ cyrillic: facts.profile.surnameCyrillic ?? undefined, latin: facts.profile.surnameLatin }, mrz.surname);
-      return result.result === 'probable' ? [{ params: { explanation: result.explanation } }] : [];
-    },
+    check: (facts) => surnameHits(facts, 'probable'),
   },
   {
     code: 'date_of_birth_mismatch',
