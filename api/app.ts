@@ -12,6 +12,7 @@ import { errorHandler } from './errors.ts';
 import { applicationsRouter } from './routes/applications.ts';
 import { recordsRouter } from './routes/records.ts';
 import { reviewsRouter } from './routes/reviews.ts';
+import { webhooksRouter } from './routes/webhooks.ts';
 
 export interface ApiDeps {
   config: Pick<Config, 'limits'>;
@@ -51,6 +52,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use('/applications', applicationsRouter(deps));
   v1.use('/', recordsRouter(deps));
   v1.use('/', reviewsRouter(deps));
+  v1.use('/', webhooksRouter(deps));
   app.use('/v1', v1);
 
   app.use((_req, _res, next) => next(new AppError('not_found', { entity: 'Route' })));

@@ -26,6 +26,11 @@ const EnvSchema = z.object({
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   QUEUE_NAME: z.string().regex(/^[\w-]+$/).default('docverify-documents'),
+  WEBHOOK_URL: z.string().url().optional(),
+  WEBHOOK_SECRET: z.string().min(16).optional(),
+  WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(5_000),
+  WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Fault injection for crash tests: every stage sleeps this long first. */
   FAULT_STAGE_DELAY_MS: z.coerce.number().int().min(0).default(0),
@@ -66,7 +71,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       lockMs: e.JOB_LOCK_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     },
+    webhook: e.WEBHOOK_URL
+      ? {
+          url: e.WEBHOOK_URL,
+          secret: requireSecret(e.WEBHOOK_SECRET),
+          attempts: e.WEBHOOK_ATTEMPTS,
+          backoffMs: e.WEBHOOK_BACKOFF_MS,
+          intervalMs: e.WEBHOOK_INTERVAL_MS,
+        }
+      : undefined,
     logLevel: e.LOG_LEVEL,
     faultStageDelayMs: e.FAULT_STAGE_DELAY_MS,
   };
+}
+
+function requireSecret(secret: string | undefined): string {
+  if (!secret) throw new Error('Invalid configuration:\n  WEBHOOK_SECRET: required with WEBHOOK_URL (at least 16 characters)');
+  return secret;
 }

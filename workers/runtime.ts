@@ -7,6 +7,7 @@ import { createStagePool, type StagePool } from './pool.ts';
 import { openQueue, type JobQueue } from './queue/index.ts';
 import { processDocument } from './runner.ts';
 import { startSweeper } from './sweeper.ts';
+import { startWebhookDispatcher } from './webhooks.ts';
 
 export interface Runtime {
   config: Config;
@@ -14,7 +15,7 @@ export interface Runtime {
   blobs: BlobStore;
   pool: StagePool;
   queue: JobQueue;
-  /** Starts processing jobs here, and sweeping for unfinished documents. */
+  /** Starts processing jobs here, sweeping for unfinished documents and delivering webhooks. */
   consume(): void;
   close(): Promise<void>;
 }
@@ -30,7 +31,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   }
   const pool = createStagePool(config.poolThreads);
   const queue = openQueue(config);
-  let stopSweeper = () => {};
+  let stopBackground = () => {};
   const runtime: Runtime = {
     config,
     db,
@@ -39,10 +40,15 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     queue,
     consume() {
       queue.consume(async (job, attempt) => void (await processDocument(runtime, job.documentId, attempt)), config.workerConcurrency);
-      stopSweeper = startSweeper(db, queue, config.jobs.sweepIntervalMs);
+      const stopSweeper = startSweeper(db, queue, config.jobs.sweepIntervalMs);
+      const stopWebhooks = config.webhook ? startWebhookDispatcher(db, config.webhook) : () => {};
+      stopBackground = () => {
+        stopSweeper();
+        stopWebhooks();
+      };
     },
     async close() {
-      stopSweeper();
+      stopBackground();
       await queue.close();
       await pool.close();
       await db.close();

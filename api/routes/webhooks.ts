@@ -1,0 +1,39 @@
+// The webhook delivery log and re-delivery, for administrators.
+import { Router } from 'express';
+import { z } from 'zod';
+import { AppError } from '../../core/errors.ts';
+import { recordAudit } from '../../db/lifecycle.ts';
+import { DeliveryStatus } from '../../generated/prisma/enums.ts';
+import { allow, caller } from '../auth.ts';
+import { parse } from '../errors.ts';
+import { IdParamSchema } from '../schemas.ts';
+import type { ApiDeps } from '../app.ts';
+
+export function webhooksRouter(deps: ApiDeps): Router {
+  const { prisma } = deps.db;
+  const router = Router();
+  const admins = allow('admin');
+
+  router.get('/webhooks/deliveries', admins, async (req, res) => {
+    const { status } = parse(z.object({ status: z.enum(DeliveryStatus).optional() }), req.query);
+    const deliveries = await prisma.webhookDelivery.findMany({
+      where: status ? { status } : {},
+      orderBy: { createdAt: 'desc' },
+      take: 200,
+    });
+    res.json({ deliveries });
+  });
+
+  router.post('/webhooks/deliveries/:id/redeliver', admins, async (req, res) => {
+    const { id } = parse(IdParamSchema, req.params);
+    const delivery = await prisma.$transaction(async (tx) => {
+      const found = await tx.webhookDelivery.findUnique({ where: { id } });
+      if (!found) throw new AppError('not_found', { entity: 'Webhook delivery' });
+      await recordAudit(tx, { type: 'client', id: caller(res).id }, 'webhook.redeliver', 'WebhookDelivery', id, { previousStatus: found.status });
+      return tx.webhookDelivery.update({ where: { id }, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null } });
+    });
+    res.status(202).json(delivery);
+  });
+
+  return router;
+}

@@ -1,0 +1,134 @@
+// Webhook delivery to the portal: every notification becomes a delivery row
+// (an outbox, so nothing is lost while the portal or this process is down),
+// sent as JSON signed with HMAC-SHA256, retried with jittered exponential
+// backoff, and logged. Several processes may run this: a delivery is claimed
+// by moving its next attempt forward before it is sent.
+import { createHmac } from 'node:crypto';
+import type { Config } from '../core/config.ts';
+import { errorMessage, log } from '../core/log.ts';
+import type { Database } from '../db/index.ts';
+import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+
+type WebhookConfig = NonNullable<Config['webhook']>;
+
+const BATCH = 50;
+const TIMEOUT_MS = 10_000;
+/** How long a claimed delivery stays hidden from other dispatchers while it is being sent. */
+const CLAIM_MS = TIMEOUT_MS * 3;
+const MAX_BACKOFF_MS = 60 * 60 * 1000;
+
+/** `sha256=<hex>` over "<timestamp>.<body>": the portal recomputes it with the shared secret. */
+export function signature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export function backoffMs(attempt: number, baseMs: number, random = Math.random): number {
+  const plain = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** (attempt - 1));
+  return Math.round(plain * (0.5 + random())); // jitter: ×0.5 … ×1.5
+}
+
+/** Creates the delivery rows of notifications that have none yet. */
+async function enqueueNotifications(db: Database, config: WebhookConfig): Promise<void> {
+  const notifications = await db.prisma.notification.findMany({
+    where: { deliveries: { none: {} } },
+    orderBy: { createdAt: 'asc' },
+    take: BATCH,
+  });
+  if (notifications.length === 0) return;
+  await db.prisma.webhookDelivery.createMany({
+    data: notifications.map((n) => ({
+      notificationId: n.id,
+      url: config.url,
+      event: n.type,
+      payload: {
+        notificationId: n.id,
+        accountId: n.accountId,
+        applicationId: n.applicationId,
+        createdAt: n.createdAt.toISOString(),
+        data: n.payload as PrismaNs.InputJsonValue,
+      },
+    })),
+  });
+}
+
+async function send(db: Database, config: WebhookConfig, delivery: { id: string; url: string; event: string; payload: unknown; attempts: number }) {
+  const body = JSON.stringify({ id: delivery.id, event: delivery.event, ...(delivery.payload as object) });
+  const timestamp = new Date().toISOString();
+  let statusCode: number | undefined;
+  let error: string | undefined;
+  try {
+    const response = await fetch(delivery.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-docverify-event': delivery.event,
+        'x-docverify-delivery': delivery.id,
+        'x-docverify-timestamp': timestamp,
+        'x-docverify-signature': signature(config.secret, timestamp, body),
+      },
+      body,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    statusCode = response.status;
+    await response.arrayBuffer();
+    if (!response.ok) error = `HTTP ${response.status}`;
+  } catch (caught) {
+    error = errorMessage(caught);
+  }
+  const attempts = delivery.attempts + 1;
+  if (!error) {
+    await db.prisma.webhookDelivery.update({
+      where: { id: delivery.id },
+      data: { status: 'delivered', attempts, lastStatusCode: statusCode, lastError: null, deliveredAt: new Date() },
+    });
+    return;
+  }
+  const exhausted = attempts >= config.attempts;
+  await db.prisma.webhookDelivery.update({
+    where: { id: delivery.id },
+    data: {
+      status: exhausted ? 'failed' : 'pending',
+      attempts,
+      lastStatusCode: statusCode ?? null,
+      lastError: error,
+      nextAttemptAt: new Date(Date.now() + backoffMs(attempts, config.backoffMs)),
+    },
+  });
+  log.warn('webhook delivery failed', { deliveryId: delivery.id, attempts, exhausted, error });
+}
+
+/** One pass: enqueue new notifications, then send every due delivery this process can claim. */
+export async function dispatchWebhooks(db: Database, config: WebhookConfig): Promise<void> {
+  await enqueueNotifications(db, config);
+  const due = await db.prisma.webhookDelivery.findMany({
+    where: { status: 'pending', nextAttemptAt: { lte: new Date() } },
+    orderBy: { nextAttemptAt: 'asc' },
+    take: BATCH,
+  });
+  for (const delivery of due) {
+    const claimed = await db.prisma.webhookDelivery.updateMany({
+      where: { id: delivery.id, status: 'pending', nextAttemptAt: delivery.nextAttemptAt },
+      data: { nextAttemptAt: new Date(Date.now() + CLAIM_MS) },
+    });
+    if (claimed.count === 1) await send(db, config, delivery);
+  }
+}
+
+export function startWebhookDispatcher(db: Database, config: WebhookConfig): () => void {
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await dispatchWebhooks(db, config);
+    } catch (error) {
+      log.warn('webhook dispatch failed', { error: errorMessage(error) });
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), config.intervalMs);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}
