@@ -124,6 +124,10 @@ export const REASONS = {
     ru: 'Дата рождения в профиле не совпадает с паспортом',
     en: 'Date of birth differs: profile {profile}, document {document}',
   },
+  duplicate_identity: {
+    ru: 'Этот паспорт уже указан в заявлении другого пользователя',
+    en: 'Passport {documentNumber} also appears on another account’s applications: {applications}',
+  },
   inn_invalid: { ru: 'ИНН указан с ошибкой (не сходится контрольное число)', en: 'The INN {inn} fails its check digits' },
   snils_invalid: { ru: 'СНИЛС указан с ошибкой (не сходится контрольное число)', en: 'The SNILS {snils} fails its check number' },
 } as const satisfies Record<string, Reason>;

@@ -172,6 +172,19 @@ async function settleApplication(tx: PrismaNs.TransactionClient, applicationId: 
   const documents = currentDocuments(application.documents);
   if (documents.some((d) => d.status === 'received' || d.status === 'processing')) return;
   const { account } = application;
+  const passportNumber = (documents.find((d) => d.kind === 'passport')?.extracted as { mrz?: { fields: { documentNumber?: string } } } | null)?.mrz
+    ?.fields.documentNumber;
+  const elsewhere = passportNumber
+    ? await tx.document.findMany({
+        where: {
+          kind: 'passport',
+          extracted: { path: ['mrz', 'fields', 'documentNumber'], equals: passportNumber },
+          application: { accountId: { not: account.id } },
+        },
+        select: { applicationId: true },
+        take: 20,
+      })
+    : [];
   const verdict = decide({
     serviceType: application.serviceType,
     profile: { ...account, dateOfBirth: account.dateOfBirth.toISOString().slice(0, 10) },
@@ -184,6 +197,9 @@ async function settleApplication(tx: PrismaNs.TransactionClient, applicationId: 
     })),
     implementedStages: IMPLEMENTED_STAGES,
     now,
+    ...(passportNumber && elsewhere.length
+      ? { sameDocumentElsewhere: { documentNumber: passportNumber, applicationIds: [...new Set(elsewhere.map((d) => d.applicationId))] } }
+      : {}),
   });
   await transition(tx, applicationId, {
     to: verdict.status,

@@ -42,6 +42,8 @@ export interface ApplicationFacts {
   documents: DocumentFact[];
   /** Stages the pipeline runs today, to tell which checks could not be made yet. */
   implementedStages: readonly string[];
+  /** Applications of other accounts that carry the same passport number. */
+  sameDocumentElsewhere?: { documentNumber: string; applicationIds: string[] };
   now: Date;
 }
 
@@ -170,6 +172,15 @@ export const RULES: readonly Rule[] = [
         ? [{ params: { profile: facts.profile.dateOfBirth, document: mrz.dateOfBirth } }]
         : [];
     },
+  },
+  {
+    code: 'duplicate_identity',
+    severity: 'review',
+    reads: ['passport.mrz.documentNumber', 'other accounts'],
+    check: (facts) =>
+      facts.sameDocumentElsewhere?.applicationIds.length
+        ? [{ params: { documentNumber: facts.sameDocumentElsewhere.documentNumber, applications: facts.sameDocumentElsewhere.applicationIds.join(', ') } }]
+        : [],
   },
   {
     code: 'inn_invalid',

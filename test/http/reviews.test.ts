@@ -81,3 +81,28 @@ describe('reviewer API', () => {
     expect(unread.body.notifications.map((n: { id: string }) => n.id)).not.toContain(approved.id);
   });
 });
+
+describe('duplicate identity', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService({ db: 'pglite', queue: 'memory' });
+  });
+  afterAll(() => t?.stop());
+
+  it('flags the same passport on a second account for review', async () => {
+    const first = await createApplication(t, goldenProfile('valid-tjk'));
+    await uploadGoldenSet(t, first, 'valid-tjk');
+    await waitFor(async () => (await t.api('GET', `/v1/applications/${first}`)).body.status === 'under_review', 60_000);
+    // Someone else, with their own profile, uploads the same passport.
+    const second = await createApplication(t, { ...goldenProfile('valid-tjk'), email: 'someone.else@example.org' });
+    await uploadGoldenSet(t, second, 'valid-tjk');
+    const flagged = await waitFor(async () => {
+      const { body } = await t.api('GET', `/v1/applications/${second}`);
+      return body.status === 'under_review' ? body : undefined;
+    }, 60_000);
+    expect(flagged.reasons.map((r: { code: string }) => r.code)).toContain('duplicate_identity');
+    expect(flagged.reasons.find((r: { code: string }) => r.code === 'duplicate_identity').message).toContain(first);
+    const { body: original } = await t.api('GET', `/v1/applications/${first}`);
+    expect(original.reasons.map((r: { code: string }) => r.code)).not.toContain('duplicate_identity');
+  });
+});

@@ -70,6 +70,13 @@ describe('decision rules', () => {
     expect(digit.reasons[0]!.code).toBe('mrz_check_digit_invalid');
   });
 
+  it('sends a passport already used on another account to a reviewer', () => {
+    const verdict = decide(facts({ sameDocumentElsewhere: { documentNumber: 'AB1234567', applicationIds: ['other-app'] } }));
+    expect(verdict.status).toBe('under_review');
+    expect(verdict.reasons[0]).toMatchObject({ code: 'duplicate_identity' });
+    expect(verdict.reasons[0]!.message).toContain('other-app');
+  });
+
   it('asks the applicant to correct a wrong INN or SNILS', () => {
     const verdict = decide(facts({ profile: { ...facts().profile, inn: '500100732258', snils: '112-233-445 96' } }));
     expect(verdict.status).toBe('clarification_required');
