@@ -17,7 +17,3 @@ export function isIcaoCode(code: string): boolean {
 export function isIsoAlpha3(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && isIcaoCode(code) && !ICAO_ONLY.has(code);
 }
-
-export function countryName(code: string): string | undefined {
-  return ICAO_CODES[code.replace(/<+$/, '')];
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countryName, isIcaoCode, isIsoAlpha3 } from '../../pipeline/validators/countries.ts';
+import { isIcaoCode, isIsoAlpha3 } from '../../pipeline/validators/countries.ts';
 import { ageOn, documentDateProblems, isRealDate } from '../../pipeline/validators/dates.ts';
 import { daysInWindow, samePassportNumber, stayProblems } from '../../pipeline/validators/migration.ts';
 
@@ -14,7 +14,6 @@ describe('country codes', () => {
     expect(isIcaoCode('D<<')).toBe(true); // Germany, padded as in an MRZ
     expect(isIsoAlpha3('UTO')).toBe(false); // the ICAO specimen state
     expect(isIsoAlpha3('ABC')).toBe(false);
-    expect(countryName('TJK')).toBe('Tajikistan');
   });
 });
 
