@@ -16,6 +16,13 @@ export interface Actor {
 
 export class IllegalTransitionError extends Error {}
 
+/** What the applicant is told a move means; other moves are plain status changes. */
+const NOTIFICATION_TYPE: Partial<Record<ApplicationStatus, string>> = {
+  clarification_required: 'documents_requested',
+  approved: 'result_ready',
+  rejected: 'result_ready',
+};
+
 export interface TransitionChange {
   to: ApplicationStatus;
   actor: Actor;
@@ -65,7 +72,7 @@ export async function transition(tx: Tx, applicationId: string, change: Transiti
     data: {
       accountId: application.accountId,
       applicationId,
-      type: 'status_changed',
+      type: NOTIFICATION_TYPE[change.to] ?? 'status_changed',
       payload: {
         from,
         to: change.to,

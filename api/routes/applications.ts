@@ -108,6 +108,9 @@ export function applicationsRouter(deps: ApiDeps): Router {
           contentType: inspected.contentType,
           sizeBytes: file.size,
         });
+        await tx.notification.create({
+          data: { accountId: application.accountId, applicationId: id, type: 'document_received', payload: { documentId, kind } },
+        });
         const { status } = await tx.application.findUniqueOrThrow({ where: { id } });
         if (!acceptsDocuments(status)) throw new AppError('application_closed', { status });
         if (status !== 'processing') {

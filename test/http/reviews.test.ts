@@ -74,7 +74,9 @@ describe('reviewer API', () => {
     const application = await t.api('GET', `/v1/applications/${applicationId}`);
     const notifications = await t.api('GET', `/v1/accounts/${application.body.accountId}/notifications?unread=true`);
     const approved = notifications.body.notifications.find((n: { payload: { to: string } }) => n.payload.to === 'approved');
-    expect(approved).toMatchObject({ type: 'status_changed', readAt: null });
+    expect(approved).toMatchObject({ type: 'result_ready', readAt: null });
+    const types = notifications.body.notifications.map((n: { type: string }) => n.type);
+    expect(types.filter((type: string) => type === 'document_received')).toHaveLength(3);
     const read = await t.api('POST', `/v1/notifications/${approved.id}/read`);
     expect(read.body.readAt).toEqual(expect.any(String));
     const unread = await t.api('GET', `/v1/accounts/${application.body.accountId}/notifications?unread=true`);

@@ -44,17 +44,19 @@ describe('webhooks', () => {
     const { prisma } = t.service.runtime.db;
     const delivered = await waitFor(async () => {
       const rows = await prisma.webhookDelivery.findMany({ where: { payload: { path: ['applicationId'], equals: applicationId } } });
-      return rows.length === 2 && rows.every((r) => r.status === 'delivered') ? rows : undefined;
-    }, 30_000, 'both status changes delivered');
+      return rows.length === 3 && rows.every((r) => r.status === 'delivered') ? rows : undefined;
+    }, 30_000, 'the receipt and both status changes delivered');
     // Two failures were injected before the first success.
-    expect(delivered.map((d) => d.attempts).reduce((a, b) => a + b)).toBe(4);
+    expect(delivered.map((d) => d.attempts).reduce((a, b) => a + b)).toBe(5);
+    expect(delivered.map((d) => d.event).sort()).toEqual(['document_received', 'documents_requested', 'status_changed']);
 
-    const last = received.at(-1)!;
+    const last = received.findLast((r) => JSON.parse(r.body).event === 'documents_requested')!;
     const expected = signature(SECRET, String(last.headers['x-docverify-timestamp']), last.body);
     expect(last.headers['x-docverify-signature']).toBe(expected);
     expect(signature('another-secret-0123456789', String(last.headers['x-docverify-timestamp']), last.body)).not.toBe(expected);
     const event = JSON.parse(last.body);
-    expect(event).toMatchObject({ event: 'status_changed', applicationId, data: { from: 'processing', to: 'clarification_required' } });
+    expect(event).toMatchObject({ event: 'documents_requested', applicationId, data: { from: 'processing', to: 'clarification_required' } });
+    expect(event.data.missingDocuments.map((d: { kind: string }) => d.kind)).toEqual(['migration_card', 'selfie']);
   });
 
   it('shows the delivery log to admins only, and re-delivers on request', async () => {
