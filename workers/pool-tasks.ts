@@ -23,6 +23,9 @@ export interface PoolResults {
   process: CheckRecord[];
 }
 
+/** Structured clone delivers Uint8Arrays: view them as Buffers without copying. */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 // One warm Tesseract worker per pool thread, started on first use and kept.
 let lineReader: Promise<MrzLineReader> | undefined;
 async function mrzLine(image: Buffer) {
@@ -33,12 +36,12 @@ async function mrzLine(image: Buffer) {
 export default async function runTask(task: PoolTask): Promise<PoolResults[PoolTask['type']]> {
   switch (task.type) {
     case 'inspect':
-      return inspectUpload(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), task.limits);
+      return inspectUpload(asBuffer(task.bytes), task.limits);
     case 'mrz_line':
-      return readMrzLine(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), mrzLine);
+      return readMrzLine(asBuffer(task.bytes), mrzLine);
     case 'process': {
       const { bytes, ...rest } = task.document;
-      const document = { ...rest, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+      const document = { ...rest, bytes: asBuffer(bytes) };
       const now = new Date(task.now);
       return runPipeline(document, { limits: task.limits, now: () => now, ocr: { mrzLine } }, { faultDelayMs: task.faultDelayMs });
     }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { percentile } from '../../core/stats.ts';
 import * as files from '../helpers/files.ts';
 import { createApplication, driverName, startTestService, uploadForm, waitFor, type Drivers } from '../helpers/service.ts';
 
@@ -16,10 +17,6 @@ const VARIANTS = 8;
 const WARMUP = 16;
 const RESULTS = fileURLToPath(new URL('./results/intake.json', import.meta.url));
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-};
 const round = (value: number) => Math.round(value * 10) / 10;
 
 async function reachable(drivers: Drivers): Promise<boolean> {

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { percentile } from '../../core/stats.ts';
 import { createMrzLineReader } from '../../models/tesseract.ts';
 import { createStagePool } from '../../workers/pool.ts';
 import { mapLimit } from '../../workers/reader.ts';
@@ -62,15 +63,14 @@ const rate = (pick: (r: (typeof results)[number]) => string) => {
   const chars = results.reduce((sum, r) => sum + r.truth.length, 0);
   return { exactLines: exact, exactRate: Math.round((exact / results.length) * 10000) / 100, cer: Math.round((errors / chars) * 100000) / 1000 };
 };
-times.sort((a, b) => a - b);
 const summary = {
   lines: results.length,
   raw: rate((r) => r.raw),
   corrected: rate((r) => r.text),
   linesRepaired: results.filter((r) => r.corrected).length,
   repairsThatBrokeALine: results.filter((r) => r.corrected && r.raw === r.truth).length,
-  msPerLineP50: Math.round(times[Math.floor(times.length / 2)]!),
-  msPerLineP95: Math.round(times[Math.floor(times.length * 0.95)]!),
+  msPerLineP50: Math.round(percentile(times, 50)),
+  msPerLineP95: Math.round(percentile(times, 95)),
   linesPerSecond: Math.round((results.length / wallSeconds) * 10) / 10,
   workerStartupMs: startupMs,
   threads: THREADS,

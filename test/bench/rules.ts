@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { percentile } from '../../core/stats.ts';
 import type { CaseTruth } from '../../fixtures/cases.ts';
 import { decide, type ApplicationFacts } from '../../pipeline/decision/index.ts';
 import { STAGES } from '../../pipeline/stages.ts';
@@ -42,9 +43,8 @@ for (let round = 0; round < ROUNDS; round++) {
     times.push(performance.now() - t0);
   }
 }
-times.sort((a, b) => a - b);
-const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(times.length * p))]! * 1000) / 1000;
-const summary = { evaluations: times.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) };
+const at = (p: number) => Math.round(percentile(times, p) * 1000) / 1000;
+const summary = { evaluations: times.length, p50Ms: at(50), p99Ms: at(99), maxMs: at(100) };
 console.log(`\nRule evaluation, ${applications.length} golden applications × ${ROUNDS} rounds`);
 console.table({ 'decide()': summary });
 fs.mkdirSync(path.dirname(RESULTS), { recursive: true });

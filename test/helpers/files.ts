@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
+import { encodeBmp } from '../../fixtures/lib/bmp.ts';
 
 /** A gradient with a dark square in the top-left corner, so orientation is visible in the pixels. */
 export async function rasterImage(width: number, height: number) {
@@ -35,21 +36,9 @@ export async function gif(width = 64, height = 64) {
   return (await rasterImage(width, height)).gif().toBuffer();
 }
 
-/** A 24-bit BMP, written by hand (sharp does not write BMP). */
+/** A small grey 24-bit BMP. */
 export function bmp(width = 4, height = 4): Buffer {
-  const rowBytes = Math.ceil((width * 3) / 4) * 4;
-  const pixelBytes = rowBytes * height;
-  const file = Buffer.alloc(54 + pixelBytes, 0x80);
-  file.write('BM', 0, 'latin1');
-  file.writeUInt32LE(file.length, 2);
-  file.writeUInt32LE(54, 10);
-  file.writeUInt32LE(40, 14);
-  file.writeInt32LE(width, 18);
-  file.writeInt32LE(height, 22);
-  file.writeUInt16LE(1, 26);
-  file.writeUInt16LE(24, 28);
-  file.writeUInt32LE(pixelBytes, 34);
-  return file;
+  return encodeBmp(Buffer.alloc(width * height * 3, 0x80), width, height);
 }
 
 /** A PNG whose header claims width×height pixels: a decompression bomb in miniature. */
