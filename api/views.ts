@@ -4,13 +4,18 @@ import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import { STATUS_LABEL_RU } from '../core/lifecycle.ts';
 import { REASONS, reasonMessage, type ReasonCode } from '../core/reasons.ts';
 import { currentDocuments } from '../pipeline/decision/index.ts';
+import { STAGES } from '../pipeline/stages.ts';
 
 export const documentInclude = {
-  runs: { orderBy: { attempt: 'asc' }, include: { checks: { orderBy: { createdAt: 'asc' } } } },
+  runs: { orderBy: { attempt: 'asc' }, include: { checks: true } },
 } as const satisfies PrismaNs.DocumentInclude;
 
 type DocumentRow = PrismaNs.DocumentGetPayload<{ include: typeof documentInclude }>;
 type CheckRow = DocumentRow['runs'][number]['checks'][number];
+
+/** Checks in the order the pipeline ran them (rows of one run share their timestamp). */
+const STAGE_ORDER: string[] = [...STAGES.map((stage) => stage.name), 'pipeline'];
+const inPipelineOrder = (checks: CheckRow[]) => [...checks].sort((a, b) => STAGE_ORDER.indexOf(a.stage) - STAGE_ORDER.indexOf(b.stage));
 
 function checkView(check: CheckRow) {
   const code = check.reasonCode && check.reasonCode in REASONS ? (check.reasonCode as ReasonCode) : undefined;
@@ -46,7 +51,7 @@ export function documentView(document: DocumentRow, current = true) {
     createdAt: document.createdAt,
     processedAt: document.processedAt,
     extracted: document.extracted,
-    checks: finished?.checks.map(checkView) ?? [],
+    checks: finished ? inPipelineOrder(finished.checks).map(checkView) : [],
     runs: document.runs.map((run) => ({
       id: run.id,
       attempt: run.attempt,

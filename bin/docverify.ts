@@ -159,10 +159,14 @@ function describeRead(result: ReadResult): string {
       : `  intake     fail  ${intake.reasonCode}: ${intake.message}`,
     ...result.checks.map((check) => {
       const pages = (check.details.pages as { width: number; height: number; orientation: number; source: string }[] | undefined) ?? [];
-      const detail = check.message ?? pages.map((p) => `${p.width}×${p.height} ${p.source}${p.orientation > 1 ? ` exif ${p.orientation}` : ''}`).join(', ');
+      const detail = check.message ?? (check.stage !== 'normalize' ? '' : pages.map((p) => `${p.width}×${p.height} ${p.source}${p.orientation > 1 ? ` exif ${p.orientation}` : ''}`).join(', '));
       return `  ${check.stage.padEnd(10)} ${check.outcome.padEnd(5)} ${check.reasonCode ? `${check.reasonCode}: ` : ''}${detail} (${check.durationMs} ms)`;
     }),
-    `  mrz        ${result.mrz === null ? 'not read: the MRZ stage is not built yet' : JSON.stringify(result.mrz)}`,
+    ...(result.mrz ? [`  mrz        ${result.mrz.lines.join(' / ')}`] : []),
+    ...(result.viz?.comparison ?? []).map(
+      (c) => `  viz        ${c.field.padEnd(15)} ${c.status.padEnd(9)} printed ${c.viz ?? '—'}, mrz ${c.mrz ?? '—'}${c.note ? ` (${c.note})` : ''}`,
+    ),
+    ...Object.entries(result.card?.fields ?? {}).map(([name, f]) => `  card       ${name.padEnd(15)} ${f.value} (confidence ${f.confidence.toFixed(2)})`),
   ];
   return `${lines.join('\n')}\n\n`;
 }

@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Fault injection for crash tests: every stage sleeps this long first. */
   FAULT_STAGE_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  CLOCK: z.string().datetime({ offset: true }).optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -82,8 +83,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       : undefined,
     logLevel: e.LOG_LEVEL,
     faultStageDelayMs: e.FAULT_STAGE_DELAY_MS,
+    /** The date the rules judge by: the system clock, or a fixed instant for replaying fixtures. */
+    now: e.CLOCK ? fixedClock(new Date(e.CLOCK)) : () => new Date(),
   };
 }
+
+const fixedClock = (instant: Date) => () => new Date(instant);
 
 function requireSecret(secret: string | undefined): string {
   if (!secret) throw new Error('Invalid configuration:\n  WEBHOOK_SECRET: required with WEBHOOK_URL (at least 16 characters)');

@@ -104,6 +104,24 @@ export const REASONS = {
   },
   mrz_format_invalid: { ru: 'Машиночитаемая зона не соответствует стандарту', en: 'The machine readable zone does not follow ICAO 9303' },
 
+  // Pipeline: visual zone and migration card
+  viz_mrz_mismatch: {
+    ru: 'Данные на странице документа не совпадают с машиночитаемой зоной ({field})',
+    en: 'The printed {field} differs from the machine readable zone',
+  },
+  viz_unreadable: {
+    ru: 'Не удалось прочитать данные на странице документа для сверки',
+    en: 'The printed data could not be read to confirm the machine readable zone ({confirmed} of {of} fields confirmed)',
+  },
+  migration_card_unreadable: {
+    ru: 'Не удалось прочитать миграционную карту: сфотографируйте её целиком, без бликов и теней',
+    en: 'The migration card could not be read (missing: {missingFields})',
+  },
+  migration_card_dates_invalid: {
+    ru: 'В миграционной карте срок пребывания заканчивается раньше даты въезда',
+    en: 'The migration card’s stay ends before its date of entry',
+  },
+
   // Application verdicts
   reviewer_decision: { ru: 'Решение сотрудника: {comment}', en: 'Reviewer’s decision: {comment}' },
   manual_review_required: {
@@ -127,6 +145,26 @@ export const REASONS = {
   duplicate_identity: {
     ru: 'Этот паспорт уже указан в заявлении другого пользователя',
     en: 'Passport {documentNumber} also appears on another account’s applications: {applications}',
+  },
+  migration_stay_expired: {
+    ru: 'Срок пребывания по миграционной карте истёк',
+    en: 'The stay granted by the migration card ended on {stayUntil}',
+  },
+  migration_stay_exceeds_90_days: {
+    ru: 'Срок пребывания превышает 90 суток в течение 180 суток',
+    en: 'The stay exceeds 90 days in a 180-day period (entry {entryDate}, stay until {stayUntil})',
+  },
+  migration_entry_in_future: {
+    ru: 'Дата въезда в миграционной карте ещё не наступила',
+    en: 'The migration card’s date of entry ({entryDate}) is in the future',
+  },
+  migration_card_passport_mismatch: {
+    ru: 'Номер паспорта в миграционной карте не совпадает с паспортом',
+    en: 'The migration card names passport {card}; the passport is {passport}',
+  },
+  migration_card_name_mismatch: {
+    ru: 'Фамилия в миграционной карте не совпадает с паспортом',
+    en: 'The migration card’s surname {card} differs from the passport’s {passport}',
   },
   inn_invalid: { ru: 'ИНН указан с ошибкой (не сходится контрольное число)', en: 'The INN {inn} fails its check digits' },
   snils_invalid: { ru: 'СНИЛС указан с ошибкой (не сходится контрольное число)', en: 'The SNILS {snils} fails its check number' },

@@ -4,9 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DocumentKind } from '../generated/prisma/enums.ts';
 import type { ReasonCode } from '../core/reasons.ts';
 import { normalize, type NormalizedPage } from './normalize/index.ts';
-import { readMrz, type MrzReading } from './mrz/index.ts';
+import { readMigrationCard, type MigrationCardReading } from './migration-card/index.ts';
+import { readMrz, type MrzReading, type PageView } from './mrz/index.ts';
 import { assessQuality } from './quality/index.ts';
 import type { CheckOutcome, StageContext, StageVerdict, UploadedDocument } from './types.ts';
+import { readViz, type VizReading } from './viz/index.ts';
 
 /** What the stages of one document know so far; each stage may add to it. */
 export interface PipelineState {
@@ -15,6 +17,10 @@ export interface PipelineState {
   /** Pages good enough to read, by index. */
   readablePages?: number[];
   mrz?: MrzReading;
+  /** Upright documents of the pages the MRZ stage looked at, for the stages reading the same pages. */
+  views?: Record<number, PageView>;
+  viz?: VizReading;
+  card?: MigrationCardReading;
 }
 
 interface StageDefinition {
@@ -52,8 +58,26 @@ export const STAGES = [
     appliesTo: ['passport', 'residence_permit'],
     gate: false,
     async run(state, ctx) {
-      const { mrz, ...verdict } = await readMrz(state.document.kind, state.pages ?? [], state.readablePages ?? [], ctx.ocr.mrzLine, ctx.now());
-      return { verdict, state: { ...state, mrz } };
+      const { mrz, views, ...verdict } = await readMrz(state.document.kind, state.pages ?? [], state.readablePages ?? [], ctx.ocr.mrzLine, ctx.now());
+      return { verdict, state: { ...state, mrz, views } };
+    },
+  },
+  {
+    name: 'viz',
+    appliesTo: ['passport', 'residence_permit'],
+    gate: false,
+    async run(state, ctx) {
+      const { viz, ...verdict } = await readViz(state.document.kind, state.pages ?? [], state.readablePages ?? [], state.mrz, state.views, ctx.ocr);
+      return { verdict, state: { ...state, viz } };
+    },
+  },
+  {
+    name: 'migration_card',
+    appliesTo: ['migration_card'],
+    gate: false,
+    async run(state, ctx) {
+      const { card, ...verdict } = await readMigrationCard(state.pages ?? [], state.readablePages ?? [], ctx.ocr);
+      return { verdict, state: { ...state, card } };
     },
   },
 ] as const satisfies readonly StageDefinition[];

@@ -2,7 +2,7 @@
 // a context, returning an outcome with a reason code and details. No I/O.
 import type { CheckOutcome, DocumentKind } from '../generated/prisma/enums.ts';
 import type { ReasonCode, ReasonParams } from '../core/reasons.ts';
-import type { LineReading } from '../models/tesseract.ts';
+import type { LineReading, OcrLine, TextReadOptions } from '../models/tesseract.ts';
 
 export type { CheckOutcome, DocumentKind };
 
@@ -12,7 +12,14 @@ export interface StageContext {
   /** Injected clock, so date rules are testable. */
   now(): Date;
   /** OCR engines, warm in the calling thread. */
-  ocr: { mrzLine(image: Buffer): Promise<LineReading> };
+  ocr: {
+    /** One MRZ line per image. */
+    mrzLine(image: Buffer): Promise<LineReading>;
+    /** Printed Latin text of a page or of one value, as lines with boxes. */
+    latin(image: Buffer, options?: TextReadOptions): Promise<OcrLine[]>;
+    /** Printed Cyrillic text (a crop of a bilingual value), as lines with boxes. */
+    cyrillic(image: Buffer, options?: TextReadOptions): Promise<OcrLine[]>;
+  };
 }
 
 export interface StageVerdict {

@@ -1,6 +1,6 @@
 // What runs inside a piscina worker thread: CPU-heavy pipeline code only.
 // Each task names its kind; inputs and results are plain, cloneable data.
-import { createMrzLineReader, type MrzLineReader } from '../models/tesseract.ts';
+import { createMrzLineReader, createTextReader } from '../models/tesseract.ts';
 import { inspectUpload, type IntakeLimits, type IntakeResult } from '../pipeline/intake/index.ts';
 import { readMrzLine, type MrzLineResult } from '../pipeline/mrz/read-line.ts';
 import { runPipeline, type CheckRecord } from '../pipeline/stages.ts';
@@ -26,24 +26,25 @@ export interface PoolResults {
 /** Structured clone delivers Uint8Arrays: view them as Buffers without copying. */
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-// One warm Tesseract worker per pool thread, started on first use and kept.
-let lineReader: Promise<MrzLineReader> | undefined;
-async function mrzLine(image: Buffer) {
-  lineReader ??= createMrzLineReader();
-  return (await lineReader).read(image);
+/** An engine started on first use and kept warm for the life of the pool thread. */
+function warm<A extends unknown[], T>(start: () => Promise<{ read(...args: A): Promise<T> }>): (...args: A) => Promise<T> {
+  let started: Promise<{ read(...args: A): Promise<T> }> | undefined;
+  return async (...args) => (await (started ??= start())).read(...args);
 }
+
+const ocr = { mrzLine: warm(createMrzLineReader), latin: warm(() => createTextReader('eng')), cyrillic: warm(() => createTextReader('rus')) };
 
 export default async function runTask(task: PoolTask): Promise<PoolResults[PoolTask['type']]> {
   switch (task.type) {
     case 'inspect':
       return inspectUpload(asBuffer(task.bytes), task.limits);
     case 'mrz_line':
-      return readMrzLine(asBuffer(task.bytes), mrzLine);
+      return readMrzLine(asBuffer(task.bytes), ocr.mrzLine);
     case 'process': {
       const { bytes, ...rest } = task.document;
       const document = { ...rest, bytes: asBuffer(bytes) };
       const now = new Date(task.now);
-      return runPipeline(document, { limits: task.limits, now: () => now, ocr: { mrzLine } }, { faultDelayMs: task.faultDelayMs });
+      return runPipeline(document, { limits: task.limits, now: () => now, ocr }, { faultDelayMs: task.faultDelayMs });
     }
   }
 }

@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import type { Config } from '../core/config.ts';
 import { reasonMessage, type ReasonCode } from '../core/reasons.ts';
 import type { DocumentKind } from '../generated/prisma/enums.ts';
-import type { MrzReading } from '../pipeline/mrz/index.ts';
+import type { MigrationCardReading } from '../pipeline/migration-card/index.ts';
+import { extractedFrom, type Extracted } from '../pipeline/extracted.ts';
+import type { VizReading } from '../pipeline/viz/index.ts';
 import type { CheckRecord } from '../pipeline/stages.ts';
 import type { StagePool } from './pool.ts';
 
@@ -17,7 +19,11 @@ export interface ReadResult {
     | { outcome: 'fail'; reasonCode: ReasonCode; message: string }
   );
   /** The MRZ as read (documents that carry one), else null. */
-  mrz: Pick<MrzReading, 'format' | 'lines' | 'valid' | 'fields' | 'checkDigits'> | null;
+  mrz: Extracted['mrz'] | null;
+  /** The printed zone: fields with their confidence, and the comparison with the MRZ. */
+  viz: VizReading | null;
+  /** A migration card's fields with their confidence. */
+  card: MigrationCardReading | null;
   checks: (CheckRecord & { message?: string })[];
 }
 
@@ -38,6 +44,8 @@ export async function readFile(
       kind,
       intake: { outcome: 'fail', reasonCode: intake.reasonCode, message: reasonMessage(intake.reasonCode, intake.params), ...measured },
       mrz: null,
+      viz: null,
+      card: null,
       checks: [],
     };
   }
@@ -48,12 +56,15 @@ export async function readFile(
     now: now.toISOString(),
     faultDelayMs: 0,
   });
-  const mrz = checks.find((check) => check.stage === 'mrz')?.details.mrz as MrzReading | undefined;
+  const details = (stage: string) => checks.find((check) => check.stage === stage)?.details;
   return {
     file,
     kind,
     intake: { outcome: 'pass', contentType: intake.contentType, pageCount: intake.pageCount, ...measured },
-    mrz: mrz ? { format: mrz.format, lines: mrz.lines, valid: mrz.valid, fields: mrz.fields, checkDigits: mrz.checkDigits } : null,
+    mrz: extractedFrom(checks).mrz ?? null,
+    // A stage that crashed leaves only its error in the details.
+    viz: details('viz')?.comparison ? (details('viz') as unknown as VizReading) : null,
+    card: details('migration_card')?.fields ? (details('migration_card') as unknown as MigrationCardReading) : null,
     checks: checks.map((check) =>
       check.reasonCode ? { ...check, message: reasonMessage(check.reasonCode, check.details as Record<string, string | number>) } : check,
     ),

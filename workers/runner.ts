@@ -11,7 +11,8 @@ import type { BlobStore } from '../db/blob-store.ts';
 import type { Database } from '../db/index.ts';
 import { recordAudit, transition } from '../db/lifecycle.ts';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
-import { currentDocuments, decide } from '../pipeline/decision/index.ts';
+import { currentDocuments, decide, type DocumentFact } from '../pipeline/decision/index.ts';
+import { extractedFrom } from '../pipeline/extracted.ts';
 import { STAGES, type CheckRecord } from '../pipeline/stages.ts';
 import type { AcceptedType } from '../pipeline/types.ts';
 import type { StagePool } from './pool.ts';
@@ -21,8 +22,7 @@ export interface RunnerDeps {
   db: Database;
   blobs: BlobStore;
   pool: StagePool;
-  config: Pick<Config, 'limits' | 'faultStageDelayMs'>;
-  now?: () => Date;
+  config: Pick<Config, 'limits' | 'faultStageDelayMs' | 'now'>;
 }
 
 const WORKER_NAME = `${os.hostname()}:${process.pid}`;
@@ -32,7 +32,6 @@ export type RunOutcome = 'processed' | 'failed' | 'skipped';
 
 export async function processDocument(deps: RunnerDeps, documentId: string, attempt: JobAttempt): Promise<RunOutcome> {
   const { prisma } = deps.db;
-  const now = deps.now ?? (() => new Date());
   const document = await prisma.document.findUnique({ where: { id: documentId } });
   if (!document || document.status === 'processed' || document.status === 'failed') {
     log.debug('job skipped: document missing or finished', { documentId, status: document?.status });
@@ -68,13 +67,13 @@ export async function processDocument(deps: RunnerDeps, documentId: string, atte
       type: 'process',
       document: { kind: document.kind, contentType: document.contentType as AcceptedType, bytes },
       limits: deps.config.limits,
-      now: now().toISOString(),
+      now: deps.config.now().toISOString(),
       faultDelayMs: deps.config.faultStageDelayMs,
     });
   } catch (error) {
     await prisma.verificationRun.update({
       where: { id: run.id },
-      data: { status: 'failed', finishedAt: now(), error: errorMessage(error) },
+      data: { status: 'failed', finishedAt: new Date(), error: errorMessage(error) },
     });
     if (!attempt.final) throw error;
     // Out of retries: record why, so the applicant is asked again instead of waiting forever.
@@ -87,9 +86,9 @@ export async function processDocument(deps: RunnerDeps, documentId: string, atte
         durationMs: 0,
       },
     ];
-    return finish(deps, document.applicationId, documentId, run.id, checks, 'failed', now);
+    return finish(deps, document.applicationId, documentId, run.id, checks, 'failed');
   }
-  return finish(deps, document.applicationId, documentId, run.id, checks, 'processed', now);
+  return finish(deps, document.applicationId, documentId, run.id, checks, 'processed');
 }
 
 async function finish(
@@ -99,26 +98,25 @@ async function finish(
   runId: string,
   checks: CheckRecord[],
   status: 'processed' | 'failed',
-  now: () => Date,
 ): Promise<RunOutcome> {
   const firstPage = (checks.find((c) => c.stage === 'normalize')?.details.pages as { width: number; height: number }[] | undefined)?.[0];
   const committed = await deps.db.prisma.$transaction(async (tx) => {
     // Whoever finishes first wins; a duplicate run that gets here later stores nothing.
-    const mrz = checks.find((c) => c.stage === 'mrz')?.details.mrz as PrismaNs.InputJsonValue | undefined;
+    const extracted = extractedFrom(checks);
     const claimed = await tx.document.updateMany({
       where: { id: documentId, status: { in: ['received', 'processing'] } },
       data: {
         status,
-        processedAt: now(),
+        processedAt: new Date(),
         ...(firstPage ? { width: firstPage.width, height: firstPage.height } : {}),
-        ...(mrz ? { extracted: { mrz } } : {}),
+        ...(Object.keys(extracted).length ? { extracted: extracted as PrismaNs.InputJsonValue } : {}),
       },
     });
     if (claimed.count === 0) return false;
     // Runs still marked running belong to workers that died mid-job, or lost this race.
     await tx.verificationRun.updateMany({
       where: { documentId, status: 'running', id: { not: runId } },
-      data: { status: 'interrupted', finishedAt: now(), error: 'superseded: its worker stopped, or another run finished first' },
+      data: { status: 'interrupted', finishedAt: new Date(), error: 'superseded: its worker stopped, or another run finished first' },
     });
     await tx.checkResult.createMany({
       data: checks.map((check) => ({
@@ -134,19 +132,19 @@ async function finish(
     });
     await tx.verificationRun.update({
       where: { id: runId },
-      data: status === 'processed' ? { status: 'succeeded', finishedAt: now() } : { finishedAt: now() },
+      data: status === 'processed' ? { status: 'succeeded', finishedAt: new Date() } : { finishedAt: new Date() },
     });
     await recordAudit(tx, SYSTEM, `document.${status}`, 'Document', documentId, {
       runId,
       checks: checks.map(({ stage, outcome, reasonCode }) => ({ stage, outcome, reasonCode })),
     });
-    await settleApplication(tx, applicationId, now());
+    await settleApplication(tx, applicationId, deps.config.now());
     return true;
   });
   if (!committed) {
     await deps.db.prisma.verificationRun.update({
       where: { id: runId },
-      data: { status: 'interrupted', finishedAt: now(), error: 'another run finished this document first' },
+      data: { status: 'interrupted', finishedAt: new Date(), error: 'another run finished this document first' },
     });
     return 'skipped';
   }
@@ -193,7 +191,7 @@ async function settleApplication(tx: PrismaNs.TransactionClient, applicationId: 
       kind: document.kind,
       failed: document.status === 'failed',
       checks: document.runs.flatMap((run) => run.checks),
-      mrz: (document.extracted as { mrz?: { fields: Record<string, string> } } | null)?.mrz,
+      ...(document.extracted as Pick<DocumentFact, 'mrz' | 'card'> | null),
     })),
     implementedStages: IMPLEMENTED_STAGES,
     now,

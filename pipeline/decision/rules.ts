@@ -5,7 +5,9 @@ import type { DocumentKind, ServiceType } from '../../generated/prisma/enums.ts'
 import type { ReasonCode, ReasonParams } from '../../core/reasons.ts';
 import { compareName, type NameMatch } from '../names/transliteration.ts';
 import { documentDateProblems } from '../validators/dates.ts';
+import { samePassportNumber, stayProblems } from '../validators/migration.ts';
 import { isValidInn, isValidSnils } from '../validators/tax-ids.ts';
+import { sameUpToLookalikes } from '../forms/index.ts';
 
 export type Severity = 'reject' | 'clarify' | 'review' | 'warn';
 
@@ -24,6 +26,8 @@ export interface DocumentFact {
   checks: CheckFact[];
   /** Fields read from the MRZ, when it was read. */
   mrz?: { fields: Record<string, string> };
+  /** A migration card's fields, when it was read. */
+  card?: { fields: Record<string, string> };
 }
 
 export interface ApplicationFacts {
@@ -83,6 +87,23 @@ export const STAGES_FOR_APPROVAL: Record<DocumentKind, readonly string[]> = {
 const RETAKE_STAGES = new Set(['normalize', 'quality', 'pipeline']);
 
 const passportMrz = (facts: ApplicationFacts) => facts.documents.find((d) => d.kind === 'passport')?.mrz?.fields;
+const migrationCard = (facts: ApplicationFacts) => facts.documents.find((d) => d.kind === 'migration_card' && d.card);
+
+/** A check of one stage that ended with `reasonCode`, as a hit on its document. */
+const checkHits = (stage: string, reasonCode: string) => (facts: ApplicationFacts) =>
+  facts.documents.flatMap((d) => {
+    const check = d.checks.find((c) => c.stage === stage && c.reasonCode === reasonCode);
+    return check ? [{ document: { kind: d.kind, id: d.id }, params: (check.details ?? {}) as ReasonParams }] : [];
+  });
+
+/** The migration card's stay problems of one kind, as a hit with the card's dates. */
+const stayHits = (problem: ReturnType<typeof stayProblems>[number]) => (facts: ApplicationFacts) => {
+  const card = migrationCard(facts);
+  const fields = card?.card?.fields;
+  if (!card || !fields?.entryDate || !fields.stayUntil) return [];
+  const stay = { entryDate: fields.entryDate, stayUntil: fields.stayUntil };
+  return stayProblems(stay, facts.now).includes(problem) ? [{ document: { kind: card.kind, id: card.id }, params: stay }] : [];
+};
 
 /** The profile surname against the passport's MRZ, as a hit when the comparison says `result`. */
 function surnameHits(facts: ApplicationFacts, result: NameMatch): RuleHit[] {
@@ -128,15 +149,51 @@ export const RULES: readonly Rule[] = [
         .filter((d) => d.checks.some((c) => c.stage === 'mrz' && c.reasonCode === 'mrz_not_found'))
         .map((d) => ({ document: { kind: d.kind, id: d.id } })),
   },
+  { code: 'mrz_check_digit_invalid', severity: 'review', reads: ['documents.checks.mrz'], check: checkHits('mrz', 'mrz_check_digit_invalid') },
+  { code: 'viz_mrz_mismatch', severity: 'review', reads: ['documents.checks.viz'], check: checkHits('viz', 'viz_mrz_mismatch') },
+  { code: 'viz_unreadable', severity: 'review', reads: ['documents.checks.viz'], check: checkHits('viz', 'viz_unreadable') },
   {
-    code: 'mrz_check_digit_invalid',
+    code: 'migration_card_unreadable',
+    severity: 'clarify',
+    reads: ['documents.checks.migration_card'],
+    check: checkHits('migration_card', 'migration_card_unreadable'),
+  },
+  {
+    code: 'migration_card_dates_invalid',
     severity: 'review',
-    reads: ['documents.checks.mrz'],
-    check: (facts) =>
-      facts.documents.flatMap((d) => {
-        const check = d.checks.find((c) => c.stage === 'mrz' && c.reasonCode === 'mrz_check_digit_invalid');
-        return check ? [{ document: { kind: d.kind, id: d.id }, params: check.details as ReasonParams }] : [];
-      }),
+    reads: ['documents.checks.migration_card'],
+    check: checkHits('migration_card', 'migration_card_dates_invalid'),
+  },
+  { code: 'migration_stay_expired', severity: 'reject', reads: ['migration_card.stayUntil', 'now'], check: stayHits('migration_stay_expired') },
+  {
+    code: 'migration_stay_exceeds_90_days',
+    severity: 'reject',
+    reads: ['migration_card.entryDate', 'migration_card.stayUntil'],
+    check: stayHits('migration_stay_exceeds_90_days'),
+  },
+  { code: 'migration_entry_in_future', severity: 'review', reads: ['migration_card.entryDate', 'now'], check: stayHits('entry_in_future') },
+  {
+    code: 'migration_card_passport_mismatch',
+    severity: 'review',
+    reads: ['migration_card.passportNumber', 'passport.mrz.documentNumber'],
+    check: (facts) => {
+      const card = migrationCard(facts)?.card?.fields.passportNumber;
+      const passport = passportMrz(facts)?.documentNumber;
+      // Print and MRZ of the same number may differ only in look-alike characters the OCR confused.
+      if (!card || !passport || samePassportNumber(card, passport) || sameUpToLookalikes(card, passport)) return [];
+      return [{ params: { card, passport } }];
+    },
+  },
+  {
+    code: 'migration_card_name_mismatch',
+    severity: 'review',
+    reads: ['migration_card.surname', 'passport.mrz.surname'],
+    check: (facts) => {
+      const card = migrationCard(facts)?.card?.fields.surname;
+      const passport = passportMrz(facts)?.surname;
+      if (!card || !passport || compareName({ latin: card }, passport).result === 'match') return [];
+      return [{ params: { card, passport } }];
+    },
   },
   {
     code: 'document_expired',

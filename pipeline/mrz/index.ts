@@ -9,7 +9,8 @@ import type { DocumentKind } from '../../generated/prisma/enums.ts';
 import type { NormalizedPage } from '../normalize/index.ts';
 import type { StageVerdict } from '../types.ts';
 import { correctLine, type Correction } from './line-correction.ts';
-import { bottomTextRows, lowerPart, uprightPage } from './locate.ts';
+import { turn180, uprightDocument, type Grey } from '../image/document.ts';
+import { bottomTextRows, lowerPart } from './locate.ts';
 
 /** Lines and length of each document kind's MRZ. */
 const MRZ_SHAPE: Partial<Record<DocumentKind, { lines: number; length: number }>> = {
@@ -74,7 +75,13 @@ function toReading(lines: string[], corrections: Correction[], page: number, rot
   return { format: result.format, lines, valid: result.valid, fields, checkDigits, corrections, page, rotation };
 }
 
-export type MrzResult = StageVerdict & { mrz?: MrzReading };
+/** A page's document, upright; `oriented` once its MRZ showed which way up it is. */
+export interface PageView {
+  image: Grey;
+  oriented: boolean;
+}
+
+export type MrzResult = StageVerdict & { mrz?: MrzReading; views: Record<number, PageView> };
 
 /** Reads the MRZ of the first page (readable pages first) where one is found, trying the page upside down too. */
 export async function readMrz(
@@ -85,24 +92,29 @@ export async function readMrz(
   now: Date,
 ): Promise<MrzResult> {
   const shape = MRZ_SHAPE[kind];
-  if (!shape) return { outcome: 'pass', details: { skipped: `${kind} has no MRZ` } };
+  const views: Record<number, PageView> = {};
+  if (!shape) return { outcome: 'pass', details: { skipped: `${kind} has no MRZ` }, views };
   const ordered = [...pages].sort((a, b) => Number(readablePages.includes(b.index)) - Number(readablePages.includes(a.index)));
-  const tried: { page: number; rotation: number; lines: string[] }[] = [];
+  const tried: { page: number; rotation: number; found: string; lines: string[] }[] = [];
   for (const page of ordered) {
-    for (const quarterTurns of [0, 2]) {
-      const upright = await uprightPage(page.raster, quarterTurns);
-      const rows = await bottomTextRows(await lowerPart(upright.image), shape.lines);
+    const upright = await uprightDocument(page.raster);
+    views[page.index] = { image: upright.image, oriented: false };
+    for (const halfTurn of [0, 180]) {
+      const image = halfTurn ? turn180(upright.image) : upright.image;
+      const rotation = upright.rotation + halfTurn;
+      const rows = await bottomTextRows(await lowerPart(image), shape.lines);
       const read = await Promise.all(rows.map(async (row) => correctLine((await ocr(row.png)).text)));
       const lines = read.map((line) => line.text);
-      tried.push({ page: page.index, rotation: upright.rotation, lines });
+      tried.push({ page: page.index, rotation, found: upright.found, lines });
       if (lines.length === shape.lines && lines.every((line) => line.length === shape.length)) {
-        const mrz = toReading(lines, read.flatMap((line) => line.corrections), page.index, upright.rotation, now);
+        views[page.index] = { image, oriented: true };
+        const mrz = toReading(lines, read.flatMap((line) => line.corrections), page.index, rotation, now);
         const failed = Object.entries(mrz.checkDigits).find(([, ok]) => !ok)?.[0];
-        if (failed) return { outcome: 'fail', reasonCode: 'mrz_check_digit_invalid', params: { field: failed }, details: { mrz }, mrz };
+        if (failed) return { outcome: 'fail', reasonCode: 'mrz_check_digit_invalid', params: { field: failed }, details: { mrz }, mrz, views };
         const reasonCode: ReasonCode | undefined = mrz.valid ? undefined : 'mrz_format_invalid';
-        return { outcome: mrz.valid ? 'pass' : 'fail', reasonCode, details: { mrz }, mrz };
+        return { outcome: mrz.valid ? 'pass' : 'fail', reasonCode, details: { mrz }, mrz, views };
       }
     }
   }
-  return { outcome: 'fail', reasonCode: 'mrz_not_found', details: { tried } };
+  return { outcome: 'fail', reasonCode: 'mrz_not_found', details: { tried }, views };
 }

@@ -1,112 +1,20 @@
-// Finds the machine readable zone on a page: turn the page so its text runs
-// horizontally (90° steps from projection profiles, then skew to half a
-// degree), split it into text rows, and return the lowest wide rows as line
-// crops — the MRZ is the bottom of every ICAO document. Reading them, and the
-// 180° retry, is the caller's.
-import sharp from 'sharp';
-import { inkMask, type GreyImage } from '../image/ink.ts';
-import type { Raster } from '../types.ts';
+// Finds the machine readable zone on an upright document: the MRZ is the
+// bottom of every ICAO document, so the lowest wide text rows of its lower
+// part are the candidates. Reading them, and the 180° retry, is the caller's.
+import { cropGrey, deskew, greyPng, textInk, type Grey } from '../image/document.ts';
 
-/** Working size (longer side): MRZ characters come out ≈ 30 px high, what Tesseract reads best. */
-const WORKING_SIDE = 1600;
-const SKEW_STEP_DEGREES = 0.5;
 /** Taller ink bands are several lines run together (MRZ lines are ≈ 30 px at working size). */
 const MAX_LINE_HEIGHT = 50;
-const MAX_SKEW_DEGREES = 7;
-
-type Grey = GreyImage & { data: Buffer };
-
-/** Ink at working size: dark against a 25×25 neighbourhood by a margin that table grain does not reach. */
-const ink = (image: GreyImage) => inkMask(image, 12, 50);
-
-/** How strongly ink falls into rows at this angle: sum of squared row counts. */
-function rowSharpness(mask: Uint8Array, width: number, height: number, degrees: number, transpose: boolean): number {
-  const radians = (degrees * Math.PI) / 180;
-  const [sin, cos] = [Math.sin(radians), Math.cos(radians)];
-  const size = Math.ceil(Math.hypot(width, height)) * 2;
-  const rows = new Float64Array(size);
-  for (let y = 0; y < height; y += 2) {
-    for (let x = 0; x < width; x += 2) {
-      if (!mask[y * width + x]) continue;
-      const [u, v] = transpose ? [y, x] : [x, y];
-      const row = Math.round(v * cos - u * sin) + size / 2;
-      rows[row]!++;
-    }
-  }
-  let score = 0;
-  for (const count of rows) score += count * count;
-  return score;
-}
-
-export interface Upright {
-  /** Clockwise turn applied, in degrees (90° steps plus skew). */
-  rotation: number;
-  image: Grey;
-}
-
-/** Turns the page so that text rows run horizontally; 0° and 180° still look alike here. */
-export async function uprightPage(raster: Raster, quarterTurns?: number): Promise<Upright> {
-  const scale = WORKING_SIDE / Math.max(raster.width, raster.height);
-  const grey = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 3 } })
-    .resize(Math.round(raster.width * scale), Math.round(raster.height * scale))
-    .greyscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const image = { width: grey.info.width, height: grey.info.height, data: grey.data };
-  const mask = ink(image);
-  let best = { score: -1, degrees: 0, transpose: false };
-  for (const transpose of [false, true]) {
-    for (let degrees = -MAX_SKEW_DEGREES; degrees <= MAX_SKEW_DEGREES; degrees += SKEW_STEP_DEGREES) {
-      const score = rowSharpness(mask, image.width, image.height, degrees, transpose);
-      if (score > best.score) best = { score, degrees, transpose };
-    }
-  }
-  // Rows found along the x axis mean the text runs vertically: a quarter turn.
-  const rotation = (best.transpose ? 90 : 0) + (quarterTurns ?? 0) * 90 - (best.transpose ? -best.degrees : best.degrees);
-  return { rotation, image: await rotate(image, rotation) };
-}
-
-async function rotate(image: Grey, degrees: number): Promise<Grey> {
-  if (degrees === 0) return image;
-  const turned = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
-    .rotate(degrees, { background: '#ffffff' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return oneChannel(turned.data, turned.info);
-}
-
-/** Rotating with a colour background returns RGB(A): keep one channel. */
-async function oneChannel(data: Buffer, info: { width: number; height: number; channels: number }): Promise<Grey> {
-  if (info.channels === 1) return { width: info.width, height: info.height, data };
-  const grey = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels as 3 | 4 } })
-    .extractChannel(0)
-    .raw()
-    .toBuffer();
-  return { width: info.width, height: info.height, data: grey };
-}
+/** The document is upright already: what is left is perspective's own slant of the lower part. */
+const LOWER_PART_SKEW = 3;
 
 /**
- * The lower part of an upright page, deskewed on its own: in a phone photo
+ * The lower part of an upright document, deskewed on its own: in a phone photo
  * perspective tilts the MRZ differently from the rest of the page.
  */
 export async function lowerPart(image: Grey, share = 0.5): Promise<Grey> {
   const top = Math.floor(image.height * (1 - share));
-  const part = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
-    .extract({ left: 0, top, width: image.width, height: image.height - top })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return deskew(await oneChannel(part.data, part.info), MAX_SKEW_DEGREES, SKEW_STEP_DEGREES);
-}
-
-/** Rotates the image so that its ink rows are sharpest, within ±maxDegrees. */
-async function deskew(image: Grey, maxDegrees: number, step: number): Promise<Grey> {
-  const mask = ink(image);
-  let best = { score: -1, degrees: 0 };
-  for (let degrees = -maxDegrees; degrees <= maxDegrees; degrees += step) {
-    const score = rowSharpness(mask, image.width, image.height, degrees, false);
-    if (score > best.score) best = { score, degrees };
-  }
-  return rotate(image, -best.degrees);
+  return deskew(await cropGrey(image, { left: 0, top, width: image.width, height: image.height - top }), LOWER_PART_SKEW, 0.5);
 }
 
 export interface LineCrop {
@@ -139,7 +47,7 @@ function otsu(data: Buffer): number {
 
 /**
  * The document's box: the rows and columns that are mostly paper (brighter than
- * Otsu's split). A flatbed scan is all paper; a phone photo loses its table.
+ * Otsu's split). A card on a flatbed page loses the empty page around it.
  */
 async function documentBox(image: Grey): Promise<Grey> {
   const { width, height, data } = image;
@@ -159,11 +67,7 @@ async function documentBox(image: Grey): Promise<Grey> {
   const [left, right] = span(columns);
   const [top, bottom] = span(rows);
   if (left! < 0 || top! < 0 || right! - left! < width * 0.3 || bottom! - top! < 40) return image;
-  const box = await sharp(data, { raw: { width, height, channels: 1 } })
-    .extract({ left: left!, top: top!, width: right! - left! + 1, height: bottom! - top! + 1 })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return oneChannel(box.data, box.info);
+  return cropGrey(image, { left: left!, top: top!, width: right! - left! + 1, height: bottom! - top! + 1 });
 }
 
 interface TextRow {
@@ -176,7 +80,7 @@ interface TextRow {
 /** Text rows from the ink profile, wide ones only (MRZ lines span most of the document). */
 function wideTextRows(image: Grey): TextRow[] {
   const { width, height } = image;
-  const mask = ink(image);
+  const mask = textInk(image);
   const rowInk = new Uint32Array(height);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rowInk[y]! += mask[y * width + x]!;
   const rows: { top: number; bottom: number }[] = [];
@@ -218,14 +122,6 @@ function wideTextRows(image: Grey): TextRow[] {
     .filter((row) => row.right - row.left > width * 0.35);
 }
 
-async function crop(image: Grey, region: { left: number; top: number; width: number; height: number }): Promise<Grey> {
-  const out = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
-    .extract(region)
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return oneChannel(out.data, out.info);
-}
-
 /** The lowest `count` wide text rows of the document, top to bottom, as PNG crops. */
 export async function bottomTextRows(page: Grey, count: number): Promise<LineCrop[]> {
   const image = await documentBox(page);
@@ -235,7 +131,7 @@ export async function bottomTextRows(page: Grey, count: number): Promise<LineCro
   // leaves the MRZ at its own slant.
   const margin = MAX_LINE_HEIGHT;
   const top = Math.max(0, coarse[0]!.top - margin);
-  const band = await deskew(await crop(image, { left: 0, top, width: image.width, height: Math.min(image.height, coarse.at(-1)!.bottom + margin) - top }), 4, 0.25);
+  const band = await deskew(await cropGrey(image, { left: 0, top, width: image.width, height: Math.min(image.height, coarse.at(-1)!.bottom + margin) - top }), 4, 0.25);
   const chosen = wideTextRows(band).slice(-count);
   return Promise.all(
     chosen.map(async (row) => {
@@ -243,10 +139,7 @@ export async function bottomTextRows(page: Grey, count: number): Promise<LineCro
       const left = Math.max(0, row.left - pad);
       const top = Math.max(0, row.top - pad);
       const region = { left, top, width: Math.min(band.width, row.right + pad) - left, height: Math.min(band.height, row.bottom + pad) - top };
-      const png = await sharp((await crop(band, region)).data, { raw: { width: region.width, height: region.height, channels: 1 } })
-        .png()
-        .toBuffer();
-      return { ...row, png };
+      return { ...row, png: await greyPng(await cropGrey(band, region)) };
     }),
   );
 }

@@ -20,7 +20,10 @@ export function addDays(iso: string, count: number): string {
 }
 
 export function isRealDate(iso: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(iso) && parse(iso).toISOString().slice(0, 10) === iso;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return false;
+  const date = parse(iso);
+  // Month 13 or day 45 make no date at all; 31 April rolls over to 1 May.
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso;
 }
 
 export function ageOn(dateOfBirth: string, now: Date): number {

@@ -23,6 +23,15 @@ describe('docverify read', () => {
       { stage: 'normalize', outcome: 'pass', details: { pageCount: 1 } },
       { stage: 'quality', outcome: 'pass' },
       { stage: 'mrz', outcome: 'pass' },
+      { stage: 'viz', outcome: 'pass' },
+    ]);
+    expect(byFile[files[0]!].viz.comparison.map((c: { field: string; status: string }) => `${c.field}:${c.status}`)).toEqual([
+      'documentNumber:match',
+      'surname:match',
+      'givenNames:match',
+      'dateOfBirth:match',
+      'dateOfExpiry:match',
+      'sex:match',
     ]);
     expect(byFile[files[1]!].checks[0].details.pageCount).toBe(2);
     expect(byFile[files[2]!].intake).toMatchObject({ outcome: 'fail', reasonCode: 'unsupported_file_type' });

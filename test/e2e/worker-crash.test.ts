@@ -8,6 +8,9 @@ import { createApiKey } from '../../db/api-keys.ts';
 import * as files from '../helpers/files.ts';
 import { runCli } from '../helpers/process.ts';
 import { REDIS_URL, testEnvironment, uploadForm, waitFor, APPLICANT, type TestEnvironment } from '../helpers/service.ts';
+import { STAGES } from '../../pipeline/stages.ts';
+
+const PASSPORT_STAGES = STAGES.filter((stage) => (stage.appliesTo as readonly string[]).includes('passport')).length;
 
 describe('a worker killed mid-job (PostgreSQL + BullMQ)', () => {
   let environment: TestEnvironment;
@@ -56,10 +59,10 @@ describe('a worker killed mid-job (PostgreSQL + BullMQ)', () => {
       const runs = await prisma.verificationRun.findMany({ where: { documentId }, orderBy: { attempt: 'asc' }, include: { checks: true } });
       expect(runs.map((run) => [run.attempt, run.status, run.checks.length])).toEqual([
         [1, 'interrupted', 0],
-        [2, 'succeeded', 3],
+        [2, 'succeeded', PASSPORT_STAGES],
       ]);
       expect(runs[0]!.worker).not.toBe(runs[1]!.worker);
-      expect(await prisma.checkResult.count({ where: { documentId } })).toBe(3);
+      expect(await prisma.checkResult.count({ where: { documentId } })).toBe(PASSPORT_STAGES);
       const settlements = await prisma.applicationStatusHistory.count({ where: { applicationId: application.id, fromStatus: 'processing' } });
       expect(settlements).toBe(1);
 

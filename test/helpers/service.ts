@@ -1,5 +1,6 @@
 // Real services for tests: a fresh PostgreSQL database or PGlite directory, a
 // private BullMQ queue name on the real Redis, and the HTTP API on a free port.
+import { CORPUS_DATE } from '../../fixtures/lib/identity.ts';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -48,6 +49,8 @@ export async function testEnvironment(drivers: Drivers, overrides: Record<string
     POOL_THREADS: '2',
     JOB_BACKOFF_MS: '200',
     SWEEP_INTERVAL_MS: '1000',
+    // The golden set is judged on its own date (stays and expiry dates are relative to it).
+    CLOCK: `${CORPUS_DATE}T12:00:00Z`,
   };
   let database: string | undefined;
   if (drivers.db === 'postgres') {

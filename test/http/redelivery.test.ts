@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import { createApplication, startTestService, uploadForm, waitFor, type Drivers, type TestService } from '../helpers/service.ts';
 import { processDocument } from '../../workers/runner.ts';
+import { STAGES } from '../../pipeline/stages.ts';
+
+const PASSPORT_STAGES = STAGES.filter((stage) => (stage.appliesTo as readonly string[]).includes('passport')).length;
 
 describe.each<Drivers>([
   { db: 'pglite', queue: 'memory' },
@@ -41,8 +44,8 @@ describe.each<Drivers>([
     const withChecks = runs.filter((run) => run.checks.length > 0);
     expect(withChecks).toHaveLength(1);
     expect(withChecks[0]!.status).toBe('succeeded');
-    // One row per stage (normalize, quality, mrz), stored once.
-    expect(await prisma.checkResult.count({ where: { documentId } })).toBe(3);
+    // One row per passport stage (normalize, quality, mrz, viz), stored once.
+    expect(await prisma.checkResult.count({ where: { documentId } })).toBe(PASSPORT_STAGES);
     const settled = await prisma.applicationStatusHistory.count({ where: { applicationId, fromStatus: 'processing' } });
     expect(settled).toBe(1);
   });

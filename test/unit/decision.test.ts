@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { currentDocuments, decide, type ApplicationFacts, type DocumentFact } from '../../pipeline/decision/index.ts';
 
 const ALL_STAGES = ['normalize', 'quality', 'mrz', 'viz', 'migration_card', 'face', 'liveness'];
-const pass = (...stages: string[]) => stages.map((stage) => ({ stage, outcome: 'pass', reasonCode: null, details: {} }));
+const pass = (...stages: string[]): DocumentFact['checks'] => stages.map((stage) => ({ stage, outcome: 'pass', reasonCode: null, details: {} }));
 
 function facts(overrides: Partial<ApplicationFacts> = {}, passport: Partial<DocumentFact> = {}): ApplicationFacts {
   return {
@@ -27,6 +27,57 @@ function facts(overrides: Partial<ApplicationFacts> = {}, passport: Partial<Docu
 }
 
 const codes = (verdict: ReturnType<typeof decide>) => verdict.fired.map((rule) => rule.code).sort();
+
+const card = (fields: Record<string, string>, checks: DocumentFact['checks'] = pass('normalize', 'quality', 'migration_card')): DocumentFact => ({
+  id: 'm',
+  kind: 'migration_card',
+  failed: false,
+  checks,
+  card: { fields: { passportNumber: 'AB1234567', surname: 'JURAEV', entryDate: '2026-05-01', stayUntil: '2026-07-20', ...fields } },
+});
+const withCard = (document: DocumentFact, passportNumber = 'AB1234567') =>
+  facts({
+    documents: [
+      {
+        id: 'p',
+        kind: 'passport',
+        failed: false,
+        checks: pass('normalize', 'quality', 'mrz', 'viz'),
+        mrz: { fields: { surname: 'JURAEV', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01', documentNumber: passportNumber } },
+      },
+      document,
+      { id: 's', kind: 'selfie', failed: false, checks: pass('normalize', 'face', 'liveness') },
+    ],
+  });
+
+describe('migration card and visual zone rules', () => {
+  it('approves a card whose stay is current and whose passport and name agree, look-alike misreadings included', () => {
+    expect(decide(withCard(card({})))).toMatchObject({ status: 'approved' });
+    expect(decide(withCard(card({ passportNumber: 'A81234567' })))).toMatchObject({ status: 'approved' });
+  });
+
+  it('rejects a stay that ended or that exceeds 90 days in 180', () => {
+    expect(codes(decide(withCard(card({ entryDate: '2026-01-01', stayUntil: '2026-03-01' }))))).toEqual(['migration_stay_expired']);
+    const long = decide(withCard(card({ entryDate: '2026-05-01', stayUntil: '2026-09-01' })));
+    expect(long.status).toBe('rejected');
+    expect(long.reasons[0]).toMatchObject({ code: 'migration_stay_exceeds_90_days' });
+  });
+
+  it('sends another passport number or surname on the card, and a tampered printed zone, to review', () => {
+    expect(codes(decide(withCard(card({ passportNumber: 'FA0000042' }))))).toEqual(['migration_card_passport_mismatch']);
+    expect(codes(decide(withCard(card({ surname: 'PETROV' }))))).toEqual(['migration_card_name_mismatch']);
+    const tampered = withCard(card({}));
+    tampered.documents[0]!.checks = [...pass('normalize', 'quality', 'mrz'), { stage: 'viz', outcome: 'fail', reasonCode: 'viz_mrz_mismatch', details: { field: 'surname' } }];
+    expect(decide(tampered)).toMatchObject({ status: 'under_review', reasons: [{ code: 'viz_mrz_mismatch' }] });
+  });
+
+  it('asks for the card again when it could not be read', () => {
+    const unreadable = card({}, [...pass('normalize', 'quality'), { stage: 'migration_card', outcome: 'fail', reasonCode: 'migration_card_unreadable', details: { missingFields: 'series' } }]);
+    const verdict = decide(withCard({ ...unreadable, card: undefined }));
+    expect(verdict.status).toBe('clarification_required');
+    expect(verdict.missingDocuments).toMatchObject([{ kind: 'migration_card', reasonCode: 'migration_card_unreadable' }]);
+  });
+});
 
 describe('decision rules', () => {
   it('approves when every required document passed every stage', () => {

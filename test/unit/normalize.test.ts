@@ -6,7 +6,7 @@ import { decodePdfImage, pageImages } from '../../pipeline/normalize/pdf-images.
 import type { StageContext } from '../../pipeline/types.ts';
 import * as files from '../helpers/files.ts';
 
-const ctx: StageContext = { limits: { maxPixels: 50_000_000, maxPdfPages: 10 }, now: () => new Date('2026-11-22'), ocr: { mrzLine: () => Promise.reject(new Error('no OCR here')) } };
+const ctx: StageContext = { limits: { maxPixels: 50_000_000, maxPdfPages: 10 }, now: () => new Date('2026-11-22'), ocr: { mrzLine: () => Promise.reject(new Error('no OCR here')), latin: () => Promise.reject(new Error('no OCR here')), cyrillic: () => Promise.reject(new Error('no OCR here')) } };
 
 /** Mean of the red channel in a corner of the raster: the marker square is dark. */
 function cornerMean(raster: { width: number; height: number; data: Buffer }, corner: 'tl' | 'tr' | 'bl' | 'br'): number {

@@ -1,0 +1,174 @@
+// Reading a printed form by its labels. OCR gives lines with boxes; each field
+// rule names the label it hangs on and how its value reads. For every label
+// found, the value is the nearest line under it (or the rest of the label's own
+// line) that parses as that field, and the region where the value must be is
+// kept, so a value the page OCR missed can be read again on its own.
+// Document kinds differ only in their tables.
+import type { Box, OcrLine } from '../../models/tesseract.ts';
+import { isRealDate } from '../validators/dates.ts';
+
+export interface FieldRule {
+  field: string;
+  label: RegExp;
+  /** 'below': printed under the label; 'inline': in the label's own line. */
+  at: 'below' | 'inline';
+  parse(text: string): string | undefined;
+  /** Characters the value can hold, for reading it again on its own. */
+  charset: string;
+  /** The value may be printed twice, «CYRILLIC / LATIN»: its Cyrillic half is read again in Cyrillic. */
+  bilingual?: boolean;
+}
+
+export interface FieldReading {
+  value: string;
+  /** 0–1, from the OCR confidence of the line the value came from. */
+  confidence: number;
+  /** The OCR text the value was parsed from. */
+  text: string;
+  box: Box;
+}
+
+export type FormReading = Record<string, FieldReading>;
+
+/** A label found on the page: the value read under it, if any, and where the value must be. */
+export interface FieldSlot {
+  rule: FieldRule;
+  value?: FieldReading;
+  region: Box;
+}
+
+const height = (box: Box) => box.bottom - box.top;
+/** Values sit at most this many label heights under their label. */
+const VALUE_DEPTH = 6;
+
+/** Below the label, starting under it, within a few label heights. */
+function isBelow(label: Box, value: Box): boolean {
+  const h = height(label);
+  const gap = value.top - label.bottom;
+  return gap > -0.4 * h && gap < VALUE_DEPTH * h && value.left > label.left - 3 * h && value.left < label.right;
+}
+
+/** Where the value of a label must be: under it, down to the next label below, across to the next label beside. */
+function valueRegion(label: Box, labels: readonly Box[], page: { width: number; height: number }): Box {
+  const h = height(label);
+  const below = labels.filter((other) => other.top > label.bottom && other.left < label.left + 20 * h && other.right > label.left);
+  const beside = labels.filter((other) => other.left > label.left + h && other.top < label.bottom + VALUE_DEPTH * h && other.bottom > label.top);
+  return {
+    left: Math.max(0, label.left - h),
+    top: label.bottom,
+    right: Math.min(page.width, ...beside.map((other) => other.left - h / 2), label.left + 30 * h),
+    bottom: Math.min(page.height, ...below.map((other) => other.top - 2), label.bottom + VALUE_DEPTH * h),
+  };
+}
+
+const reading = (value: string, line: OcrLine): FieldReading => ({ value, confidence: line.confidence / 100, text: line.text, box: line.box });
+
+export function locateFields(lines: readonly OcrLine[], rules: readonly FieldRule[], page: { width: number; height: number }): FieldSlot[] {
+  const labels = lines.map((line) => rules.filter((rule) => rule.label.test(line.text)));
+  const labelBoxes = lines.filter((_, i) => labels[i]!.length > 0).map((line) => line.box);
+  return lines.flatMap((line, i) =>
+    labels[i]!.map((rule): FieldSlot => {
+      if (rule.at === 'inline') {
+        const value = rule.parse(line.text);
+        return { rule, region: line.box, ...(value !== undefined ? { value: reading(value, line) } : {}) };
+      }
+      const candidate = lines
+        .filter((other, j) => labels[j]!.length === 0 && isBelow(line.box, other.box))
+        .sort((a, b) => a.box.top - b.box.top)
+        .find((other) => rule.parse(other.text) !== undefined);
+      const region = valueRegion(line.box, labelBoxes, page);
+      return { rule, region, ...(candidate ? { value: reading(rule.parse(candidate.text)!, candidate) } : {}) };
+    }),
+  );
+}
+
+/** The best value of each field among its slots. */
+export function bestValues(slots: readonly FieldSlot[]): FormReading {
+  const found: FormReading = {};
+  for (const { rule, value } of slots) {
+    if (value && (!found[rule.field] || found[rule.field]!.confidence < value.confidence)) found[rule.field] = value;
+  }
+  return found;
+}
+
+/** How many of the rules' labels appear at all: tells an upright page from an upside-down one. */
+export function labelHits(lines: readonly OcrLine[], rules: readonly FieldRule[]): number {
+  return new Set(rules.filter((rule) => lines.some((line) => rule.label.test(line.text))).map((rule) => rule.label.source)).size;
+}
+
+// OCR of mixed Latin and Cyrillic print confuses letters that look the same.
+const CYRILLIC_TO_LATIN: Record<string, string> = {
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', У: 'Y', Х: 'X', І: 'I', Ј: 'J', Ѕ: 'S',
+};
+const LATIN_TO_CYRILLIC = Object.fromEntries(Object.entries(CYRILLIC_TO_LATIN).map(([cyr, lat]) => [lat, cyr]));
+/** In fields of digits only, letters OCR mistakes for digits. */
+const DIGIT_LOOKALIKES: Record<string, string> = { O: '0', D: '0', Q: '0', I: '1', L: '1', '|': '1', Z: '2', S: '5', B: '8', G: '6', T: '7' };
+
+export const toLatin = (text: string) => [...text.toUpperCase()].map((c) => CYRILLIC_TO_LATIN[c] ?? c).join('');
+export const toCyrillic = (text: string) => [...text.toUpperCase()].map((c) => LATIN_TO_CYRILLIC[c] ?? c).join('');
+const asDigits = (text: string) => [...toLatin(text)].map((c) => DIGIT_LOOKALIKES[c] ?? c).join('');
+
+const isCyrillic = (text: string) => (text.match(/[\u0400-\u04FF]/g) ?? []).length > (text.match(/[A-Z]/gi) ?? []).length;
+
+/** Value parsers the field tables are built from. */
+export const parse = {
+  /** dd.mm.yyyy → yyyy-mm-dd. */
+  date(text: string): string | undefined {
+    const digits = asDigits(text);
+    // Printed dd.mm.yyyy; OCR sometimes reads the dots as digits (0610551995) or drops them.
+    const match =
+      digits.match(/(\d{2})\s*[.,:/-]\s*(\d{2})\s*[.,:/-]\s*(\d{4})/) ??
+      digits.match(/(?<!\d)(\d{2})\d(\d{2})\d(\d{4})(?!\d)/) ??
+      digits.match(/(?<!\d)(\d{2})(\d{2})(\d{4})(?!\d)/);
+    if (!match) return undefined;
+    const iso = `${match[3]}-${match[2]}-${match[1]}`;
+    return isRealDate(iso) ? iso : undefined;
+  },
+  /** A document number: letters and digits, words such as PASSPORT dropped, spaces closed. */
+  documentNumber(text: string): string | undefined {
+    const tokens = toLatin(text).replace(/[^A-Z0-9 ]/g, ' ').split(/\s+/).filter((t) => t && !/^[A-Z]{4,}$/.test(t));
+    const value = tokens.join('');
+    return /^[A-Z0-9]{5,12}$/.test(value) && (value.match(/\d/g) ?? []).length >= 4 ? value : undefined;
+  },
+  /** A name as printed: one script, or «CYRILLIC / LATIN». */
+  name(text: string): string | undefined {
+    const value = text
+      .toUpperCase()
+      .replace(/[^A-Z\u0400-\u04FF /'-]/g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/^[\s/'-]+|[\s/'-]+$/g, '');
+    return value.replace(/[ /'-]/g, '').length >= 2 ? value : undefined;
+  },
+  sex(text: string): string | undefined {
+    const last = text.trim().split(/[\s/]+/).at(-1)?.toUpperCase() ?? '';
+    return ({ M: 'M', М: 'M', F: 'F', Ж: 'F' } as Record<string, string>)[last];
+  },
+  digits: (count: number) => (text: string) => {
+    const match = asDigits(text).replace(/\s+/g, '').match(new RegExp(`^\\D*(\\d{${count}})\\D*$`));
+    return match?.[1];
+  },
+};
+
+/** «КОДИРОВ / QODIROV» → its Latin and Cyrillic parts (either may be missing). */
+export function nameParts(printed: string): { latin?: string; cyrillic?: string } {
+  const parts = printed.split('/').map((part) => part.trim()).filter(Boolean);
+  const cyrillic = parts.find(isCyrillic);
+  const latin = parts.find((part) => !isCyrillic(part));
+  return { ...(latin ? { latin: toLatin(latin).replace(/[^A-Z -]/g, '').trim() } : {}), ...(cyrillic ? { cyrillic: toCyrillic(cyrillic) } : {}) };
+}
+
+/** Characters OCR-B and ordinary print make easy to confuse, as classes. */
+const LOOKALIKE_CLASS: Record<string, string> = { O: '0', D: '0', Q: '0', I: '1', L: '1', Z: '2', S: '5', B: '8', G: '6' };
+const lookalikeKey = (text: string) => [...text].map((c) => LOOKALIKE_CLASS[c] ?? c).join('');
+
+/** Equal once look-alike characters (0/O, 1/I, 8/B, …) are taken as one. */
+export const sameUpToLookalikes = (a: string, b: string) => lookalikeKey(a) === lookalikeKey(b);
+
+/** Characters each kind of value can hold (whitelists for reading a value on its own). */
+export const CHARSET = {
+  date: '0123456789.',
+  digits: '0123456789',
+  code: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ',
+  name: "ABCDEFGHIJKLMNOPQRSTUVWXYZ -'/",
+  sex: 'MF/ ',
+};

@@ -1,0 +1,203 @@
+// Visual zone: the printed fields of a passport data page or a residence
+// permit, read by their labels (Latin and Cyrillic), and compared field by
+// field with the MRZ. Check digits do not cover names, and look-alike letters
+// pass them: the printed zone is the second witness.
+import type { Box } from '../../models/tesseract.ts';
+import type { DocumentKind } from '../../generated/prisma/enums.ts';
+import type { NormalizedPage } from '../normalize/index.ts';
+import { cropGrey, eraseRules, evenLight, greyPng, inkBand, resizeGrey, turn180, uprightDocument, type Grey } from '../image/document.ts';
+import type { MrzReading, PageView } from '../mrz/index.ts';
+import { compareName } from '../names/transliteration.ts';
+import type { StageContext, StageVerdict } from '../types.ts';
+import { bestValues, CHARSET, labelHits, locateFields, nameParts, parse, sameUpToLookalikes, type FieldReading, type FieldRule, type FieldSlot, type FormReading } from '../forms/index.ts';
+
+/** Labels of ICAO data pages and the Russian residence permit, in both languages. */
+export const VIZ_FIELDS: readonly FieldRule[] = [
+  { field: 'documentNumber', label: /passport\s*no|document\s*no|номер|(^|\/)\s*no\.?\s*$/i, at: 'below', parse: parse.documentNumber, charset: CHARSET.code },
+  { field: 'surname', label: /surname|фамилия/i, at: 'below', parse: parse.name, charset: CHARSET.name, bilingual: true },
+  { field: 'givenNames', label: /given\s*names?|имя/i, at: 'below', parse: parse.name, charset: CHARSET.name, bilingual: true },
+  { field: 'dateOfBirth', label: /date\s*of\s*birth|дата\s*рождения/i, at: 'below', parse: parse.date, charset: CHARSET.date },
+  { field: 'dateOfExpiry', label: /date\s*of\s*expiry|valid\s*until|действителен\s*до/i, at: 'below', parse: parse.date, charset: CHARSET.date },
+  { field: 'sex', label: /(^|\/)\s*sex\s*$/i, at: 'below', parse: parse.sex, charset: CHARSET.sex },
+];
+
+/**
+ * OCR resolution of the document's longer side, so that printed values come out
+ * ≈ 25 px high: a passport page fills its image, a residence permit shares the
+ * scan with its back side.
+ */
+const VIZ_SIDE: Partial<Record<DocumentKind, number>> = { passport: 1200, residence_permit: 1600 };
+
+export type FieldStatus = 'match' | 'mismatch' | 'uncertain' | 'unread';
+
+export interface FieldComparison {
+  field: string;
+  status: FieldStatus;
+  viz?: string;
+  mrz?: string;
+  note?: string;
+}
+
+export interface VizReading {
+  fields: FormReading;
+  comparison: FieldComparison[];
+}
+
+/** Below this OCR confidence a one-letter difference is a misreading as likely as a different value. */
+const SURE = 0.7;
+
+type Compare = (viz: string, mrz: string, confidence: number) => Omit<FieldComparison, 'field' | 'viz' | 'mrz'>;
+
+const exactly: Compare = (viz, mrz, confidence) =>
+  viz === mrz ? { status: 'match' } : { status: confidence >= SURE ? 'mismatch' : 'uncertain', note: 'differs' };
+
+const sameCode: Compare = (viz, mrz, confidence) => {
+  if (viz === mrz) return { status: 'match' };
+  if (sameUpToLookalikes(viz, mrz)) return { status: 'match', note: 'equal up to look-alike characters' };
+  const distance = compareName({ latin: viz }, mrz).distance;
+  return { status: distance > 1 || confidence >= SURE ? 'mismatch' : 'uncertain', note: `${distance} character(s) differ` };
+};
+
+const sameName: Compare = (viz, mrz, confidence) => {
+  const { latin, cyrillic } = nameParts(viz);
+  const target = mrz.replace(/</g, ' ').trim();
+  // The Latin line is what the MRZ was written from; a Cyrillic line decides only when it stands alone.
+  if (latin) {
+    const printed = latin.replace(/[\s-]+/g, ' ');
+    const result = sameCode(printed, target, confidence);
+    // The MRZ cuts long names short; the printed name is the whole.
+    if (result.status === 'mismatch' && printed.startsWith(target)) return { status: 'match', note: 'truncated in the MRZ' };
+    return result;
+  }
+  if (!cyrillic) return { status: 'unread' };
+  const transliterated = compareName({ cyrillic }, target);
+  const status = transliterated.result === 'match' ? 'match' : transliterated.result === 'mismatch' && confidence >= SURE ? 'mismatch' : 'uncertain';
+  return { status, note: transliterated.explanation };
+};
+
+const COMPARED: readonly { field: string; compare: Compare }[] = [
+  { field: 'documentNumber', compare: sameCode },
+  { field: 'surname', compare: sameName },
+  { field: 'givenNames', compare: sameName },
+  { field: 'dateOfBirth', compare: exactly },
+  { field: 'dateOfExpiry', compare: exactly },
+  { field: 'sex', compare: exactly },
+];
+
+export function compareWithMrz(fields: FormReading, mrz: Record<string, string>): FieldComparison[] {
+  return COMPARED.map(({ field, compare }) => {
+    const read = fields[field];
+    const expected = mrz[field];
+    if (!read || expected === undefined) return { field, status: 'unread', ...(expected ? { mrz: expected } : {}) };
+    return { field, viz: read.value, mrz: expected, ...compare(read.value, expected, read.confidence) };
+  });
+}
+
+export type TextOcr = Pick<StageContext['ocr'], 'latin' | 'cyrillic'>;
+
+/** Values read with less confidence than this on the page are read again, cut out, with their charset. */
+const REREAD_BELOW = 0.8;
+
+const padded = (image: Grey, box: Box, pad: number) => {
+  const left = Math.max(0, Math.round(box.left - pad));
+  const top = Math.max(0, Math.round(box.top - pad));
+  return cropGrey(image, { left, top, width: Math.min(image.width, Math.round(box.right + pad)) - left, height: Math.min(image.height, Math.round(box.bottom + pad)) - top });
+};
+
+/**
+ * Scales a lone value is tried at: Tesseract's line recogniser is touchy about
+ * glyph height (a monospaced date read at 0 % confidence at one size reads at
+ * 95 % at three quarters of it).
+ */
+const REREAD_SCALES = [1, 0.75, 1.35];
+
+/**
+ * A value the page OCR missed or doubted, read again on its own as one line of
+ * its own characters, at several sizes. A sure reading ends the search; among
+ * unsure ones the value read most often wins (then the surest).
+ */
+async function reread(image: Grey, slot: FieldSlot, ocr: TextOcr): Promise<FieldSlot> {
+  if (slot.value && slot.value.confidence >= REREAD_BELOW) return slot;
+  const band = inkBand(image, slot.value?.box ?? slot.region);
+  if (!band) return slot;
+  const crop = await cropGrey(image, { left: band.left, top: band.top, width: band.right - band.left, height: band.bottom - band.top });
+  const readings: FieldReading[] = slot.value ? [slot.value] : [];
+  for (const scale of REREAD_SCALES) {
+    const [line] = await ocr.latin(await greyPng(scale === 1 ? crop : await resizeGrey(crop, Math.round(Math.max(crop.width, crop.height) * scale))), {
+      layout: 'line',
+      charset: slot.rule.charset,
+    });
+    const value = line && slot.rule.parse(line.text);
+    if (!value) continue;
+    const reading = { value, confidence: line.confidence / 100, text: line.text, box: band };
+    if (reading.confidence >= REREAD_BELOW) return { ...slot, value: reading };
+    readings.push(reading);
+  }
+  const votes = (value: string) => readings.filter((r) => r.value === value).length;
+  const best = readings.sort((a, b) => votes(b.value) - votes(a.value) || b.confidence - a.confidence)[0];
+  return best ? { ...slot, value: best } : slot;
+}
+
+/** «КОДИРОВ / QODIROV» read in Latin has a garbled first half: read that half again in Cyrillic. */
+async function readCyrillicHalf(image: Grey, reading: FieldReading, ocr: TextOcr): Promise<FieldReading> {
+  const [, latin] = reading.value.split('/');
+  if (latin === undefined) return reading;
+  const crop = await padded(image, reading.box, (reading.box.bottom - reading.box.top) * 0.3);
+  const cyrillic = (await ocr.cyrillic(await greyPng(crop))).map((line) => line.text).join(' ');
+  const half = parse.name(cyrillic.split('/')[0] ?? '');
+  return half ? { ...reading, value: `${half} / ${latin.trim()}`, text: `${cyrillic} | ${reading.text}` } : reading;
+}
+
+/** Fields of the best-read pages; pages whose way up the MRZ showed are read that way only. */
+export async function readPrintedFields(
+  pages: NormalizedPage[],
+  readablePages: number[],
+  rules: readonly FieldRule[],
+  ocr: TextOcr,
+  side: number,
+  views: Record<number, PageView> = {},
+): Promise<FormReading> {
+  const fields: FormReading = {};
+  for (const page of pages.filter((p) => readablePages.includes(p.index))) {
+    const view = views[page.index] ?? { image: (await uprightDocument(page.raster)).image, oriented: false };
+    let image = eraseRules(await evenLight(await resizeGrey(view.image, side)));
+    let lines = await ocr.latin(await greyPng(image));
+    // Text rows give the page's axis but not which way up: take the turn whose labels read.
+    if (!view.oriented && labelHits(lines, rules) < rules.length / 2) {
+      const turned = turn180(image);
+      const turnedLines = await ocr.latin(await greyPng(turned));
+      if (labelHits(turnedLines, rules) > labelHits(lines, rules)) [image, lines] = [turned, turnedLines];
+    }
+    const slots = await Promise.all(locateFields(lines, rules, image).map((slot) => reread(image, slot, ocr)));
+    for (const [field, found] of Object.entries(bestValues(slots))) {
+      const reading = rules.find((rule) => rule.field === field)?.bilingual ? await readCyrillicHalf(image, found, ocr) : found;
+      if (!fields[field] || fields[field].confidence < reading.confidence) fields[field] = reading;
+    }
+  }
+  return fields;
+}
+
+export type VizResult = StageVerdict & { viz?: VizReading };
+
+/** At least this many fields must be confirmed for the printed zone to count as read. */
+const MIN_CONFIRMED = 4;
+
+export async function readViz(
+  kind: DocumentKind,
+  pages: NormalizedPage[],
+  readablePages: number[],
+  mrz: MrzReading | undefined,
+  views: Record<number, PageView> | undefined,
+  ocr: TextOcr,
+): Promise<VizResult> {
+  const fields = await readPrintedFields(pages, readablePages, VIZ_FIELDS, ocr, VIZ_SIDE[kind] ?? 1200, views);
+  const comparison = mrz ? compareWithMrz(fields, mrz.fields) : [];
+  const viz = { fields, comparison };
+  const mismatch = comparison.find((c) => c.status === 'mismatch');
+  if (mismatch) return { outcome: 'fail', reasonCode: 'viz_mrz_mismatch', params: { field: mismatch.field }, details: viz, viz };
+  const confirmed = comparison.filter((c) => c.status === 'match').length;
+  if (!mrz || confirmed < MIN_CONFIRMED) {
+    return { outcome: 'warn', reasonCode: 'viz_unreadable', params: { confirmed, of: COMPARED.length }, details: viz, viz };
+  }
+  return { outcome: 'pass', score: confirmed / COMPARED.length, details: viz, viz };
+}

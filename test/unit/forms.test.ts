@@ -1,0 +1,96 @@
+// The label-anchored form engine and its value parsers, on OCR lines written
+// by hand: what the reading stages do with what Tesseract gives them.
+import { describe, expect, it } from 'vitest';
+import type { OcrLine } from '../../models/tesseract.ts';
+import { bestValues, CHARSET, locateFields, nameParts, parse, sameUpToLookalikes, type FieldRule } from '../../pipeline/forms/index.ts';
+
+const line = (text: string, left: number, top: number, right: number, bottom: number, confidence = 95): OcrLine => ({
+  text,
+  confidence,
+  box: { left, top, right, bottom },
+  words: [],
+});
+
+describe('value parsers', () => {
+  it.each([
+    ['14.11.1997', '1997-11-14'],
+    ['14. 11. 1997', '1997-11-14'],
+    ['I4.II.I997', '1997-11-14'], // letters OCR takes for digits
+    ['0610551995', '1995-05-06'], // dots read as digits
+    ['14111997', '1997-11-14'], // dots dropped
+    ['31.02.1997', undefined], // no such day
+    ['45.13.2026', undefined],
+    ['Date of birth', undefined],
+  ])('date %s → %s', (text, expected) => expect(parse.date(text)).toBe(expected));
+
+  it.each([
+    ['PASSPORT AB3719505', 'AB3719505'],
+    ['АВ 3719505', 'AB3719505'], // Cyrillic look-alikes
+    ['82 1502169', '821502169'],
+    ['PASSPORT', undefined],
+    ['ULUGBEK', undefined],
+  ])('document number %s → %s', (text, expected) => expect(parse.documentNumber(text)).toBe(expected));
+
+  it('keeps names in either script, without the stray punctuation of erased box edges', () => {
+    expect(parse.name('-ULUGBEK')).toBe('ULUGBEK');
+    expect(parse.name('КОДИРОВ / QODIROV')).toBe('КОДИРОВ / QODIROV');
+    expect(parse.name('| 7')).toBeUndefined();
+    expect(nameParts('КОДИРОВ / QODIROV')).toEqual({ cyrillic: 'КОДИРОВ', latin: 'QODIROV' });
+    expect(nameParts('JURAEV')).toEqual({ latin: 'JURAEV' });
+  });
+
+  it('reads sex and fixed-length numbers', () => {
+    expect(parse.sex('М / M')).toBe('M');
+    expect(parse.sex('Ж')).toBe('F');
+    expect(parse.sex('X')).toBeUndefined();
+    expect(parse.digits(7)('Ne 4621490')).toBe('4621490');
+    expect(parse.digits(7)('462149')).toBeUndefined();
+  });
+
+  it('treats OCR look-alikes as one character, nothing else', () => {
+    expect(sameUpToLookalikes('812042336', 'B12042336')).toBe(true);
+    expect(sameUpToLookalikes('AB37I95O5', 'AB3719505')).toBe(true);
+    expect(sameUpToLookalikes('C01234567', 'C05725167')).toBe(false);
+  });
+});
+
+const RULES: FieldRule[] = [
+  { field: 'surname', label: /surname/i, at: 'below', parse: parse.name, charset: CHARSET.name },
+  { field: 'dateOfBirth', label: /date of birth/i, at: 'below', parse: parse.date, charset: CHARSET.date },
+  { field: 'number', label: /^№\s*\d{7}$/, at: 'inline', parse: parse.digits(7), charset: CHARSET.digits },
+  { field: 'sex', label: /^sex$/i, at: 'below', parse: parse.sex, charset: CHARSET.sex },
+];
+const PAGE = { width: 1200, height: 800 };
+
+describe('locating fields by their labels', () => {
+  it('takes the nearest parsable line under each label, and an inline value from the label line', () => {
+    const lines = [
+      line('№ 4621490', 900, 20, 1050, 45),
+      line('Surname', 100, 100, 190, 115),
+      line('JURAEV', 100, 125, 250, 150, 91),
+      line('Date of birth', 100, 200, 230, 215),
+      line('14.11.1997', 100, 225, 260, 250, 88),
+      line('UZBEKISTAN', 600, 225, 800, 250), // beside, not under the label
+    ];
+    const values = bestValues(locateFields(lines, RULES, PAGE));
+    expect(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [v.value, v.confidence]]))).toEqual({
+      number: ['4621490', 0.95],
+      surname: ['JURAEV', 0.91],
+      dateOfBirth: ['1997-11-14', 0.88],
+    });
+  });
+
+  it('leaves a field unread when nothing under its label parses, and says where its value must be', () => {
+    const lines = [line('Surname', 100, 100, 190, 115), line('Date of birth', 100, 200, 230, 215), line('I7?', 100, 225, 140, 250), line('Sex', 500, 200, 540, 215)];
+    const slots = locateFields(lines, RULES, PAGE);
+    const birth = slots.find((slot) => slot.rule.field === 'dateOfBirth')!;
+    expect(birth.value).toBeUndefined();
+    // Under the label, stopping short of the label beside it.
+    expect(birth.region).toMatchObject({ top: 215, left: 85 });
+    expect(birth.region.right).toBeLessThan(500);
+    const surname = slots.find((slot) => slot.rule.field === 'surname')!;
+    // The value region of a label ends where the next label below begins.
+    expect(surname.region.bottom).toBeLessThanOrEqual(198);
+    expect(surname.value).toBeUndefined();
+  });
+});
