@@ -155,14 +155,14 @@ async function greyAt(raster: Raster, side: number): Promise<Grey> {
 /** Ink at working size: dark against a 25×25 neighbourhood by a margin that table grain does not reach. */
 export const textInk = (image: GreyImage) => inkMask(image, 12, 50);
 
-/** How strongly ink falls into rows at this angle: sum of squared row counts (every other pixel). */
-function rowSharpness(mask: Uint8Array, width: number, height: number, degrees: number, transpose: boolean): number {
+/** How strongly ink falls into rows at this angle: sum of squared row counts (every `stride`-th pixel). */
+function rowSharpness(mask: Uint8Array, width: number, height: number, degrees: number, transpose: boolean, stride: number): number {
   const radians = (degrees * Math.PI) / 180;
   const [sin, cos] = [Math.sin(radians), Math.cos(radians)];
   const size = Math.ceil(Math.hypot(width, height)) * 2;
   const rows = new Float64Array(size);
-  for (let y = 0; y < height; y += 2) {
-    for (let x = 0; x < width; x += 2) {
+  for (let y = 0; y < height; y += stride) {
+    for (let x = 0; x < width; x += stride) {
       if (!mask[y * width + x]) continue;
       const [u, v] = transpose ? [y, x] : [x, y];
       rows[Math.round(v * cos - u * sin) + size / 2]!++;
@@ -180,12 +180,12 @@ export interface TextDirection {
 }
 
 /** The angle (and axis) at which ink rows are sharpest, among `angles`. */
-export function textDirection(image: GreyImage, angles: readonly number[], axes: readonly boolean[] = [false, true]): TextDirection {
+export function textDirection(image: GreyImage, angles: readonly number[], axes: readonly boolean[] = [false, true], stride = 2): TextDirection {
   const mask = textInk(image);
   let best = { score: -1, degrees: 0, transpose: false };
   for (const transpose of axes) {
     for (const degrees of angles) {
-      const score = rowSharpness(mask, image.width, image.height, degrees, transpose);
+      const score = rowSharpness(mask, image.width, image.height, degrees, transpose, stride);
       if (score > best.score) best = { score, degrees, transpose };
     }
   }

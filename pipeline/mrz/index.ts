@@ -75,11 +75,19 @@ function toReading(lines: string[], corrections: Correction[], page: number, rot
   return { format: result.format, lines, valid: result.valid, fields, checkDigits, corrections, page, rotation };
 }
 
-/** A page's document, upright; `oriented` once its MRZ showed which way up it is. */
+/** A page's document, upright; `oriented` once its MRZ showed which way up it is, and then where the MRZ begins. */
 export interface PageView {
   image: Grey;
   oriented: boolean;
+  mrzTop?: number;
 }
+
+/**
+ * Share of the document's height above its MRZ (ICAO 9303: the MRZ zone is the
+ * lower 23.2 mm of a TD3 page's 88 mm, 17.9 mm of a TD1 card's 54 mm), with a
+ * margin for a page scanned with some background under it.
+ */
+const ABOVE_MRZ: Record<string, number> = { TD3: 0.74, TD1: 0.64 };
 
 export type MrzResult = StageVerdict & { mrz?: MrzReading; views: Record<number, PageView> };
 
@@ -107,8 +115,8 @@ export async function readMrz(
       const lines = read.map((line) => line.text);
       tried.push({ page: page.index, rotation, found: upright.found, lines });
       if (lines.length === shape.lines && lines.every((line) => line.length === shape.length)) {
-        views[page.index] = { image, oriented: true };
         const mrz = toReading(lines, read.flatMap((line) => line.corrections), page.index, rotation, now);
+        views[page.index] = { image, oriented: true, mrzTop: Math.round(image.height * (ABOVE_MRZ[mrz.format] ?? 1)) };
         const failed = Object.entries(mrz.checkDigits).find(([, ok]) => !ok)?.[0];
         if (failed) return { outcome: 'fail', reasonCode: 'mrz_check_digit_invalid', params: { field: failed }, details: { mrz }, mrz, views };
         const reasonCode: ReasonCode | undefined = mrz.valid ? undefined : 'mrz_format_invalid';

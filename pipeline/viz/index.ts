@@ -160,7 +160,9 @@ export async function readPrintedFields(
   const fields: FormReading = {};
   for (const page of pages.filter((p) => readablePages.includes(p.index))) {
     const view = views[page.index] ?? { image: (await uprightDocument(page.raster)).image, oriented: false };
-    let image = eraseRules(await evenLight(await resizeGrey(view.image, side)));
+    // Above the MRZ only: its lines are the most expensive text on the page and are read already.
+    const printed = view.mrzTop ? await cropGrey(view.image, { left: 0, top: 0, width: view.image.width, height: view.mrzTop }) : view.image;
+    let image = eraseRules(await evenLight(await resizeGrey(printed, side)));
     let lines = await ocr.latin(await greyPng(image));
     // Text rows give the page's axis but not which way up: take the turn whose labels read.
     if (!view.oriented && labelHits(lines, rules) < rules.length / 2) {
