@@ -23,7 +23,9 @@ const HELP = `docverify — checks identity documents uploaded to the portal
   docverify keys create --role ROLE [--name NAME]   print a new API key (roles: ${Object.values(Role).join(', ')})
   docverify keys list                  list API keys (prefixes only)
   docverify keys revoke ID             revoke a key
-  docverify read FILE... [--kind KIND] [--json]   run the pipeline on files (no server, no database);
+  docverify read FILE... [--kind KIND] [--json] [--crops DIR]
+                                       run the pipeline on files (no server, no database);
+                                       --crops writes the face crops the stages keep;
                                        --kind mrz_line reads crops that each hold one MRZ line
   docverify replay [DIR] [--json]      replay a fixture corpus (default fixtures/golden) against its ground truth
 
@@ -127,7 +129,7 @@ async function read(config: Config, args: string[]): Promise<void> {
   const { positionals: files, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { kind: { type: 'string', default: 'passport' }, json: { type: 'boolean', default: false } },
+    options: { kind: { type: 'string', default: 'passport' }, json: { type: 'boolean', default: false }, crops: { type: 'string' } },
   });
   const kinds = [...Object.values(DocumentKind), 'mrz_line'];
   if (!kinds.includes(values.kind!)) throw new Error(`--kind must be one of ${kinds.join(', ')}`);
@@ -142,7 +144,8 @@ async function read(config: Config, args: string[]): Promise<void> {
         process.stdout.write(values.json ? `${JSON.stringify({ file, ...line })}\n` : `${file}\t${line.text}${line.valid ? '' : '\t(check digits not confirmed)'}\n`);
         return;
       }
-      const result = await readFile(pool, file, values.kind as DocumentKind, config.limits);
+      if (values.crops) await fs.promises.mkdir(values.crops, { recursive: true });
+      const result = await readFile(pool, file, values.kind as DocumentKind, config.limits, config.now(), values.crops);
       process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : describeRead(result));
     });
   } finally {
@@ -206,7 +209,7 @@ async function replay(config: Config, args: string[]): Promise<void> {
       `\n${report.cases} cases, ${report.files} files: ${count('pass')} checks passed, ${count('fail')} failed, ${count('not_covered')} not covered\n` +
         `verdicts:    ${accuracy(report.verdicts)}\n` +
         `covered:     ${report.covered.join(', ')}\n` +
-        `not covered: ${report.notCovered.join(', ')} (stages and rules not built yet)\n`,
+        `not covered: ${report.notCovered.length ? `${report.notCovered.join(', ')} (stages and rules not built yet)` : 'nothing'}\n`,
     );
   }
   if (report.failures > 0) process.exitCode = 1;

@@ -122,6 +122,30 @@ export const REASONS = {
     en: 'The migration card’s stay ends before its date of entry',
   },
 
+  // Pipeline: faces and liveness
+  portrait_not_found: {
+    ru: 'На странице документа не найдена фотография владельца',
+    en: 'No portrait was found on the document',
+  },
+  selfie_unusable: { ru: 'Селфи не подходит для сравнения с фотографией в документе', en: 'The selfie cannot be compared with the document portrait' },
+  face_not_found: { ru: 'На селфи не найдено лицо: сфотографируйтесь так, чтобы лицо было хорошо видно', en: 'No face was found in the selfie' },
+  multiple_faces: { ru: 'На селфи несколько лиц: в кадре должны быть только вы', en: 'The selfie shows more than one face ({faces})' },
+  face_too_small: { ru: 'Лицо на селфи слишком маленькое: поднесите камеру ближе', en: 'The face in the selfie is too small' },
+  face_not_frontal: { ru: 'Смотрите прямо в камеру, не поворачивая и не наклоняя голову', en: 'The face is turned or tilted away from the camera' },
+  eyes_closed: { ru: 'На селфи закрыты глаза', en: 'The eyes are closed in the selfie' },
+  face_occluded: { ru: 'Лицо закрыто (очки, маска, рука): снимите то, что закрывает лицо', en: 'Part of the face is covered (glasses, mask, hand)' },
+  screen_replay: { ru: 'Селфи снято с экрана, а не с живого человека', en: 'The selfie is a photo of a screen' },
+  printed_photo: { ru: 'Селфи снято с распечатанной фотографии', en: 'The selfie is a photo of a printed picture' },
+  liveness_failed: {
+    ru: 'Не удалось подтвердить, что селфи снято в реальном времени. Сделайте новое селфи: лицо и документ в кадре',
+    en: 'The selfie did not pass the liveness check ({attack}); take a new one in real time',
+  },
+  face_mismatch: { ru: 'Лицо на селфи не совпадает с фотографией в документе', en: 'The selfie does not match the document portrait (score {score})' },
+  face_match_uncertain: {
+    ru: 'Сходство лица на селфи с фотографией в документе требует проверки сотрудником',
+    en: 'The selfie resembles the document portrait too little to decide automatically (score {score})',
+  },
+
   // Application verdicts
   reviewer_decision: { ru: 'Решение сотрудника: {comment}', en: 'Reviewer’s decision: {comment}' },
   manual_review_required: {

@@ -44,8 +44,21 @@ export interface OcrEngine<T> {
   close(): Promise<void>;
 }
 
+/**
+ * Calls to one Tesseract worker, one after the other: a read sets parameters
+ * (page layout, character whitelist) that must still hold when it recognises.
+ */
+function serialised<A extends unknown[], T>(read: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (...args) => {
+    const next = last.then(() => read(...args));
+    last = next.catch(() => undefined);
+    return next;
+  };
+}
+
 const engine = <T>(worker: Worker, read: (worker: Worker, image: Buffer) => Promise<T>): OcrEngine<T> => ({
-  read: (image) => read(worker, image),
+  read: serialised((image: Buffer) => read(worker, image)),
   close: async () => void (await worker.terminate()),
 });
 
@@ -85,7 +98,7 @@ export async function createTextReader(language: 'eng' | 'rus'): Promise<TextRea
   await worker.setParameters({ user_defined_dpi: '300' });
   let current = '';
   return {
-    async read(image, { layout, charset } = { layout: 'sparse' }) {
+    read: serialised(async (image: Buffer, { layout, charset }: TextReadOptions = { layout: 'sparse' }) => {
       const parameters = {
         // Sparse text: a document page is labelled fields scattered around a portrait, not paragraphs.
         tessedit_pageseg_mode: layout === 'sparse' ? PSM.SPARSE_TEXT : PSM.SINGLE_LINE,
@@ -109,7 +122,7 @@ export async function createTextReader(language: 'eng' | 'rus'): Promise<TextRea
             .filter((line) => line.text !== ''),
         ),
       );
-    },
+    }),
     close: async () => void (await worker.terminate()),
   };
 }

@@ -10,6 +10,8 @@ export interface Extracted {
   mrz?: Pick<MrzReading, 'format' | 'lines' | 'valid' | 'fields' | 'checkDigits'>;
   viz?: { fields: Record<string, string> };
   card?: { fields: Record<string, string> };
+  /** The face's descriptor: the document portrait's, or the selfie's. */
+  face?: { descriptor: number[] };
 }
 
 const values = (fields: Record<string, { value: string }>) => Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.value]));
@@ -20,9 +22,11 @@ export function extractedFrom(checks: Pick<CheckRecord, 'stage' | 'details'>[]):
   // A stage that crashed leaves only its error in the details.
   const viz = details('viz') as Partial<VizReading> | undefined;
   const card = details('migration_card') as Partial<MigrationCardReading> | undefined;
+  const descriptor = (details('portrait') ?? details('selfie'))?.descriptor as number[] | undefined;
   return {
     ...(mrz ? { mrz: { format: mrz.format, lines: mrz.lines, valid: mrz.valid, fields: mrz.fields, checkDigits: mrz.checkDigits } } : {}),
     ...(viz?.fields ? { viz: { fields: values(viz.fields) } } : {}),
     ...(card?.fields ? { card: { fields: values(card.fields) } } : {}),
+    ...(descriptor ? { face: { descriptor } } : {}),
   };
 }

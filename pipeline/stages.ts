@@ -4,6 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DocumentKind } from '../generated/prisma/enums.ts';
 import type { ReasonCode } from '../core/reasons.ts';
 import { normalize, type NormalizedPage } from './normalize/index.ts';
+import type { FaceObservation, RgbImage } from '../models/face.ts';
+import { assessSelfie, extractPortrait, selfieImage } from './face/index.ts';
+import { assessLiveness } from './liveness/index.ts';
 import { readMigrationCard, type MigrationCardReading } from './migration-card/index.ts';
 import { readMrz, type MrzReading, type PageView } from './mrz/index.ts';
 import { assessQuality } from './quality/index.ts';
@@ -21,6 +24,8 @@ export interface PipelineState {
   views?: Record<number, PageView>;
   viz?: VizReading;
   card?: MigrationCardReading;
+  /** The selfie as the face engine saw it, and the faces found on it. */
+  selfie?: { image: RgbImage; faces: FaceObservation[] };
 }
 
 interface StageDefinition {
@@ -33,6 +38,7 @@ interface StageDefinition {
 
 const ALL_KINDS = Object.values(DocumentKind);
 const DOCUMENTS: readonly DocumentKind[] = ['passport', 'residence_permit', 'migration_card'];
+const WITH_PORTRAIT: readonly DocumentKind[] = ['passport', 'residence_permit'];
 
 export const STAGES = [
   {
@@ -55,7 +61,7 @@ export const STAGES = [
   },
   {
     name: 'mrz',
-    appliesTo: ['passport', 'residence_permit'],
+    appliesTo: WITH_PORTRAIT,
     gate: false,
     async run(state, ctx) {
       const { mrz, views, ...verdict } = await readMrz(state.document.kind, state.pages ?? [], state.readablePages ?? [], ctx.ocr.mrzLine, ctx.now());
@@ -64,11 +70,42 @@ export const STAGES = [
   },
   {
     name: 'viz',
-    appliesTo: ['passport', 'residence_permit'],
+    appliesTo: WITH_PORTRAIT,
     gate: false,
     async run(state, ctx) {
       const { viz, ...verdict } = await readViz(state.document.kind, state.pages ?? [], state.readablePages ?? [], state.mrz, state.views, ctx.ocr);
       return { verdict, state: { ...state, viz } };
+    },
+  },
+  {
+    name: 'portrait',
+    appliesTo: WITH_PORTRAIT,
+    gate: false,
+    async run(state, ctx) {
+      const known = state.mrz && { page: state.mrz.page, rotation: state.mrz.rotation };
+      const { face: _face, ...verdict } = await extractPortrait(state.pages ?? [], state.readablePages ?? [], known, ctx.face);
+      return { verdict, state };
+    },
+  },
+  {
+    // First for a selfie: a screen or a print is refused before its face is judged.
+    name: 'liveness',
+    appliesTo: ['selfie'],
+    gate: true,
+    async run(state, ctx) {
+      const image = await selfieImage(state.pages![0]!);
+      const faces = await ctx.face.detect(image);
+      const { liveness: _liveness, ...verdict } = assessLiveness(image, faces);
+      return { verdict, state: { ...state, selfie: { image, faces } } };
+    },
+  },
+  {
+    name: 'selfie',
+    appliesTo: ['selfie'],
+    gate: true,
+    async run(state) {
+      const { face: _face, measures: _measures, ...verdict } = assessSelfie(state.selfie!.image, state.selfie!.faces);
+      return { verdict, state };
     },
   },
   {
@@ -84,15 +121,24 @@ export const STAGES = [
 
 export type StageName = (typeof STAGES)[number]['name'];
 
+/**
+ * Checks made on the application rather than on one document, when it settles:
+ * the selfie against the document portrait. Stored on the selfie.
+ */
+export const APPLICATION_STAGES = ['face'] as const;
+export const IMPLEMENTED_STAGES: readonly string[] = [...STAGES.map((stage) => stage.name), ...APPLICATION_STAGES];
+
 /** One stage's result as the runner stores it (a CheckResult row). */
 export interface CheckRecord {
   /** 'pipeline' records a run that could not complete at all (out of retries). */
-  stage: StageName | 'pipeline';
+  stage: StageName | (typeof APPLICATION_STAGES)[number] | 'pipeline';
   outcome: CheckOutcome;
   reasonCode?: ReasonCode;
   score?: number;
   details: Record<string, unknown>;
   durationMs: number;
+  /** Face crops and the like, for the runner to store encrypted. */
+  artifacts?: Record<string, Uint8Array>;
 }
 
 export interface RunOptions {
@@ -124,6 +170,7 @@ export async function runPipeline(document: UploadedDocument, ctx: StageContext,
       score: verdict.score,
       details: { ...verdict.details, ...verdict.params },
       durationMs: Math.round(performance.now() - started),
+      ...(verdict.artifacts ? { artifacts: verdict.artifacts } : {}),
     });
     if (stage.gate && verdict.outcome !== 'pass' && verdict.outcome !== 'warn') break;
   }

@@ -2,6 +2,7 @@
 // a context, returning an outcome with a reason code and details. No I/O.
 import type { CheckOutcome, DocumentKind } from '../generated/prisma/enums.ts';
 import type { ReasonCode, ReasonParams } from '../core/reasons.ts';
+import type { FaceEngine } from '../models/face.ts';
 import type { LineReading, OcrLine, TextReadOptions } from '../models/tesseract.ts';
 
 export type { CheckOutcome, DocumentKind };
@@ -20,6 +21,8 @@ export interface StageContext {
     /** Printed Cyrillic text (a crop of a bilingual value), as lines with boxes. */
     cyrillic(image: Buffer, options?: TextReadOptions): Promise<OcrLine[]>;
   };
+  /** Face detection, mesh and descriptors, warm in the calling thread. */
+  face: FaceEngine;
 }
 
 export interface StageVerdict {
@@ -29,6 +32,8 @@ export interface StageVerdict {
   params?: ReasonParams;
   score?: number;
   details: Record<string, unknown>;
+  /** Images to keep for reviewers (face crops), stored encrypted by the runner. */
+  artifacts?: Record<string, Buffer>;
 }
 
 /** Content types intake accepts, judged from the bytes. */

@@ -1,5 +1,6 @@
 // What runs inside a piscina worker thread: CPU-heavy pipeline code only.
 // Each task names its kind; inputs and results are plain, cloneable data.
+import { createFaceEngine, type FaceEngine } from '../models/face.ts';
 import { createMrzLineReader, createTextReader } from '../models/tesseract.ts';
 import { inspectUpload, type IntakeLimits, type IntakeResult } from '../pipeline/intake/index.ts';
 import { readMrzLine, type MrzLineResult } from '../pipeline/mrz/read-line.ts';
@@ -34,6 +35,13 @@ function warm<A extends unknown[], T>(start: () => Promise<{ read(...args: A): P
 
 const ocr = { mrzLine: warm(createMrzLineReader), latin: warm(() => createTextReader('eng')), cyrillic: warm(() => createTextReader('rus')) };
 
+// The face models load on the first face stage this thread runs, once.
+let faceEngine: Promise<FaceEngine> | undefined;
+const face: FaceEngine = {
+  detect: async (...args) => (await (faceEngine ??= createFaceEngine())).detect(...args),
+  count: async (...args) => (await (faceEngine ??= createFaceEngine())).count(...args),
+};
+
 export default async function runTask(task: PoolTask): Promise<PoolResults[PoolTask['type']]> {
   switch (task.type) {
     case 'inspect':
@@ -44,7 +52,7 @@ export default async function runTask(task: PoolTask): Promise<PoolResults[PoolT
       const { bytes, ...rest } = task.document;
       const document = { ...rest, bytes: asBuffer(bytes) };
       const now = new Date(task.now);
-      return runPipeline(document, { limits: task.limits, now: () => now, ocr }, { faultDelayMs: task.faultDelayMs });
+      return runPipeline(document, { limits: task.limits, now: () => now, ocr, face }, { faultDelayMs: task.faultDelayMs });
     }
   }
 }

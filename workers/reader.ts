@@ -2,6 +2,7 @@
 // (intake, then the stage table in the worker pool) — no HTTP, no database.
 // `docverify read` and `docverify replay` are built on this.
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../core/config.ts';
 import { reasonMessage, type ReasonCode } from '../core/reasons.ts';
 import type { DocumentKind } from '../generated/prisma/enums.ts';
@@ -33,6 +34,8 @@ export async function readFile(
   kind: DocumentKind,
   limits: Config['limits'],
   now: Date = new Date(),
+  /** Where to write the face crops the stages keep (`<file>.<name>.png`); left out when unset. */
+  cropsDir?: string,
 ): Promise<ReadResult> {
   const bytes = await fs.promises.readFile(file);
   const started = performance.now();
@@ -49,13 +52,14 @@ export async function readFile(
       checks: [],
     };
   }
-  const checks = await pool.run({
+  const processed = await pool.run({
     type: 'process',
     document: { kind, contentType: intake.contentType, bytes },
     limits,
     now: now.toISOString(),
     faultDelayMs: 0,
   });
+  const checks = await Promise.all(processed.map(({ artifacts, ...check }) => keepCrops(file, check, artifacts, cropsDir)));
   const details = (stage: string) => checks.find((check) => check.stage === stage)?.details;
   return {
     file,
@@ -69,6 +73,17 @@ export async function readFile(
       check.reasonCode ? { ...check, message: reasonMessage(check.reasonCode, check.details as Record<string, string | number>) } : check,
     ),
   };
+}
+
+/** Writes a check's crops next to each other in `dir`, and names them in its details. */
+async function keepCrops(file: string, check: CheckRecord, artifacts: Record<string, Uint8Array> | undefined, dir?: string): Promise<CheckRecord> {
+  if (!artifacts || !dir) return check;
+  const written: Record<string, string> = {};
+  for (const [name, bytes] of Object.entries(artifacts)) {
+    written[name] = path.join(dir, `${path.basename(file)}.${name}.png`);
+    await fs.promises.writeFile(written[name], bytes);
+  }
+  return { ...check, details: { ...check.details, artifacts: written } };
 }
 
 /**

@@ -12,8 +12,9 @@ import type { Database } from '../db/index.ts';
 import { recordAudit, transition } from '../db/lifecycle.ts';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import { currentDocuments, decide, type DocumentFact } from '../pipeline/decision/index.ts';
-import { extractedFrom } from '../pipeline/extracted.ts';
-import { STAGES, type CheckRecord } from '../pipeline/stages.ts';
+import { extractedFrom, type Extracted } from '../pipeline/extracted.ts';
+import { faceCheck } from '../pipeline/face/index.ts';
+import { IMPLEMENTED_STAGES, type CheckRecord } from '../pipeline/stages.ts';
 import type { AcceptedType } from '../pipeline/types.ts';
 import type { StagePool } from './pool.ts';
 import type { JobAttempt } from './queue/index.ts';
@@ -100,6 +101,7 @@ async function finish(
   status: 'processed' | 'failed',
 ): Promise<RunOutcome> {
   const firstPage = (checks.find((c) => c.stage === 'normalize')?.details.pages as { width: number; height: number }[] | undefined)?.[0];
+  const stored = await storeArtifacts(deps.blobs, documentId, checks);
   const committed = await deps.db.prisma.$transaction(async (tx) => {
     // Whoever finishes first wins; a duplicate run that gets here later stores nothing.
     const extracted = extractedFrom(checks);
@@ -119,7 +121,7 @@ async function finish(
       data: { status: 'interrupted', finishedAt: new Date(), error: 'superseded: its worker stopped, or another run finished first' },
     });
     await tx.checkResult.createMany({
-      data: checks.map((check) => ({
+      data: stored.map((check) => ({
         runId,
         documentId,
         stage: check.stage,
@@ -151,7 +153,53 @@ async function finish(
   return status;
 }
 
-const IMPLEMENTED_STAGES = STAGES.map((stage) => stage.name);
+/**
+ * Face crops and other images the stages kept for reviewers: encrypted like the
+ * upload, named after the document, and referred to from the check's details.
+ */
+async function storeArtifacts(blobs: BlobStore, documentId: string, checks: CheckRecord[]): Promise<CheckRecord[]> {
+  return Promise.all(
+    checks.map(async ({ artifacts, ...check }) => {
+      if (!artifacts) return check;
+      const keys: Record<string, string> = {};
+      for (const [name, bytes] of Object.entries(artifacts)) {
+        keys[name] = `${documentId}.${name}`;
+        await blobs.put(keys[name], bytes);
+      }
+      return { ...check, details: { ...check.details, artifacts: keys } };
+    }),
+  );
+}
+
+type StoredDocument = PrismaNs.DocumentGetPayload<{ include: { runs: { include: { checks: true } } } }>;
+
+/**
+ * The application-level face check: the selfie against the portrait of the
+ * passport (or residence permit), stored as the selfie's `face` check and
+ * replaced at every settlement, since either document may be uploaded again.
+ */
+async function settleFaceCheck(tx: PrismaNs.TransactionClient, documents: StoredDocument[]): Promise<void> {
+  const faceOf = (document: StoredDocument | undefined) => (document?.extracted as Extracted | null)?.face;
+  const selfie = documents.find((d) => d.kind === 'selfie' && d.status === 'processed');
+  const run = selfie?.runs.find((r) => r.status === 'succeeded');
+  if (!selfie || !run || !faceOf(selfie)) return;
+  const portrait = ['passport', 'residence_permit'].map((kind) => documents.find((d) => d.kind === kind && faceOf(d))).find(Boolean);
+  const verdict = faceCheck(faceOf(portrait), faceOf(selfie));
+  await tx.checkResult.deleteMany({ where: { documentId: selfie.id, stage: 'face' } });
+  const check = await tx.checkResult.create({
+    data: {
+      runId: run.id,
+      documentId: selfie.id,
+      stage: 'face',
+      outcome: verdict.outcome,
+      reasonCode: verdict.reasonCode ?? null,
+      score: verdict.score ?? null,
+      details: { ...verdict.details, ...(portrait ? { portraitDocumentId: portrait.id } : {}) },
+      durationMs: 0,
+    },
+  });
+  run.checks = [...run.checks.filter((c) => c.stage !== 'face'), check];
+}
 
 /** Moves the application on once its last current document is finished: the rules decide where to. */
 async function settleApplication(tx: PrismaNs.TransactionClient, applicationId: string, now: Date): Promise<void> {
@@ -169,6 +217,7 @@ async function settleApplication(tx: PrismaNs.TransactionClient, applicationId: 
   if (application.status !== 'processing') return;
   const documents = currentDocuments(application.documents);
   if (documents.some((d) => d.status === 'received' || d.status === 'processing')) return;
+  await settleFaceCheck(tx, documents);
   const { account } = application;
   const passportNumber = (documents.find((d) => d.kind === 'passport')?.extracted as { mrz?: { fields: { documentNumber?: string } } } | null)?.mrz
     ?.fields.documentNumber;

@@ -77,14 +77,14 @@ export const REQUIRED_DOCUMENTS: Record<ServiceType, readonly DocumentKind[]> = 
 
 /** Stages whose verdict a document needs before an application can be approved automatically. */
 export const STAGES_FOR_APPROVAL: Record<DocumentKind, readonly string[]> = {
-  passport: ['normalize', 'quality', 'mrz', 'viz'],
-  residence_permit: ['normalize', 'quality', 'mrz', 'viz'],
+  passport: ['normalize', 'quality', 'mrz', 'viz', 'portrait'],
+  residence_permit: ['normalize', 'quality', 'mrz', 'viz', 'portrait'],
   migration_card: ['normalize', 'quality', 'migration_card'],
-  selfie: ['normalize', 'face', 'liveness'],
+  selfie: ['normalize', 'liveness', 'selfie', 'face'],
 };
 
 /** Checks that, when they fail, mean "send a better file" rather than "the document is wrong". */
-const RETAKE_STAGES = new Set(['normalize', 'quality', 'pipeline']);
+const RETAKE_STAGES = new Set(['normalize', 'quality', 'selfie', 'pipeline']);
 
 const passportMrz = (facts: ApplicationFacts) => facts.documents.find((d) => d.kind === 'passport')?.mrz?.fields;
 const migrationCard = (facts: ApplicationFacts) => facts.documents.find((d) => d.kind === 'migration_card' && d.card);
@@ -149,6 +149,19 @@ export const RULES: readonly Rule[] = [
         .filter((d) => d.checks.some((c) => c.stage === 'mrz' && c.reasonCode === 'mrz_not_found'))
         .map((d) => ({ document: { kind: d.kind, id: d.id } })),
   },
+  {
+    code: 'liveness_failed',
+    severity: 'clarify',
+    reads: ['selfie.checks.liveness'],
+    check: (facts) =>
+      facts.documents.flatMap((d) => {
+        const check = d.checks.find((c) => c.stage === 'liveness' && c.outcome === 'fail');
+        return check ? [{ document: { kind: d.kind, id: d.id }, params: { attack: check.reasonCode ?? 'unknown' } }] : [];
+      }),
+  },
+  { code: 'face_mismatch', severity: 'review', reads: ['selfie.checks.face'], check: checkHits('face', 'face_mismatch') },
+  { code: 'face_match_uncertain', severity: 'review', reads: ['selfie.checks.face'], check: checkHits('face', 'face_match_uncertain') },
+  { code: 'portrait_not_found', severity: 'review', reads: ['documents.checks.portrait'], check: checkHits('portrait', 'portrait_not_found') },
   { code: 'mrz_check_digit_invalid', severity: 'review', reads: ['documents.checks.mrz'], check: checkHits('mrz', 'mrz_check_digit_invalid') },
   { code: 'viz_mrz_mismatch', severity: 'review', reads: ['documents.checks.viz'], check: checkHits('viz', 'viz_mrz_mismatch') },
   { code: 'viz_unreadable', severity: 'review', reads: ['documents.checks.viz'], check: checkHits('viz', 'viz_unreadable') },

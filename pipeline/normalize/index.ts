@@ -4,6 +4,9 @@
 import { PDFDocument } from 'pdf-lib';
 import sharp, { type Sharp } from 'sharp';
 import type { Raster, StageContext, StageVerdict, UploadedDocument } from '../types.ts';
+
+/** Normalisation needs only the limits. */
+export type NormalizeContext = Pick<StageContext, 'limits'>;
 import { decodePdfImage, pageImages, UnsupportedPdfImage } from './pdf-images.ts';
 
 /** Longer side cap: enough for 300 dpi A4 and phone photos, bounded memory. */
@@ -33,7 +36,7 @@ async function toRaster(input: Sharp): Promise<Raster> {
   return { width: info.width, height: info.height, channels: 3, data };
 }
 
-async function normalizeImage(bytes: Buffer, source: string, index: number, ctx: StageContext): Promise<NormalizedPage> {
+async function normalizeImage(bytes: Buffer, source: string, index: number, ctx: NormalizeContext): Promise<NormalizedPage> {
   const options = { failOn: 'truncated', limitInputPixels: ctx.limits.maxPixels } as const;
   const meta = await sharp(bytes, options).metadata();
   return {
@@ -53,7 +56,7 @@ const failed = (reasonCode: NormalizeResult['reasonCode'], params: Record<string
   pages: [],
 });
 
-async function normalizePdf(bytes: Buffer, ctx: StageContext): Promise<NormalizeResult> {
+async function normalizePdf(bytes: Buffer, ctx: NormalizeContext): Promise<NormalizeResult> {
   const pdf = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: false });
   const pages: NormalizedPage[] = [];
   for (const [index, images] of pageImages(pdf).entries()) {
@@ -99,7 +102,7 @@ function describe(pages: NormalizedPage[]) {
   };
 }
 
-export async function normalize(document: UploadedDocument, ctx: StageContext): Promise<NormalizeResult> {
+export async function normalize(document: UploadedDocument, ctx: NormalizeContext): Promise<NormalizeResult> {
   try {
     if (document.contentType === 'application/pdf') return await normalizePdf(document.bytes, ctx);
     const source = document.contentType === 'image/png' ? 'png' : 'jpeg';

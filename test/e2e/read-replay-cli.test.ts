@@ -24,6 +24,7 @@ describe('docverify read', () => {
       { stage: 'quality', outcome: 'pass' },
       { stage: 'mrz', outcome: 'pass' },
       { stage: 'viz', outcome: 'pass' },
+      { stage: 'portrait', outcome: 'pass' },
     ]);
     expect(byFile[files[0]!].viz.comparison.map((c: { field: string; status: string }) => `${c.field}:${c.status}`)).toEqual([
       'documentNumber:match',
@@ -53,13 +54,14 @@ describe('docverify replay', () => {
     return dir;
   }
 
-  it('passes on a faithful corpus and says what is not covered', async () => {
+  it('passes on a faithful corpus, verdicts included', async () => {
     const dir = corpusCopy();
     try {
       const cli = runCli(['replay', dir], { LOG_LEVEL: 'error' });
       expect(await cli.exited).toBe(0);
       expect(cli.output()).toMatch(/3 cases, \d+ files: \d+ checks passed, 0 failed/);
-      expect(cli.output()).toContain('not covered: stage:face');
+      expect(cli.output()).toContain('verdicts:    3/3');
+      expect(cli.output()).toContain('not covered: nothing');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

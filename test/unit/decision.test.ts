@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { currentDocuments, decide, type ApplicationFacts, type DocumentFact } from '../../pipeline/decision/index.ts';
+import { IMPLEMENTED_STAGES } from '../../pipeline/stages.ts';
 
-const ALL_STAGES = ['normalize', 'quality', 'mrz', 'viz', 'migration_card', 'face', 'liveness'];
+const ALL_STAGES = IMPLEMENTED_STAGES;
 const pass = (...stages: string[]): DocumentFact['checks'] => stages.map((stage) => ({ stage, outcome: 'pass', reasonCode: null, details: {} }));
 
 function facts(overrides: Partial<ApplicationFacts> = {}, passport: Partial<DocumentFact> = {}): ApplicationFacts {
@@ -13,12 +14,12 @@ function facts(overrides: Partial<ApplicationFacts> = {}, passport: Partial<Docu
         id: 'p',
         kind: 'passport',
         failed: false,
-        checks: pass('normalize', 'quality', 'mrz', 'viz'),
+        checks: pass('normalize', 'quality', 'mrz', 'viz', 'portrait'),
         mrz: { fields: { surname: 'JURAEV', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01' } },
         ...passport,
       },
       { id: 'm', kind: 'migration_card', failed: false, checks: pass('normalize', 'quality', 'migration_card') },
-      { id: 's', kind: 'selfie', failed: false, checks: pass('normalize', 'face', 'liveness') },
+      { id: 's', kind: 'selfie', failed: false, checks: pass('normalize', 'liveness', 'selfie', 'face') },
     ],
     implementedStages: ALL_STAGES,
     now: new Date('2026-06-01'),
@@ -42,11 +43,11 @@ const withCard = (document: DocumentFact, passportNumber = 'AB1234567') =>
         id: 'p',
         kind: 'passport',
         failed: false,
-        checks: pass('normalize', 'quality', 'mrz', 'viz'),
+        checks: pass('normalize', 'quality', 'mrz', 'viz', 'portrait'),
         mrz: { fields: { surname: 'JURAEV', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01', documentNumber: passportNumber } },
       },
       document,
-      { id: 's', kind: 'selfie', failed: false, checks: pass('normalize', 'face', 'liveness') },
+      { id: 's', kind: 'selfie', failed: false, checks: pass('normalize', 'liveness', 'selfie', 'face') },
     ],
   });
 
@@ -138,7 +139,7 @@ describe('decision rules', () => {
     const verdict = decide(facts({ implementedStages: ['normalize', 'quality', 'mrz'] }));
     expect(verdict.status).toBe('under_review');
     expect(verdict.reasons[0]).toMatchObject({ code: 'manual_review_required' });
-    expect(verdict.reasons[0]!.message).toContain('viz, migration_card, face, liveness');
+    expect(verdict.reasons[0]!.message).toContain('viz, portrait, migration_card, liveness, selfie, face');
   });
 
   it('counts only the latest upload of each kind', () => {

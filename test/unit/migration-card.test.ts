@@ -13,7 +13,7 @@ const latin = createTextReader('eng');
 const cyrillic = createTextReader('rus');
 afterAll(async () => Promise.all([(await latin).close(), (await cyrillic).close()]));
 const ocr = { latin: async (...args: Parameters<StageContext['ocr']['latin']>) => (await latin).read(...args), cyrillic: async (...args: Parameters<StageContext['ocr']['latin']>) => (await cyrillic).read(...args) };
-const ctx = { limits: { maxPixels: 50_000_000, maxPdfPages: 10 }, now: () => new Date('2026-06-01'), ocr: { ...ocr, mrzLine: () => Promise.reject(new Error('unused')) } };
+const ctx = { limits: { maxPixels: 50_000_000, maxPdfPages: 10 } };
 
 async function readCard(caseName: string) {
   const truth = JSON.parse(fs.readFileSync(path.join('fixtures/golden', caseName, 'expected.json'), 'utf8')) as CaseTruth;

@@ -3,10 +3,10 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { MAX_RASTER_SIDE, normalize } from '../../pipeline/normalize/index.ts';
 import { decodePdfImage, pageImages } from '../../pipeline/normalize/pdf-images.ts';
-import type { StageContext } from '../../pipeline/types.ts';
+import { type NormalizeContext } from '../../pipeline/normalize/index.ts';
 import * as files from '../helpers/files.ts';
 
-const ctx: StageContext = { limits: { maxPixels: 50_000_000, maxPdfPages: 10 }, now: () => new Date('2026-11-22'), ocr: { mrzLine: () => Promise.reject(new Error('no OCR here')), latin: () => Promise.reject(new Error('no OCR here')), cyrillic: () => Promise.reject(new Error('no OCR here')) } };
+const ctx: NormalizeContext = { limits: { maxPixels: 50_000_000, maxPdfPages: 10 } };
 
 /** Mean of the red channel in a corner of the raster: the marker square is dark. */
 function cornerMean(raster: { width: number; height: number; data: Buffer }, corner: 'tl' | 'tr' | 'bl' | 'br'): number {
