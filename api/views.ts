@@ -4,7 +4,7 @@ import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import { STATUS_LABEL_RU } from '../core/lifecycle.ts';
 import { REASONS, reasonMessage, type ReasonCode } from '../core/reasons.ts';
 import { currentDocuments } from '../pipeline/decision/index.ts';
-import { STAGES } from '../pipeline/stages.ts';
+import { IMPLEMENTED_STAGES } from '../pipeline/stages.ts';
 
 export const documentInclude = {
   runs: { orderBy: { attempt: 'asc' }, include: { checks: true } },
@@ -14,7 +14,7 @@ type DocumentRow = PrismaNs.DocumentGetPayload<{ include: typeof documentInclude
 type CheckRow = DocumentRow['runs'][number]['checks'][number];
 
 /** Checks in the order the pipeline ran them (rows of one run share their timestamp). */
-const STAGE_ORDER: string[] = [...STAGES.map((stage) => stage.name), 'pipeline'];
+const STAGE_ORDER: string[] = [...IMPLEMENTED_STAGES, 'pipeline'];
 const inPipelineOrder = (checks: CheckRow[]) => [...checks].sort((a, b) => STAGE_ORDER.indexOf(a.stage) - STAGE_ORDER.indexOf(b.stage));
 
 function checkView(check: CheckRow) {

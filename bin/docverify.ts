@@ -10,6 +10,8 @@ import { writeNextMigration } from '../db/diff.ts';
 import { openDatabase } from '../db/index.ts';
 import { DocumentKind, Role } from '../generated/prisma/enums.ts';
 import { accuracy, replayCorpus, type ReplayReport } from '../fixtures/replay.ts';
+import { reasonMessage } from '../core/reasons.ts';
+import { CHALLENGE_STEPS, type ChallengeStep } from '../pipeline/liveness/challenge.ts';
 import { createStagePool } from '../workers/pool.ts';
 import { mapLimit, readFile, type ReadResult } from '../workers/reader.ts';
 import { openRuntime } from '../workers/runtime.ts';
@@ -27,6 +29,9 @@ const HELP = `docverify — checks identity documents uploaded to the portal
                                        run the pipeline on files (no server, no database);
                                        --crops writes the face crops the stages keep;
                                        --kind mrz_line reads crops that each hold one MRZ line
+  docverify match DOCUMENT_OR_PORTRAIT SELFIE... [--challenge left,right] [--json]
+                                       compare a document's portrait with selfies; several selfies are the
+                                       frames of an active challenge (steps: left, right, up, down)
   docverify replay [DIR] [--json]      replay a fixture corpus (default fixtures/golden) against its ground truth
 
 Configuration comes from the environment; see README.md.`;
@@ -174,6 +179,43 @@ function describeRead(result: ReadResult): string {
   return `${lines.join('\n')}\n\n`;
 }
 
+/** A portrait (document page or photo) against selfies; several selfies are one challenge's frames. */
+async function match(config: Config, args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, challenge: { type: 'string', default: 'left,right' } },
+  });
+  const [documentFile, ...selfieFiles] = positionals;
+  if (!documentFile || selfieFiles.length === 0) throw new Error('usage: docverify match DOCUMENT_OR_PORTRAIT SELFIE... [--challenge left,right] [--json]');
+  const steps = values.challenge!.split(',').filter(Boolean);
+  const unknown = steps.filter((step) => !CHALLENGE_STEPS.includes(step as ChallengeStep));
+  if (unknown.length) throw new Error(`--challenge steps must be among ${CHALLENGE_STEPS.join(', ')} (got ${unknown.join(', ')})`);
+  const pool = createStagePool(config.poolThreads);
+  try {
+    const uploads = await Promise.all(
+      positionals.map(async (file) => {
+        const bytes = await fs.promises.readFile(file);
+        const intake = await pool.run({ type: 'inspect', bytes, limits: config.limits });
+        if (!intake.ok) throw new Error(`${file}: ${intake.reasonCode}: ${reasonMessage(intake.reasonCode, intake.params)}`);
+        return { contentType: intake.contentType, bytes };
+      }),
+    );
+    const result = await pool.run({ type: 'match', document: uploads[0]!, selfies: uploads.slice(1), challenge: steps.slice(0, selfieFiles.length - 1) as ChallengeStep[], limits: config.limits });
+    if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      const { match: m, liveness } = result;
+      process.stdout.write(
+        `match     ${m.band ?? `not compared (${'reason' in m ? m.reason : ''})`}${m.score !== null ? `, score ${m.score}` : ''}\n` +
+          `liveness  ${liveness.decision}, score ${liveness.score}${liveness.reasons.length ? ` (${liveness.reasons.join(', ')})` : ''}\n` +
+          (result.challenge ? `challenge ${result.challenge.passed ? 'passed' : `failed: ${result.challenge.problems.join('; ')}`}\n` : ''),
+      );
+    }
+  } finally {
+    await pool.close();
+  }
+}
+
 async function replay(config: Config, args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
   const dir = path.resolve(positionals[0] ?? 'fixtures/golden');
@@ -186,7 +228,7 @@ async function replay(config: Config, args: string[]): Promise<void> {
   }
   if (values.json) {
     for (const assertion of report.assertions) process.stdout.write(`${JSON.stringify(assertion)}\n`);
-    const { assertions: _assertions, ...summary } = report;
+    const { assertions: _assertions, timings: _timings, ...summary } = report;
     process.stdout.write(`${JSON.stringify({ summary })}\n`);
   } else {
     for (const failure of report.assertions.filter((a) => a.status === 'fail')) {
@@ -215,7 +257,7 @@ async function replay(config: Config, args: string[]): Promise<void> {
   if (report.failures > 0) process.exitCode = 1;
 }
 
-const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>> = { serve, worker, db, keys, read, replay };
+const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>> = { serve, worker, db, keys, read, match, replay };
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;

@@ -60,10 +60,10 @@ export interface FaceObservation {
 }
 
 export interface FaceEngine {
-  /** Faces in the image, largest first. `thorough` also searches tiles (a small portrait on a page). */
+  /** Upright faces in the image, largest first. `thorough` also searches tiles (a small portrait on a page). */
   detect(image: RgbImage, options?: { thorough?: boolean }): Promise<FaceObservation[]>;
-  /** How many faces the detector sees, without analysing them. */
-  count(image: RgbImage): Promise<number>;
+  /** The detector's best face score (0 without a face), without analysing the face: which way up a page is. */
+  bestScore(image: RgbImage, options?: { thorough?: boolean }): Promise<number>;
 }
 
 interface HumanFace {
@@ -256,22 +256,23 @@ export async function createFaceEngine(options: { faceres?: boolean } = {}): Pro
       })),
     );
 
+  /** Faces of the whole image, or (thorough) of the first tile that has any; boxes shifted to the image. */
+  async function find(image: RgbImage, thorough: boolean): Promise<{ faces: HumanFace[]; scale: number; origin: { left: number; top: number } }> {
+    const whole = await run(image, DETECT_SIDE);
+    if (whole.faces.length || !thorough) return { ...whole, origin: { left: 0, top: 0 } };
+    for (const tile of tiles(image)) {
+      const found = await run(await crop(image, tile), DETECT_SIDE);
+      if (found.faces.length) return { ...found, origin: tile };
+    }
+    return { ...whole, origin: { left: 0, top: 0 } };
+  }
+
   return {
-    async count(image) {
-      return (await run(image, DETECT_SIDE)).faces.length;
+    async bestScore(image, { thorough = false } = {}) {
+      return Math.max(0, ...(await find(image, thorough)).faces.map((face) => face.score));
     },
     async detect(image, { thorough = false } = {}) {
-      let { faces, scale } = await run(image, DETECT_SIDE);
-      let origin = { left: 0, top: 0 };
-      if (faces.length === 0 && thorough) {
-        for (const tile of tiles(image)) {
-          const found = await run(await crop(image, tile), DETECT_SIDE);
-          if (found.faces.length) {
-            [faces, scale, origin] = [found.faces, found.scale, tile];
-            break;
-          }
-        }
-      }
+      const { faces, scale, origin } = await find(image, thorough);
       const observations: FaceObservation[] = [];
       // One at a time: the engine holds one model state.
       for (const face of faces) {

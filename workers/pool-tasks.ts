@@ -5,11 +5,15 @@ import { createMrzLineReader, createTextReader } from '../models/tesseract.ts';
 import { inspectUpload, type IntakeLimits, type IntakeResult } from '../pipeline/intake/index.ts';
 import { readMrzLine, type MrzLineResult } from '../pipeline/mrz/read-line.ts';
 import { runPipeline, type CheckRecord } from '../pipeline/stages.ts';
-import type { StageContext, UploadedDocument } from '../pipeline/types.ts';
+import { matchSession, type MatchSession } from '../pipeline/face/session.ts';
+import type { ChallengeStep } from '../pipeline/liveness/challenge.ts';
+import { normalize } from '../pipeline/normalize/index.ts';
+import type { AcceptedType, DocumentKind, StageContext, UploadedDocument } from '../pipeline/types.ts';
 
 export type PoolTask =
   | { type: 'inspect'; bytes: Uint8Array; limits: IntakeLimits }
   | { type: 'mrz_line'; bytes: Uint8Array }
+  | { type: 'match'; document: Upload; selfies: Upload[]; challenge: ChallengeStep[]; limits: StageContext['limits'] }
   | {
       type: 'process';
       document: Omit<UploadedDocument, 'bytes'> & { bytes: Uint8Array };
@@ -18,9 +22,13 @@ export type PoolTask =
       faultDelayMs: number;
     };
 
+/** A file as intake judged it. */
+type Upload = { contentType: AcceptedType; bytes: Uint8Array };
+
 export interface PoolResults {
   inspect: IntakeResult;
   mrz_line: MrzLineResult;
+  match: MatchSession;
   process: CheckRecord[];
 }
 
@@ -39,7 +47,7 @@ const ocr = { mrzLine: warm(createMrzLineReader), latin: warm(() => createTextRe
 let faceEngine: Promise<FaceEngine> | undefined;
 const face: FaceEngine = {
   detect: async (...args) => (await (faceEngine ??= createFaceEngine())).detect(...args),
-  count: async (...args) => (await (faceEngine ??= createFaceEngine())).count(...args),
+  bestScore: async (...args) => (await (faceEngine ??= createFaceEngine())).bestScore(...args),
 };
 
 export default async function runTask(task: PoolTask): Promise<PoolResults[PoolTask['type']]> {
@@ -48,6 +56,12 @@ export default async function runTask(task: PoolTask): Promise<PoolResults[PoolT
       return inspectUpload(asBuffer(task.bytes), task.limits);
     case 'mrz_line':
       return readMrzLine(asBuffer(task.bytes), ocr.mrzLine);
+    case 'match': {
+      const pagesOf = async (upload: Upload, kind: DocumentKind) => (await normalize({ kind, ...upload, bytes: asBuffer(upload.bytes) }, task)).pages;
+      const document = await pagesOf(task.document, 'passport');
+      const selfies = await Promise.all(task.selfies.map((selfie) => pagesOf(selfie, 'selfie')));
+      return matchSession(document, selfies, task.challenge, face);
+    }
     case 'process': {
       const { bytes, ...rest } = task.document;
       const document = { ...rest, bytes: asBuffer(bytes) };

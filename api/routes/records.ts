@@ -1,9 +1,10 @@
-// Read side: a document's metadata and checks, an account's applications, and
-// the applicant's notifications (with their read state).
+// Read side: a document's metadata, checks and face crops, an account's
+// applications, and the applicant's notifications (with their read state).
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
-import { allow } from '../auth.ts';
+import { recordAudit } from '../../db/lifecycle.ts';
+import { allow, caller } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
 import { applicationSummary, documentInclude, documentView } from '../views.ts';
@@ -18,6 +19,17 @@ export function recordsRouter(deps: ApiDeps): Router {
     const document = await prisma.document.findUnique({ where: { id }, include: documentInclude });
     if (!document) throw new AppError('not_found', { entity: 'Document' });
     res.json(documentView(document));
+  });
+
+  // Face crops the pipeline kept (portrait, selfie), for reviewers; decrypted on the way out, audited.
+  router.get('/documents/:id/artifacts/:name', allow('reviewer', 'admin'), async (req, res) => {
+    const { id, name } = parse(IdParamSchema.extend({ name: z.string().regex(/^[a-z_]+$/) }), req.params);
+    const checks = await prisma.checkResult.findMany({ where: { documentId: id }, select: { details: true } });
+    const key = checks.map((check) => (check.details as { artifacts?: Record<string, string> }).artifacts?.[name]).find(Boolean);
+    if (!key) throw new AppError('not_found', { entity: 'Artifact' });
+    const bytes = await deps.blobs.get(key);
+    await recordAudit(prisma, { type: 'reviewer', id: caller(res).id }, 'document.artifact_viewed', 'Document', id, { name });
+    res.type('image/png').set('Cache-Control', 'no-store').send(bytes);
   });
 
   router.get('/accounts/:id/applications', async (req, res) => {

@@ -1,5 +1,6 @@
 // The accepted path on every combination of database and queue driver: 202,
 // the normalisation result on the application, history, audit, notifications.
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import {
@@ -47,10 +48,10 @@ describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
       expect(more.status).toBe(202);
     }
 
-    // Everything that can be checked today passes; face and liveness do not exist yet.
-    const application = await settled(t, applicationId, 'under_review');
-    expect(application.statusLabel).toBe('На рассмотрении');
-    expect(application.reasons.map((r: { code: string }) => r.code)).toEqual(['manual_review_required']);
+    // Every automatic check passes: the application is approved without a reviewer.
+    const application = await settled(t, applicationId, 'approved');
+    expect(application.statusLabel).toBe('Одобрено');
+    expect(application.reasons).toEqual([]);
     const [document] = application.documents;
     expect(document).toMatchObject({ id: upload.body.documentId, kind: 'passport', status: 'processed', contentType: 'image/jpeg' });
     expect(document.checks.map((c: { stage: string; outcome: string }) => [c.stage, c.outcome])).toEqual([
@@ -58,15 +59,32 @@ describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
       ['quality', 'pass'],
       ['mrz', 'pass'],
       ['viz', 'pass'],
+      ['portrait', 'pass'],
     ]);
     expect(document.extracted.mrz).toMatchObject({ format: 'TD3', valid: true, fields: { nationality: 'UZB' } });
     expect(document.extracted.viz.fields).toMatchObject({ surname: 'JURAEV', documentNumber: 'AB3719505', dateOfBirth: '1997-11-14' });
     const card = application.documents.find((d: { kind: string }) => d.kind === 'migration_card');
     expect(card.checks.map((c: { stage: string }) => c.stage)).toEqual(['normalize', 'quality', 'migration_card']);
     expect(card.extracted.card.fields).toMatchObject({ series: '4595', number: '4621490', passportNumber: 'AB3719505', stayUntil: '2026-07-09' });
+    const selfie = application.documents.find((d: { kind: string }) => d.kind === 'selfie');
+    expect(selfie.checks.map((c: { stage: string; outcome: string }) => [c.stage, c.outcome])).toEqual([
+      ['normalize', 'pass'],
+      ['liveness', 'pass'],
+      ['selfie', 'pass'],
+      ['face', 'pass'],
+    ]);
+    expect(selfie.checks[3].details).toMatchObject({ band: 'approve', portraitDocumentId: upload.body.documentId });
+
+    // The face crops are kept encrypted, for reviewers only.
+    const crop = await fetch(`${t.url}/v1/documents/${upload.body.documentId}/artifacts/portrait`, { headers: { authorization: `Bearer ${t.keys.reviewer}` } });
+    expect(crop.status).toBe(200);
+    expect(crop.headers.get('content-type')).toBe('image/png');
+    expect((await sharp(Buffer.from(await crop.arrayBuffer())).metadata()).width).toBe(150);
+    expect((await t.api('GET', `/v1/documents/${upload.body.documentId}/artifacts/portrait`)).status).toBe(403);
+    expect((await t.api('GET', `/v1/documents/${selfie.id}/artifacts/portrait`, { key: t.keys.reviewer })).status).toBe(404);
     expect(document.checks[0].durationMs).toEqual(expect.any(Number));
     expect(document.checks[0].details.pages[0]).toMatchObject({ width: 1572, height: 1135, source: 'jpeg' });
-    expect(application.history.map((h: { to: string }) => h.to)).toEqual(['draft', 'processing', 'under_review']);
+    expect(application.history.map((h: { to: string }) => h.to)).toEqual(['draft', 'processing', 'approved']);
 
     const status = await t.api('GET', upload.body.statusUrl);
     expect(status.body).toMatchObject({ id: upload.body.documentId, status: 'processed', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
@@ -75,14 +93,12 @@ describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
     const { prisma } = t.service.runtime.db;
     const audit = await prisma.auditEvent.findMany({ where: { entityId: { in: [applicationId, upload.body.documentId] } } });
     expect(audit.map((a) => a.action).sort()).toEqual(
-      ['application.created', 'application.status_changed', 'application.status_changed', 'document.processed', 'document.uploaded'].sort(),
+      ['application.created', 'application.status_changed', 'application.status_changed', 'document.artifact_viewed', 'document.processed', 'document.uploaded'].sort(),
     );
     const notifications = await prisma.notification.findMany({ where: { applicationId }, orderBy: { createdAt: 'asc' } });
     expect(notifications.filter((n) => n.type === 'document_received')).toHaveLength(3);
-    expect(notifications.filter((n) => n.type === 'status_changed').map((n) => (n.payload as { to: string }).to)).toEqual([
-      'processing',
-      'under_review',
-    ]);
+    expect(notifications.filter((n) => n.type === 'status_changed').map((n) => (n.payload as { to: string }).to)).toEqual(['processing']);
+    expect(notifications.filter((n) => n.type === 'result_ready').map((n) => (n.payload as { to: string }).to)).toEqual(['approved']);
   });
 
   it('honours EXIF orientation and reads every page of a PDF scan, and asks for what is missing', async () => {
@@ -112,7 +128,8 @@ describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
   });
 
   it('asks for a document again when its pages hold no scan, and goes back to processing on re-upload', async () => {
-    const applicationId = await createApplication(t);
+    // Its own applicant: the first test's passport is on another account already.
+    const applicationId = await createApplication(t, goldenProfile('valid-kgz'));
     const bad = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
       body: uploadForm('passport', await files.pdf([{}]), 'text-only.pdf'),
     });
@@ -122,8 +139,8 @@ describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
     expect(passport).toMatchObject({ documentId: bad.body.documentId, reasonCode: 'pdf_page_without_image' });
     expect(passport.messageRu).toContain('Страница 1');
 
-    await uploadGoldenSet(t, applicationId, 'valid-uzb');
-    const reviewed = await settled(t, applicationId, 'under_review');
+    await uploadGoldenSet(t, applicationId, 'valid-kgz');
+    const reviewed = await settled(t, applicationId, 'approved');
     expect(reviewed.missingDocuments).toEqual([]);
     expect(reviewed.documents.map((d: { kind: string; current: boolean }) => [d.kind, d.current])).toEqual([
       ['passport', false],
@@ -136,7 +153,7 @@ describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
       'processing',
       'clarification_required',
       'processing',
-      'under_review',
+      'approved',
     ]);
   });
 

@@ -11,8 +11,9 @@ describe('reviewer API', () => {
   beforeAll(async () => {
     t = await startTestService({ db: 'pglite', queue: 'memory' });
     second = (await createApiKey(t.service.runtime.db.prisma, 'reviewer', 'second reviewer')).key;
-    applicationId = await createApplication(t, goldenProfile('valid-uzb'));
-    await uploadGoldenSet(t, applicationId, 'valid-uzb');
+    applicationId = await createApplication(t, goldenProfile('translit-probable'));
+    await uploadGoldenSet(t, applicationId, 'translit-probable');
+    // A surname one vowel away from the passport's: the case a reviewer must decide.
     await waitFor(async () => (await t.api('GET', `/v1/applications/${applicationId}`)).body.status === 'under_review', 60_000);
   });
   afterAll(() => t?.stop());
@@ -94,7 +95,7 @@ describe('duplicate identity', () => {
   it('flags the same passport on a second account for review', async () => {
     const first = await createApplication(t, goldenProfile('valid-tjk'));
     await uploadGoldenSet(t, first, 'valid-tjk');
-    await waitFor(async () => (await t.api('GET', `/v1/applications/${first}`)).body.status === 'under_review', 60_000);
+    await waitFor(async () => (await t.api('GET', `/v1/applications/${first}`)).body.status === 'approved', 60_000);
     // Someone else, with their own profile, uploads the same passport.
     const second = await createApplication(t, { ...goldenProfile('valid-tjk'), email: 'someone.else@example.org' });
     await uploadGoldenSet(t, second, 'valid-tjk');

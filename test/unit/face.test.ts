@@ -1,0 +1,141 @@
+// Faces through the real engine (Human + face-api ResNet on WASM): every
+// selfie rule, the document portrait, the match bands, both spoof families
+// and the active challenge.
+import fs from 'node:fs';
+import sharp, { type Sharp } from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFaceEngine, type FaceEngine, type RgbImage } from '../../models/face.ts';
+import { assessSelfie, extractPortrait, faceCheck, matchFaces, MATCH_BANDS, SELFIE_RULES, type SelfieMeasures } from '../../pipeline/face/index.ts';
+import { checkChallenge, type ChallengeFrame } from '../../pipeline/liveness/challenge.ts';
+import { assessLiveness } from '../../pipeline/liveness/index.ts';
+import { normalize } from '../../pipeline/normalize/index.ts';
+
+let engine: FaceEngine;
+beforeAll(async () => {
+  engine = await createFaceEngine();
+}, 60_000);
+afterAll(() => undefined);
+
+const golden = (file: string) => fs.readFileSync(`fixtures/golden/${file}`);
+async function rgb(input: Sharp | Buffer): Promise<RgbImage> {
+  const { data, info } = await (Buffer.isBuffer(input) ? sharp(input) : input).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data };
+}
+async function selfieVerdict(input: Sharp | Buffer) {
+  const image = await rgb(input);
+  return assessSelfie(image, await engine.detect(image));
+}
+
+const SELFIE = golden('valid-uzb/selfie.jpg'); // obama
+const OTHER = golden('valid-tjk/selfie.jpg'); // biden
+
+describe('selfie rules', () => {
+  it('passes a genuine selfie and keeps its descriptor and crop', async () => {
+    const verdict = await selfieVerdict(SELFIE);
+    expect(verdict.outcome).toBe('pass');
+    expect(verdict.face!.descriptor).toHaveLength(128);
+    expect((await sharp(verdict.artifacts!.selfie!).metadata()).width).toBe(150);
+  }, 30_000);
+
+  it.each([
+    ['face_not_found', () => sharp(golden('valid-uzb/migration_card.jpg'))],
+    ['multiple_faces', () => sharp({ create: { width: 1440, height: 960, channels: 3, background: '#888' } }).composite([{ input: SELFIE }, { input: OTHER, left: 720, top: 0 }])],
+    ['face_too_small', async () => sharp({ create: { width: 2400, height: 3200, channels: 3, background: '#aaa' } }).composite([{ input: await sharp(SELFIE).resize(180).toBuffer(), left: 1100, top: 1500 }])],
+    ['face_not_frontal', () => sharp(SELFIE).rotate(28, { background: '#777' })],
+    ['face_occluded', async () => {
+      const [face] = await engine.detect(await rgb(SELFIE));
+      const [[lx, ly], [rx, ry]] = [face!.landmarks.leftEye, face!.landmarks.rightEye];
+      const r = (rx - lx) * 0.45;
+      const glasses = `<svg xmlns="http://www.w3.org/2000/svg" width="720" height="960"><ellipse cx="${lx}" cy="${ly}" rx="${r}" ry="${r * 0.7}" fill="#111"/><ellipse cx="${rx}" cy="${ry}" rx="${r}" ry="${r * 0.7}" fill="#111"/></svg>`;
+      return sharp(SELFIE).composite([{ input: Buffer.from(glasses) }]);
+    }],
+  ])('refuses a selfie with %s', async (code, make) => {
+    const verdict = await selfieVerdict(await make());
+    expect(verdict).toMatchObject({ outcome: 'fail', reasonCode: code });
+  }, 30_000);
+
+  it('refuses closed eyes (the eyelid gap over the eye width)', () => {
+    const open: SelfieMeasures = { faces: 1, faceShare: 0.7, faceWidth: 500, yaw: 0, pitch: 0, roll: 0, eyeOpening: 0.3, eyesToCheeks: 0.95, mouthToCheeks: 25 };
+    const first = (m: SelfieMeasures) => SELFIE_RULES.find((rule) => rule.fails(m))?.code;
+    expect(first(open)).toBeUndefined();
+    expect(first({ ...open, eyeOpening: 0.05 })).toBe('eyes_closed');
+  });
+});
+
+describe('document portrait', () => {
+  it.each(['valid-uzb/passport.jpg', 'passport-rot180-chn/passport.jpg', 'permit-phone-aze/residence_permit.jpg'])('finds the portrait on %s', async (file) => {
+    const { pages } = await normalize({ kind: 'passport', contentType: 'image/jpeg', bytes: golden(file) }, { limits: { maxPixels: 50_000_000, maxPdfPages: 10 } });
+    const portrait = await extractPortrait(pages, [0], undefined, engine);
+    expect(portrait.outcome).toBe('pass');
+    expect(portrait.artifacts!.portrait).toBeInstanceOf(Buffer);
+    // The page that is upside down is read upside down.
+    if (file.includes('rot180')) expect(portrait.face!.rotation).toBe(180);
+  }, 60_000);
+
+  it('says when a page has no portrait', async () => {
+    const { pages } = await normalize({ kind: 'passport', contentType: 'image/jpeg', bytes: golden('valid-uzb/migration_card.jpg') }, { limits: { maxPixels: 50_000_000, maxPdfPages: 10 } });
+    expect(await extractPortrait(pages, [0], undefined, engine)).toMatchObject({ outcome: 'fail', reasonCode: 'portrait_not_found' });
+  }, 60_000);
+});
+
+describe('face match', () => {
+  it('approves the same person and declines another one', async () => {
+    const { pages } = await normalize({ kind: 'passport', contentType: 'image/jpeg', bytes: golden('valid-uzb/passport.jpg') }, { limits: { maxPixels: 50_000_000, maxPdfPages: 10 } });
+    const portrait = (await extractPortrait(pages, [0], { page: 0, rotation: 0 }, engine)).face!;
+    const same = (await selfieVerdict(SELFIE)).face!;
+    const other = (await selfieVerdict(OTHER)).face!;
+    expect(faceCheck(portrait, same)).toMatchObject({ outcome: 'pass', details: { band: 'approve' } });
+    expect(faceCheck(portrait, other)).toMatchObject({ outcome: 'fail', reasonCode: 'face_mismatch', details: { band: 'decline' } });
+  }, 60_000);
+
+  it('puts each distance in its band, the review band included', () => {
+    const at = (distance: number) => [distance, ...new Array<number>(127).fill(0)];
+    const zero = new Array<number>(128).fill(0);
+    expect(matchFaces(zero, at(0.3)).band).toBe('approve');
+    expect(matchFaces(zero, at(MATCH_BANDS[0]!.maxDistance + 0.01)).band).toBe('review');
+    expect(matchFaces(zero, at(MATCH_BANDS[1]!.maxDistance + 0.01)).band).toBe('decline');
+    expect(faceCheck({ descriptor: zero }, { descriptor: at(0.6) })).toMatchObject({ outcome: 'fail', reasonCode: 'face_match_uncertain', score: 0.4 });
+    expect(faceCheck(undefined, { descriptor: zero })).toMatchObject({ outcome: 'unavailable', reasonCode: 'portrait_not_found' });
+  });
+});
+
+describe('liveness', () => {
+  it.each([
+    ['valid-uzb/selfie.jpg', 'pass', undefined],
+    ['spoof-screen-1/selfie.jpg', 'fail', 'screen_replay'],
+    ['spoof-screen-2/selfie.jpg', 'fail', 'screen_replay'],
+    ['spoof-print-1/selfie.jpg', 'fail', 'printed_photo'],
+    ['spoof-print-2/selfie.jpg', 'fail', 'printed_photo'],
+  ])('judges %s', async (file, outcome, reasonCode) => {
+    const image = await rgb(golden(file));
+    const verdict = assessLiveness(image, await engine.detect(image));
+    expect({ outcome: verdict.outcome, reasonCode: verdict.reasonCode }).toEqual({ outcome, reasonCode });
+  }, 30_000);
+});
+
+describe('active challenge', () => {
+  async function frame(input: Sharp): Promise<ChallengeFrame> {
+    const faces = await engine.detect(await rgb(input));
+    return { faces: faces.length, descriptor: faces[0]?.descriptor, angles: faces[0]?.angles };
+  }
+  // obama-3 faces to one side; mirrored, to the other: a head turning.
+  const photo = () => sharp('fixtures/assets/faces/obama-3.jpg');
+
+  it('passes frames of one person turning as asked', async () => {
+    const frames = [await frame(photo()), await frame(photo().flop())];
+    const turn = frames[1]!.angles!.yaw > frames[0]!.angles!.yaw ? 'right' : 'left';
+    expect(checkChallenge(frames, [turn])).toMatchObject({ passed: true, problems: [] });
+  }, 60_000);
+
+  it('fails frames that turn the wrong way, that swap the person, or that miss a frame', async () => {
+    const [a, b] = [await frame(photo()), await frame(photo().flop())];
+    const turn = b.angles!.yaw > a.angles!.yaw ? 'right' : 'left';
+    const wrong = turn === 'right' ? 'left' : 'right';
+    expect(checkChallenge([a, b], [wrong]).passed).toBe(false);
+    const swapped = await frame(sharp(OTHER));
+    const result = checkChallenge([a, { ...swapped, angles: { yaw: a.angles!.yaw + (turn === 'right' ? 0.3 : -0.3), pitch: a.angles!.pitch } }], [turn]);
+    expect(result.passed).toBe(false);
+    expect(result.problems.join(' ')).toContain('same person');
+    expect(checkChallenge([a], [turn]).problems[0]).toContain('expected 2 frames');
+  }, 60_000);
+});
