@@ -12,6 +12,8 @@ import { DocumentKind, Role } from '../generated/prisma/enums.ts';
 import { accuracy, replayCorpus, type ReplayReport } from '../fixtures/replay.ts';
 import { reasonMessage } from '../core/reasons.ts';
 import { CHALLENGE_STEPS, type ChallengeStep } from '../pipeline/liveness/challenge.ts';
+import { REGISTRY_KINDS, type RegistryKind } from '../pipeline/registry/index.ts';
+import { importRegistry } from '../workers/registry/import.ts';
 import { createStagePool } from '../workers/pool.ts';
 import { mapLimit, readFile, type ReadResult } from '../workers/reader.ts';
 import { openRuntime } from '../workers/runtime.ts';
@@ -25,6 +27,9 @@ const HELP = `docverify — checks identity documents uploaded to the portal
   docverify keys create --role ROLE [--name NAME]   print a new API key (roles: ${Object.values(Role).join(', ')})
   docverify keys list                  list API keys (prefixes only)
   docverify keys revoke ID             revoke a key
+  docverify registry import KIND FILE  load a registry export (CSV) into its local mirror (KIND: ${REGISTRY_KINDS.join(', ')})
+  docverify registry import-all DIR    import every <KIND>.csv in DIR (e.g. fixtures/golden/registries)
+  docverify registry status            what each local mirror holds
   docverify read FILE... [--kind KIND] [--json] [--crops DIR]
                                        run the pipeline on files (no server, no database);
                                        --crops writes the face crops the stages keep;
@@ -122,10 +127,10 @@ async function keys(config: Config, args: string[]): Promise<void> {
   }
 }
 
-function progressBar(done: number, total: number): void {
+function progressBar(done: number, total: number, unit = ' files'): void {
   const width = 30;
   const filled = Math.round((done / total) * width);
-  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} files`;
+  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${unit}`;
   if (process.stderr.isTTY) process.stderr.write(`\r${line}${done === total ? '\n' : ''}`);
   else if (done === total || done % Math.max(1, Math.round(total / 10)) === 0) process.stderr.write(`${line}\n`);
 }
@@ -177,6 +182,45 @@ function describeRead(result: ReadResult): string {
     ...Object.entries(result.card?.fields ?? {}).map(([name, f]) => `  card       ${name.padEnd(15)} ${f.value} (confidence ${f.confidence.toFixed(2)})`),
   ];
   return `${lines.join('\n')}\n\n`;
+}
+
+async function registry(config: Config, args: string[]): Promise<void> {
+  const [action, kind, file] = args;
+  const usage = `usage: docverify registry import KIND FILE | registry import-all DIR | registry status   (KIND: ${REGISTRY_KINDS.join(', ')})`;
+  if (action === 'import' && (!kind || !file || !REGISTRY_KINDS.includes(kind as RegistryKind))) throw new Error(usage);
+  if (action === 'import-all' && !kind) throw new Error(usage);
+  if (!['import', 'import-all', 'status'].includes(action ?? '')) throw new Error(usage);
+  const database = await openDatabase(config);
+  try {
+    if (action === 'status') {
+      for (const kind of REGISTRY_KINDS) {
+        const last = await database.prisma.registryImport.findFirst({ where: { registry: kind }, orderBy: { importedAt: 'desc' } });
+        process.stdout.write(`${kind.padEnd(18)} ${last ? `${last.rows} rows, sha256 ${last.sha256.slice(0, 16)}…, ${last.importedAt.toISOString()} from ${last.fileName}` : 'never imported'}\n`);
+      }
+      return;
+    }
+    // import-all: every <kind>.csv the folder holds (a corpus's registries/, say).
+    const jobs: [RegistryKind, string][] =
+      action === 'import'
+        ? [[kind as RegistryKind, file!]]
+        : REGISTRY_KINDS.map((k): [RegistryKind, string] => [k, path.join(kind!, `${k}.csv`)]).filter(([, f]) => fs.existsSync(f));
+    if (jobs.length === 0) throw new Error(`${kind}: no registry files (${REGISTRY_KINDS.map((k) => `${k}.csv`).join(', ')})`);
+    for (const [registryKind, registryFile] of jobs) {
+      let shown = -1;
+      const result = await importRegistry(database, registryKind, registryFile, (done, total) => {
+        const percent = Math.floor((done / total) * 100);
+        if (percent !== shown) progressBar((shown = percent), 100, ' % read');
+      });
+      const rate = result.durationMs ? Math.round((result.rows / result.durationMs) * 1000) : result.rows;
+      process.stdout.write(
+        result.unchanged
+          ? `${registryKind}: unchanged — the mirror already holds this file (${result.rows} rows, sha256 ${result.sha256})\n`
+          : `${registryKind}: imported ${result.rows} rows in ${(result.durationMs / 1000).toFixed(1)} s (${rate} rows/s), sha256 ${result.sha256}\n`,
+      );
+    }
+  } finally {
+    await database.close();
+  }
 }
 
 /** A portrait (document page or photo) against selfies; several selfies are one challenge's frames. */
@@ -257,7 +301,7 @@ async function replay(config: Config, args: string[]): Promise<void> {
   if (report.failures > 0) process.exitCode = 1;
 }
 
-const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>> = { serve, worker, db, keys, read, match, replay };
+const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>> = { serve, worker, db, keys, registry, read, match, replay };
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;

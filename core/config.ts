@@ -35,6 +35,15 @@ const EnvSchema = z.object({
   /** Fault injection for crash tests: every stage sleeps this long first. */
   FAULT_STAGE_DELAY_MS: z.coerce.number().int().min(0).default(0),
   CLOCK: z.string().datetime({ offset: true }).optional(),
+  REGISTRY_URL: z.string().url().optional(),
+  REGISTRY_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  REGISTRY_RETRIES: z.coerce.number().int().min(0).default(3),
+  REGISTRY_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(200),
+  REGISTRY_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  REGISTRY_BREAKER_FAILURES: z.coerce.number().int().positive().default(5),
+  REGISTRY_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(30_000),
+  REGISTRY_SETTLE_ATTEMPTS: z.coerce.number().int().positive().default(6),
+  REGISTRY_SETTLE_BACKOFF_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -83,6 +92,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       : undefined,
     logLevel: e.LOG_LEVEL,
     faultStageDelayMs: e.FAULT_STAGE_DELAY_MS,
+    registry: {
+      /** A remote registry service (the JSON contract in README.md); unset: the local mirrors in the database. */
+      url: e.REGISTRY_URL,
+      http: {
+        timeoutMs: e.REGISTRY_TIMEOUT_MS,
+        retries: e.REGISTRY_RETRIES,
+        retryBackoffMs: e.REGISTRY_RETRY_BACKOFF_MS,
+        concurrency: e.REGISTRY_CONCURRENCY,
+        breakerFailures: e.REGISTRY_BREAKER_FAILURES,
+        breakerCooldownMs: e.REGISTRY_BREAKER_COOLDOWN_MS,
+      },
+      /** Settlements tried while a registry does not answer, before the application goes to review. */
+      settle: { attempts: e.REGISTRY_SETTLE_ATTEMPTS, backoffMs: e.REGISTRY_SETTLE_BACKOFF_MS },
+    },
     /** The date the rules judge by: the system clock, or a fixed instant for replaying fixtures. */
     now: e.CLOCK ? fixedClock(new Date(e.CLOCK)) : () => new Date(),
   };

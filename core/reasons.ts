@@ -190,6 +190,22 @@ export const REASONS = {
     ru: 'Фамилия в миграционной карте не совпадает с паспортом',
     en: 'The migration card’s surname {card} differs from the passport’s {passport}',
   },
+  registry_unavailable: {
+    ru: 'Государственные реестры временно недоступны: заявление проверит сотрудник',
+    en: 'Registries did not answer after every retry ({registries}); a reviewer will check',
+  },
+  document_invalid: { ru: 'Паспорт числится недействительным', en: 'Passport {number} is listed as invalid ({reason})' },
+  migration_record_not_found: { ru: 'Миграционная карта не найдена в реестре', en: 'The migration card is not in the migration registry' },
+  migration_record_mismatch: {
+    ru: 'Данные миграционной карты расходятся с реестром',
+    en: 'The migration card differs from the migration registry ({fields})',
+  },
+  residence_permit_invalid: { ru: 'Вид на жительство недействителен', en: 'The residence permit is not valid ({status})' },
+  residence_permit_not_found: { ru: 'Вид на жительство не найден в реестре', en: 'The residence permit is not in the registry' },
+  inn_not_registered: { ru: 'ИНН не найден в реестре', en: 'The INN {inn} is not in the tax registry' },
+  inn_other_person: { ru: 'ИНН принадлежит другому лицу', en: 'The INN belongs to another person ({surname}, {dateOfBirth})' },
+  snils_not_registered: { ru: 'СНИЛС не найден в реестре', en: 'The SNILS {snils} is not in the pension registry' },
+  snils_other_person: { ru: 'СНИЛС принадлежит другому лицу', en: 'The SNILS belongs to another person ({surname}, {dateOfBirth})' },
   inn_invalid: { ru: 'ИНН указан с ошибкой (не сходится контрольное число)', en: 'The INN {inn} fails its check digits' },
   snils_invalid: { ru: 'СНИЛС указан с ошибкой (не сходится контрольное число)', en: 'The SNILS {snils} fails its check number' },
 } as const satisfies Record<string, Reason>;

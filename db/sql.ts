@@ -1,7 +1,10 @@
 // A minimal raw-SQL port over both drivers, for what Prisma Client cannot do:
-// applying migration scripts, advisory locks, readiness probes.
+// applying migration scripts, advisory locks, readiness probes, bulk loads.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 export interface SqlSession {
   /** Runs a script of one or more statements (simple protocol, no parameters). */
@@ -12,7 +15,18 @@ export interface SqlSession {
 export interface SqlRunner extends SqlSession {
   /** Runs fn on one connection inside BEGIN … COMMIT (ROLLBACK on throw). */
   transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Loads rows (arrays of column values) into a table: PostgreSQL's COPY, streamed;
+   * on the embedded database, multi-row INSERTs in batches.
+   */
+  load(table: string, columns: readonly string[], rows: AsyncIterable<readonly string[]>): Promise<number>;
 }
+
+/** A value in COPY's CSV format: quoted, quotes doubled. */
+const csvField = (value: string) => `"${value.replace(/"/g, '""')}"`;
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** Rows per INSERT on the embedded database: big enough to amortise a statement, small enough for its parameters. */
+const INSERT_BATCH = 2000;
 
 export function pgRunner(pool: pg.Pool): SqlRunner {
   return {
@@ -39,6 +53,25 @@ export function pgRunner(pool: pg.Pool): SqlRunner {
         client.release();
       }
     },
+    async load(table, columns, rows) {
+      const client = await pool.connect();
+      let count = 0;
+      try {
+        const copy = client.query(copyFrom(`COPY ${quoted(table)} (${columns.map(quoted).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+        const lines = Readable.from(
+          (async function* () {
+            for await (const row of rows) {
+              count++;
+              yield `${row.map(csvField).join(',')}\n`;
+            }
+          })(),
+        );
+        await pipeline(lines, copy);
+        return count;
+      } finally {
+        client.release();
+      }
+    },
   };
 }
 
@@ -57,6 +90,23 @@ export function pgliteRunner(db: PGlite): SqlRunner {
           query: async <Row>(text: string, params?: unknown[]) => (await tx.query<Row>(text, params)).rows,
         }),
       );
+    },
+    async load(table, columns, rows) {
+      let batch: (readonly string[])[] = [];
+      let count = 0;
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const values = batch.map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(', ')})`).join(', ');
+        await db.query(`INSERT INTO ${quoted(table)} (${columns.map(quoted).join(', ')}) VALUES ${values}`, batch.flat());
+        count += batch.length;
+        batch = [];
+      };
+      for await (const row of rows) {
+        batch.push(row);
+        if (batch.length >= INSERT_BATCH) await flush();
+      }
+      await flush();
+      return count;
     },
   };
 }

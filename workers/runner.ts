@@ -9,21 +9,19 @@ import { errorMessage, log } from '../core/log.ts';
 import { reasonMessage } from '../core/reasons.ts';
 import type { BlobStore } from '../db/blob-store.ts';
 import type { Database } from '../db/index.ts';
-import { recordAudit, transition } from '../db/lifecycle.ts';
+import { recordAudit } from '../db/lifecycle.ts';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
-import { currentDocuments, decide, type DocumentFact } from '../pipeline/decision/index.ts';
-import { extractedFrom, type Extracted } from '../pipeline/extracted.ts';
-import { faceCheck } from '../pipeline/face/index.ts';
-import { IMPLEMENTED_STAGES, type CheckRecord } from '../pipeline/stages.ts';
+import { extractedFrom } from '../pipeline/extracted.ts';
+import type { CheckRecord } from '../pipeline/stages.ts';
 import type { AcceptedType } from '../pipeline/types.ts';
 import type { StagePool } from './pool.ts';
+import { settleSafely, type SettleDeps } from './settle.ts';
 import type { JobAttempt } from './queue/index.ts';
 
-export interface RunnerDeps {
-  db: Database;
+export interface RunnerDeps extends SettleDeps {
   blobs: BlobStore;
   pool: StagePool;
-  config: Pick<Config, 'limits' | 'faultStageDelayMs' | 'now'>;
+  config: SettleDeps['config'] & Pick<Config, 'limits' | 'faultStageDelayMs'>;
 }
 
 const WORKER_NAME = `${os.hostname()}:${process.pid}`;
@@ -140,9 +138,9 @@ async function finish(
       runId,
       checks: checks.map(({ stage, outcome, reasonCode }) => ({ stage, outcome, reasonCode })),
     });
-    await settleApplication(tx, applicationId, deps.config.now());
     return true;
   });
+  if (committed) await settleSafely(deps, applicationId);
   if (!committed) {
     await deps.db.prisma.verificationRun.update({
       where: { id: runId },
@@ -169,91 +167,4 @@ async function storeArtifacts(blobs: BlobStore, documentId: string, checks: Chec
       return { ...check, details: { ...check.details, artifacts: keys } };
     }),
   );
-}
-
-type StoredDocument = PrismaNs.DocumentGetPayload<{ include: { runs: { include: { checks: true } } } }>;
-
-/**
- * The application-level face check: the selfie against the portrait of the
- * passport (or residence permit), stored as the selfie's `face` check and
- * replaced at every settlement, since either document may be uploaded again.
- */
-async function settleFaceCheck(tx: PrismaNs.TransactionClient, documents: StoredDocument[]): Promise<void> {
-  const faceOf = (document: StoredDocument | undefined) => (document?.extracted as Extracted | null)?.face;
-  const selfie = documents.find((d) => d.kind === 'selfie' && d.status === 'processed');
-  const run = selfie?.runs.find((r) => r.status === 'succeeded');
-  if (!selfie || !run || !faceOf(selfie)) return;
-  const portrait = ['passport', 'residence_permit'].map((kind) => documents.find((d) => d.kind === kind && faceOf(d))).find(Boolean);
-  const verdict = faceCheck(faceOf(portrait), faceOf(selfie));
-  await tx.checkResult.deleteMany({ where: { documentId: selfie.id, stage: 'face' } });
-  const check = await tx.checkResult.create({
-    data: {
-      runId: run.id,
-      documentId: selfie.id,
-      stage: 'face',
-      outcome: verdict.outcome,
-      reasonCode: verdict.reasonCode ?? null,
-      score: verdict.score ?? null,
-      details: { ...verdict.details, ...(portrait ? { portraitDocumentId: portrait.id } : {}) },
-      durationMs: 0,
-    },
-  });
-  run.checks = [...run.checks.filter((c) => c.stage !== 'face'), check];
-}
-
-/** Moves the application on once its last current document is finished: the rules decide where to. */
-async function settleApplication(tx: PrismaNs.TransactionClient, applicationId: string, now: Date): Promise<void> {
-  // Serialise settlements of one application: two documents may finish at once on two workers.
-  await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${applicationId}::uuid FOR UPDATE`;
-  const application = await tx.application.findUniqueOrThrow({
-    where: { id: applicationId },
-    include: {
-      account: true,
-      documents: {
-        include: { runs: { where: { status: { in: ['succeeded', 'failed'] } }, include: { checks: true } } },
-      },
-    },
-  });
-  if (application.status !== 'processing') return;
-  const documents = currentDocuments(application.documents);
-  if (documents.some((d) => d.status === 'received' || d.status === 'processing')) return;
-  await settleFaceCheck(tx, documents);
-  const { account } = application;
-  const passportNumber = (documents.find((d) => d.kind === 'passport')?.extracted as { mrz?: { fields: { documentNumber?: string } } } | null)?.mrz
-    ?.fields.documentNumber;
-  const elsewhere = passportNumber
-    ? await tx.document.findMany({
-        where: {
-          kind: 'passport',
-          extracted: { path: ['mrz', 'fields', 'documentNumber'], equals: passportNumber },
-          application: { accountId: { not: account.id } },
-        },
-        select: { applicationId: true },
-        take: 20,
-      })
-    : [];
-  const verdict = decide({
-    serviceType: application.serviceType,
-    profile: { ...account, dateOfBirth: account.dateOfBirth.toISOString().slice(0, 10) },
-    documents: documents.map((document) => ({
-      id: document.id,
-      kind: document.kind,
-      failed: document.status === 'failed',
-      checks: document.runs.flatMap((run) => run.checks),
-      ...(document.extracted as Pick<DocumentFact, 'mrz' | 'card'> | null),
-    })),
-    implementedStages: IMPLEMENTED_STAGES,
-    now,
-    ...(passportNumber && elsewhere.length
-      ? { sameDocumentElsewhere: { documentNumber: passportNumber, applicationIds: [...new Set(elsewhere.map((d) => d.applicationId))] } }
-      : {}),
-  });
-  await transition(tx, applicationId, {
-    to: verdict.status,
-    actor: SYSTEM,
-    reason: verdict.reasons[0] ? reasonMessage(verdict.reasons[0].code, {}, 'en') : 'all automatic checks passed',
-    reasons: verdict.reasons,
-    missingDocuments: verdict.missingDocuments,
-    fired: verdict.fired,
-  });
 }

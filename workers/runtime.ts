@@ -3,9 +3,12 @@
 import type { Config } from '../core/config.ts';
 import { openBlobStore, type BlobStore } from '../db/blob-store.ts';
 import { openDatabase, type Database } from '../db/index.ts';
+import type { RegistryPort } from '../pipeline/registry/index.ts';
 import { createStagePool, type StagePool } from './pool.ts';
 import { openQueue, type JobQueue } from './queue/index.ts';
 import { processDocument } from './runner.ts';
+import { httpRegistry } from './registry/http.ts';
+import { localRegistry } from './registry/local.ts';
 import { startSweeper } from './sweeper.ts';
 import { startWebhookDispatcher } from './webhooks.ts';
 
@@ -15,6 +18,7 @@ export interface Runtime {
   blobs: BlobStore;
   pool: StagePool;
   queue: JobQueue;
+  registry: RegistryPort;
   /** Starts processing jobs here, sweeping for unfinished documents and delivering webhooks. */
   consume(): void;
   close(): Promise<void>;
@@ -31,6 +35,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   }
   const pool = createStagePool(config.poolThreads);
   const queue = openQueue(config);
+  const registry = config.registry.url ? httpRegistry({ baseUrl: config.registry.url, ...config.registry.http }) : localRegistry(db);
   let stopBackground = () => {};
   const runtime: Runtime = {
     config,
@@ -38,9 +43,10 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     blobs,
     pool,
     queue,
+    registry,
     consume() {
       queue.consume(async (job, attempt) => void (await processDocument(runtime, job.documentId, attempt)), config.workerConcurrency);
-      const stopSweeper = startSweeper(db, queue, config.jobs.sweepIntervalMs);
+      const stopSweeper = startSweeper(runtime, config.jobs.sweepIntervalMs);
       const stopWebhooks = config.webhook ? startWebhookDispatcher(db, config.webhook) : () => {};
       stopBackground = () => {
         stopSweeper();

@@ -4,10 +4,11 @@
 import type { DocumentKind, ServiceType } from '../../generated/prisma/enums.ts';
 import type { ReasonCode, ReasonParams } from '../../core/reasons.ts';
 import { compareName, type NameMatch } from '../names/transliteration.ts';
-import { documentDateProblems } from '../validators/dates.ts';
+import { documentDateProblems, today } from '../validators/dates.ts';
 import { samePassportNumber, stayProblems } from '../validators/migration.ts';
 import { isValidInn, isValidSnils } from '../validators/tax-ids.ts';
 import { sameUpToLookalikes } from '../forms/index.ts';
+import type { RegistryAnswers, RegistryKind } from '../registry/index.ts';
 
 export type Severity = 'reject' | 'clarify' | 'review' | 'warn';
 
@@ -46,6 +47,8 @@ export interface ApplicationFacts {
   documents: DocumentFact[];
   /** Stages the pipeline runs today, to tell which checks could not be made yet. */
   implementedStages: readonly string[];
+  /** Registry answers, by registry (absent: no registry was asked). */
+  registries?: RegistryAnswers;
   /** Applications of other accounts that carry the same passport number. */
   sameDocumentElsewhere?: { documentNumber: string; applicationIds: string[] };
   now: Date;
@@ -111,6 +114,37 @@ function surnameHits(facts: ApplicationFacts, result: NameMatch): RuleHit[] {
   if (!surname) return [];
   const comparison = compareName({ cyrillic: facts.profile.surnameCyrillic ?? undefined, latin: facts.profile.surnameLatin }, surname);
   return comparison.result === result ? [{ params: { explanation: comparison.explanation } }] : [];
+}
+
+/** A registry's record, when it found one. */
+const registryRecord = (facts: ApplicationFacts, kind: RegistryKind) => {
+  const answer = facts.registries?.[kind]?.answer;
+  return answer?.status === 'found' ? answer.record : undefined;
+};
+const registryMissed = (facts: ApplicationFacts, kind: RegistryKind) => facts.registries?.[kind]?.answer.status === 'not_found';
+
+/** The person a registry holds against the applicant's profile: the rule's hit when they differ. */
+const personHits = (kind: RegistryKind) => (facts: ApplicationFacts) => {
+  const record = registryRecord(facts, kind);
+  if (!record) return [];
+  const name = compareName({ cyrillic: facts.profile.surnameCyrillic ?? undefined, latin: facts.profile.surnameLatin }, record.surname ?? '');
+  const differs = name.result === 'mismatch' || (record.date_of_birth && record.date_of_birth !== facts.profile.dateOfBirth);
+  return differs ? [{ params: { registry: kind, surname: record.surname ?? '', dateOfBirth: record.date_of_birth ?? '' } }] : [];
+};
+
+/** Fields of the migration card that disagree with the border's own record of it. */
+function migrationRecordDifferences(facts: ApplicationFacts): string[] {
+  const record = registryRecord(facts, 'migration_records');
+  const card = migrationCard(facts)?.card?.fields;
+  if (!record || !card) return [];
+  const same: Record<string, (a: string, b: string) => boolean> = {
+    passport_number: (a, b) => samePassportNumber(a, b) || sameUpToLookalikes(a, b),
+    entry_date: (a, b) => a === b,
+    stay_until: (a, b) => a === b,
+    surname: (a, b) => compareName({ latin: a }, b).result !== 'mismatch',
+  };
+  const onCard: Record<string, string | undefined> = { passport_number: card.passportNumber, entry_date: card.entryDate, stay_until: card.stayUntil, surname: card.surname };
+  return Object.entries(same).filter(([field, equal]) => onCard[field] && record[field] && !equal(onCard[field]!, record[field]!)).map(([field]) => field);
 }
 
 export const RULES: readonly Rule[] = [
@@ -264,6 +298,61 @@ export const RULES: readonly Rule[] = [
     reads: ['profile.snils'],
     check: (facts) => (facts.profile.snils && !isValidSnils(facts.profile.snils) ? [{ params: { snils: facts.profile.snils } }] : []),
   },
+  {
+    code: 'registry_unavailable',
+    severity: 'review',
+    reads: ['registries'],
+    check: (facts) => {
+      const down = Object.values(facts.registries ?? {}).filter((a) => a.answer.status === 'unavailable');
+      return down.length ? [{ params: { registries: down.map((a) => a.kind).join(', ') } }] : [];
+    },
+  },
+  {
+    code: 'document_invalid',
+    severity: 'reject',
+    reads: ['registries.invalid_documents'],
+    check: (facts) => {
+      const record = registryRecord(facts, 'invalid_documents');
+      const passport = facts.documents.find((d) => d.kind === 'passport');
+      return record ? [{ document: { kind: 'passport', id: passport?.id }, params: { number: passport?.mrz?.fields.documentNumber ?? '', reason: record.reason ?? '' } }] : [];
+    },
+  },
+  {
+    code: 'migration_record_not_found',
+    severity: 'review',
+    reads: ['registries.migration_records'],
+    check: (facts) => (registryMissed(facts, 'migration_records') ? [{}] : []),
+  },
+  {
+    code: 'migration_record_mismatch',
+    severity: 'review',
+    reads: ['registries.migration_records', 'migration_card'],
+    check: (facts) => {
+      const fields = migrationRecordDifferences(facts);
+      return fields.length ? [{ params: { fields: fields.join(', ') } }] : [];
+    },
+  },
+  {
+    code: 'residence_permit_invalid',
+    severity: 'reject',
+    reads: ['registries.residence_permits', 'now'],
+    check: (facts) => {
+      const record = registryRecord(facts, 'residence_permits');
+      if (!record) return [];
+      const expired = record.valid_until !== undefined && record.valid_until < today(facts.now);
+      return record.status !== 'valid' || expired ? [{ params: { status: expired ? 'expired' : (record.status ?? 'unknown') } }] : [];
+    },
+  },
+  {
+    code: 'residence_permit_not_found',
+    severity: 'review',
+    reads: ['registries.residence_permits'],
+    check: (facts) => (registryMissed(facts, 'residence_permits') ? [{}] : []),
+  },
+  { code: 'inn_not_registered', severity: 'review', reads: ['registries.tax_numbers'], check: (facts) => (registryMissed(facts, 'tax_numbers') ? [{ params: { inn: facts.profile.inn ?? '' } }] : []) },
+  { code: 'inn_other_person', severity: 'review', reads: ['registries.tax_numbers', 'profile'], check: personHits('tax_numbers') },
+  { code: 'snils_not_registered', severity: 'review', reads: ['registries.pension_numbers'], check: (facts) => (registryMissed(facts, 'pension_numbers') ? [{ params: { snils: facts.profile.snils ?? '' } }] : []) },
+  { code: 'snils_other_person', severity: 'review', reads: ['registries.pension_numbers', 'profile'], check: personHits('pension_numbers') },
   {
     code: 'manual_review_required',
     severity: 'review',

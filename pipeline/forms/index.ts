@@ -127,7 +127,8 @@ export const parse = {
   /** A document number: letters and digits, words such as PASSPORT dropped, spaces closed. */
   documentNumber(text: string): string | undefined {
     const tokens = toLatin(text).replace(/[^A-Z0-9 ]/g, ' ').split(/\s+/).filter((t) => t && !/^[A-Z]{4,}$/.test(t));
-    const value = tokens.join('');
+    // The letter O before a digit is a zero: issuers leave O out of numbers for that very confusion.
+    const value = tokens.join('').replace(/O(?=\d)/g, '0');
     return /^[A-Z0-9]{5,12}$/.test(value) && (value.match(/\d/g) ?? []).length >= 4 ? value : undefined;
   },
   /** A name as printed: one script, or «CYRILLIC / LATIN». */

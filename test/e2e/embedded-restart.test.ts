@@ -29,6 +29,10 @@ describe('embedded service across restarts', () => {
   };
 
   it('prints a development key on first start and accepts an upload with it', async () => {
+    // The operator loads the registries first (here: the golden set's files).
+    const load = runCli(['registry', 'import-all', 'fixtures/golden/registries'], env);
+    expect(await load.exited).toBe(0);
+    expect(load.output()).toMatch(/tax_numbers: imported \d+ rows/);
     const { cli, url } = await serve();
     try {
       key = (await cli.waitForOutput(/(dv_portal_\S+)/))[1]!;

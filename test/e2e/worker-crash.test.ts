@@ -7,7 +7,7 @@ import { startService, type RunningService } from '../../api/server.ts';
 import { createApiKey } from '../../db/api-keys.ts';
 import * as files from '../helpers/files.ts';
 import { runCli } from '../helpers/process.ts';
-import { REDIS_URL, testEnvironment, uploadForm, waitFor, APPLICANT, type TestEnvironment } from '../helpers/service.ts';
+import { importGoldenRegistries, REDIS_URL, testEnvironment, uploadForm, waitFor, APPLICANT, type TestEnvironment } from '../helpers/service.ts';
 import { STAGES } from '../../pipeline/stages.ts';
 
 const PASSPORT_STAGES = STAGES.filter((stage) => (stage.appliesTo as readonly string[]).includes('passport')).length;
@@ -20,6 +20,7 @@ describe('a worker killed mid-job (PostgreSQL + BullMQ)', () => {
   beforeAll(async () => {
     environment = await testEnvironment({ db: 'postgres', queue: 'bullmq' }, { RUN_WORKERS: '0', JOB_LOCK_MS: '2000' });
     api = await startService(environment.config);
+    await importGoldenRegistries(api.runtime.db);
     key = (await createApiKey(api.runtime.db.prisma, 'portal', 'crash test')).key;
   });
   afterAll(async () => {
@@ -63,6 +64,8 @@ describe('a worker killed mid-job (PostgreSQL + BullMQ)', () => {
       ]);
       expect(runs[0]!.worker).not.toBe(runs[1]!.worker);
       expect(await prisma.checkResult.count({ where: { documentId } })).toBe(PASSPORT_STAGES);
+      // The settlement follows the document's commit.
+      await waitFor(async () => (await prisma.applicationStatusHistory.count({ where: { applicationId: application.id, fromStatus: 'processing' } })) > 0, 30_000, 'settlement');
       const settlements = await prisma.applicationStatusHistory.count({ where: { applicationId: application.id, fromStatus: 'processing' } });
       expect(settlements).toBe(1);
 

@@ -1,6 +1,10 @@
 // Real services for tests: a fresh PostgreSQL database or PGlite directory, a
 // private BullMQ queue name on the real Redis, and the HTTP API on a free port.
+import { fileURLToPath } from 'node:url';
 import { CORPUS_DATE } from '../../fixtures/lib/identity.ts';
+import type { Database } from '../../db/index.ts';
+import { REGISTRY_KINDS } from '../../pipeline/registry/index.ts';
+import { importRegistry } from '../../workers/registry/import.ts';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -99,9 +103,15 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
+/** The golden set's registry files in the service's mirrors: its applicants are known to the state. */
+export async function importGoldenRegistries(db: Database): Promise<void> {
+  for (const kind of REGISTRY_KINDS) await importRegistry(db, kind, fileURLToPath(new URL(`../../fixtures/golden/registries/${kind}.csv`, import.meta.url)));
+}
+
 export async function startTestService(drivers: Drivers, overrides: Record<string, string> = {}): Promise<TestService> {
   const environment = await testEnvironment(drivers, overrides);
   const service = await startService(environment.config);
+  await importGoldenRegistries(service.runtime.db);
   const { prisma } = service.runtime.db;
   const keys = {
     portal: (await createApiKey(prisma, 'portal', 'test portal')).key,

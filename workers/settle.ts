@@ -1,0 +1,174 @@
+// Settling an application once its last current document is finished:
+//   1. read what its documents found (no lock held);
+//   2. ask the registries (I/O, outside any transaction: a slow registry must
+//      not hold database locks);
+//   3. in one transaction, under the application's row lock: the face check,
+//      the rules, the status transition.
+// A registry that does not answer never decides anything: the application
+// stays «В обработке» and is settled again later (the sweeper picks it up when
+// `nextSettleAt` is due); after the last attempt it goes to a reviewer with
+// `registry_unavailable`.
+import type { Config } from '../core/config.ts';
+import { errorMessage, log } from '../core/log.ts';
+import { reasonMessage } from '../core/reasons.ts';
+import type { Database } from '../db/index.ts';
+import { recordAudit, transition } from '../db/lifecycle.ts';
+import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import { currentDocuments, decide, type ApplicationFacts, type DocumentFact } from '../pipeline/decision/index.ts';
+import type { Extracted } from '../pipeline/extracted.ts';
+import { faceCheck } from '../pipeline/face/index.ts';
+import { askRegistries, plannedLookups, unavailableRegistries, type RegistryAnswers, type RegistryPort } from '../pipeline/registry/index.ts';
+import { IMPLEMENTED_STAGES } from '../pipeline/stages.ts';
+
+export interface SettleDeps {
+  db: Database;
+  registry: RegistryPort;
+  config: Pick<Config, 'now' | 'registry'>;
+}
+
+const SYSTEM = { type: 'system' } as const;
+
+const include = {
+  account: true,
+  documents: { include: { runs: { where: { status: { in: ['succeeded', 'failed'] } }, include: { checks: true } } } },
+} as const satisfies PrismaNs.ApplicationInclude;
+
+type StoredApplication = PrismaNs.ApplicationGetPayload<{ include: typeof include }>;
+type StoredDocument = StoredApplication['documents'][number];
+
+const finished = (documents: StoredDocument[]) => documents.every((d) => d.status !== 'received' && d.status !== 'processing');
+
+function factsOf(application: StoredApplication, now: Date): Omit<ApplicationFacts, 'registries'> {
+  const documents = currentDocuments(application.documents);
+  return {
+    serviceType: application.serviceType,
+    profile: { ...application.account, dateOfBirth: application.account.dateOfBirth.toISOString().slice(0, 10) },
+    documents: documents.map(
+      (document): DocumentFact => ({
+        id: document.id,
+        kind: document.kind,
+        failed: document.status === 'failed',
+        checks: document.runs.flatMap((run) => run.checks),
+        ...(document.extracted as Pick<DocumentFact, 'mrz' | 'card'> | null),
+      }),
+    ),
+    implementedStages: IMPLEMENTED_STAGES,
+    now,
+  };
+}
+
+/**
+ * The application-level face check: the selfie against the portrait of the
+ * passport (or residence permit), stored as the selfie's `face` check and
+ * replaced at every settlement, since either document may be uploaded again.
+ */
+async function settleFaceCheck(tx: PrismaNs.TransactionClient, documents: StoredDocument[]): Promise<void> {
+  const faceOf = (document: StoredDocument | undefined) => (document?.extracted as Extracted | null)?.face;
+  const selfie = documents.find((d) => d.kind === 'selfie' && d.status === 'processed');
+  const run = selfie?.runs.find((r) => r.status === 'succeeded');
+  if (!selfie || !run || !faceOf(selfie)) return;
+  const portrait = ['passport', 'residence_permit'].map((kind) => documents.find((d) => d.kind === kind && faceOf(d))).find(Boolean);
+  const verdict = faceCheck(faceOf(portrait), faceOf(selfie));
+  await tx.checkResult.deleteMany({ where: { documentId: selfie.id, stage: 'face' } });
+  const check = await tx.checkResult.create({
+    data: {
+      runId: run.id,
+      documentId: selfie.id,
+      stage: 'face',
+      outcome: verdict.outcome,
+      reasonCode: verdict.reasonCode ?? null,
+      score: verdict.score ?? null,
+      details: { ...verdict.details, ...(portrait ? { portraitDocumentId: portrait.id } : {}) },
+      durationMs: 0,
+    },
+  });
+  run.checks = [...run.checks.filter((c) => c.stage !== 'face'), check];
+}
+
+/** The same current documents, all still finished: nothing moved while the registries were asked. */
+const sameDocuments = (a: StoredDocument[], b: StoredDocument[]) =>
+  JSON.stringify(a.map((d) => [d.id, d.status]).sort()) === JSON.stringify(b.map((d) => [d.id, d.status]).sort());
+
+export async function settleApplication(deps: SettleDeps, applicationId: string): Promise<'settled' | 'waiting' | 'retry_later'> {
+  const { prisma } = deps.db;
+  const before = await prisma.application.findUnique({ where: { id: applicationId }, include });
+  if (!before || before.status !== 'processing' || !finished(currentDocuments(before.documents))) return 'waiting';
+  const now = deps.config.now();
+  const registries: RegistryAnswers = await askRegistries(deps.registry, plannedLookups(factsOf(before, now)));
+  const unavailable = unavailableRegistries(registries);
+  const { attempts, backoffMs } = deps.config.registry.settle;
+
+  return prisma.$transaction(async (tx) => {
+    // Serialise settlements of one application: two documents may finish at once on two workers.
+    await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${applicationId}::uuid FOR UPDATE`;
+    const application = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, include });
+    const documents = currentDocuments(application.documents);
+    if (application.status !== 'processing' || !finished(documents) || !sameDocuments(documents, currentDocuments(before.documents))) return 'waiting';
+    if (unavailable.length && application.registryAttempts + 1 < attempts) {
+      const nextSettleAt = new Date(Date.now() + backoffMs * 2 ** application.registryAttempts);
+      await tx.application.update({ where: { id: applicationId }, data: { registryAttempts: { increment: 1 }, nextSettleAt, registryChecks: registries as PrismaNs.InputJsonValue } });
+      await recordAudit(tx, SYSTEM, 'application.registry_unavailable', 'Application', applicationId, { unavailable, attempt: application.registryAttempts + 1, nextSettleAt });
+      return 'retry_later';
+    }
+    await settleFaceCheck(tx, documents);
+    const facts = factsOf(application, now);
+    const passportNumber = facts.documents.find((d) => d.kind === 'passport')?.mrz?.fields.documentNumber;
+    const elsewhere = passportNumber
+      ? await tx.document.findMany({
+          where: {
+            kind: 'passport',
+            extracted: { path: ['mrz', 'fields', 'documentNumber'], equals: passportNumber },
+            application: { accountId: { not: application.accountId } },
+          },
+          select: { applicationId: true },
+          take: 20,
+        })
+      : [];
+    const verdict = decide({
+      ...facts,
+      registries,
+      ...(passportNumber && elsewhere.length
+        ? { sameDocumentElsewhere: { documentNumber: passportNumber, applicationIds: [...new Set(elsewhere.map((d) => d.applicationId))] } }
+        : {}),
+    });
+    await tx.application.update({ where: { id: applicationId }, data: { registryAttempts: 0, nextSettleAt: null, registryChecks: registries as PrismaNs.InputJsonValue } });
+    await transition(tx, applicationId, {
+      to: verdict.status,
+      actor: SYSTEM,
+      reason: verdict.reasons[0] ? reasonMessage(verdict.reasons[0].code, {}, 'en') : 'all automatic checks passed',
+      reasons: verdict.reasons,
+      missingDocuments: verdict.missingDocuments,
+      fired: verdict.fired,
+    });
+    return 'settled';
+  });
+}
+
+/** Settlement after a document finished: a failure here is left to the sweeper, never to the document's job. */
+export async function settleSafely(deps: SettleDeps, applicationId: string): Promise<void> {
+  try {
+    await settleApplication(deps, applicationId);
+  } catch (error) {
+    log.warn('settlement failed; the sweeper will try again', { applicationId, error: errorMessage(error) });
+  }
+}
+
+/**
+ * Applications waiting for a settlement: a registry retry that is due, or one
+ * whose documents all finished without it settling (a worker that died between
+ * storing a document and settling).
+ */
+export async function settleDue(deps: SettleDeps, olderThanMs = 30_000): Promise<number> {
+  const due = await deps.db.prisma.application.findMany({
+    where: {
+      status: 'processing',
+      OR: [{ nextSettleAt: { lte: new Date() } }, { nextSettleAt: null, updatedAt: { lt: new Date(Date.now() - olderThanMs) } }],
+    },
+    select: { id: true },
+    orderBy: { updatedAt: 'asc' },
+    take: 100,
+  });
+  let settled = 0;
+  for (const { id } of due) if ((await settleApplication(deps, id).catch(() => 'waiting')) === 'settled') settled++;
+  return settled;
+}
