@@ -58,12 +58,19 @@ export function pgRunner(pool: pg.Pool): SqlRunner {
       let count = 0;
       try {
         const copy = client.query(copyFrom(`COPY ${quoted(table)} (${columns.map(quoted).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+        // Rows go out in chunks of about 256 KB: one COPY message per row would cost more than the row.
         const lines = Readable.from(
           (async function* () {
+            let chunk = '';
             for await (const row of rows) {
               count++;
-              yield `${row.map(csvField).join(',')}\n`;
+              chunk += `${row.map(csvField).join(',')}\n`;
+              if (chunk.length >= 262_144) {
+                yield chunk;
+                chunk = '';
+              }
             }
+            if (chunk) yield chunk;
           })(),
         );
         await pipeline(lines, copy);

@@ -46,7 +46,8 @@ export const REGISTRIES: Record<RegistryKind, RegistryDefinition> = {
 };
 
 /** Key parts as the registries store them: upper case, letters and digits only. */
-export const registryKey = (parts: readonly string[]) => parts.map((part) => part.toUpperCase().replace(/[^A-Z0-9]/g, '')).join('|');
+export const registryKey = (parts: readonly string[]) =>
+  parts.map((part) => (/^[A-Z0-9]*$/.test(part) ? part : part.toUpperCase().replace(/[^A-Z0-9]/g, ''))).join('|');
 
 export type RegistryAnswer =
   | { status: 'found'; record: Record<string, string> }

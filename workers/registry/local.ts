@@ -21,7 +21,7 @@ export function localRegistry(db: Database): RegistryPort {
     async lookup(kind, key): Promise<RegistryAnswer> {
       if (!(await hasImport(kind))) return { status: 'unavailable', detail: `the ${kind} mirror has never been imported` };
       // The table name comes from the registry table, never from input.
-      const rows = await db.prisma.$queryRawUnsafe<{ record: Record<string, string> }[]>(`SELECT record FROM "${REGISTRIES[kind].table}" WHERE key = $1`, key);
+      const rows = await db.sql.query<{ record: Record<string, string> }>(`SELECT record FROM "${REGISTRIES[kind].table}" WHERE key = $1`, [key]);
       return rows[0] ? { status: 'found', record: rows[0].record } : { status: 'not_found' };
     },
   };
