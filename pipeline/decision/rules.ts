@@ -105,8 +105,11 @@ const stayHits = (problem: ReturnType<typeof stayProblems>[number]) => (facts: A
   const fields = card?.card?.fields;
   if (!card || !fields?.entryDate || !fields.stayUntil) return [];
   const stay = { entryDate: fields.entryDate, stayUntil: fields.stayUntil };
-  return stayProblems(stay, facts.now).includes(problem) ? [{ document: { kind: card.kind, id: card.id }, params: stay }] : [];
+  // Three rules read the same stay: judged once per application.
+  const problems = stayCache.get(facts) ?? stayCache.set(facts, stayProblems(stay, facts.now)).get(facts)!;
+  return problems.includes(problem) ? [{ document: { kind: card.kind, id: card.id }, params: stay }] : [];
 };
+const stayCache = new WeakMap<ApplicationFacts, ReturnType<typeof stayProblems>>();
 
 /** The profile surname against the passport's MRZ, as a hit when the comparison says `result`. */
 function surnameHits(facts: ApplicationFacts, result: NameMatch): RuleHit[] {

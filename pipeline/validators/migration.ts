@@ -1,6 +1,6 @@
 // Migration-card rules: the stay itself, the 90-in-180 limit of visa-free
 // entry, and the passport the card was issued against.
-import { addDays, daysBetween, today } from './dates.ts';
+import { daysBetween, today } from './dates.ts';
 
 export type StayProblem = 'stay_ends_before_entry' | 'migration_stay_exceeds_90_days' | 'migration_stay_expired' | 'entry_in_future';
 
@@ -13,17 +13,28 @@ export interface Stay {
   stayUntil: string;
 }
 
+const dayNumber = (iso: string) => daysBetween('1970-01-01', iso);
+
+/**
+ * Occupied days of a set of stays as running totals over day numbers from
+ * `first`: days occupied in [a, b] = total[b − first + 1] − total[a − first].
+ */
+function occupancy(stays: Stay[], first: number, last: number): Int32Array {
+  const occupied = new Uint8Array(last - first + 1);
+  for (const stay of stays) {
+    for (let day = Math.max(first, dayNumber(stay.entryDate)); day <= Math.min(last, dayNumber(stay.stayUntil)); day++) occupied[day - first] = 1;
+  }
+  const total = new Int32Array(occupied.length + 1);
+  occupied.forEach((flag, i) => (total[i + 1] = total[i]! + flag));
+  return total;
+}
+
 /** Days a set of stays occupies inside the 180-day window that ends on `on` (both ends counted). */
 export function daysInWindow(stays: Stay[], on: string): number {
-  const windowStart = daysBetween('1970-01-01', on) - VISA_FREE_WINDOW_DAYS + 1;
-  const windowEnd = daysBetween('1970-01-01', on);
-  const occupied = new Set<number>();
-  for (const stay of stays) {
-    const from = Math.max(windowStart, daysBetween('1970-01-01', stay.entryDate));
-    const to = Math.min(windowEnd, daysBetween('1970-01-01', stay.stayUntil));
-    for (let day = from; day <= to; day++) occupied.add(day);
-  }
-  return occupied.size;
+  const end = dayNumber(on);
+  const start = end - VISA_FREE_WINDOW_DAYS + 1;
+  const total = occupancy(stays, start, end);
+  return total[total.length - 1]!;
 }
 
 /**
@@ -38,10 +49,12 @@ export function stayProblems(card: Stay, now: Date, earlierStays: Stay[] = [], v
   if (card.entryDate > on) problems.push('entry_in_future');
   if (card.stayUntil < on) problems.push('migration_stay_expired');
   if (visaFree) {
-    const stays = [...earlierStays, card];
-    // The 90/180 rule must hold on every day of the planned stay.
-    for (let day = card.entryDate; day <= card.stayUntil; day = addDays(day, 1)) {
-      if (daysInWindow(stays, day) > VISA_FREE_DAYS) {
+    // The 90/180 rule must hold on every day of the planned stay: running totals make each day one subtraction.
+    const [entry, until] = [dayNumber(card.entryDate), dayNumber(card.stayUntil)];
+    const first = entry - VISA_FREE_WINDOW_DAYS + 1;
+    const total = occupancy([...earlierStays, card], first, until);
+    for (let day = entry; day <= until; day++) {
+      if (total[day - first + 1]! - total[day - first + 1 - VISA_FREE_WINDOW_DAYS]! > VISA_FREE_DAYS) {
         problems.push('migration_stay_exceeds_90_days');
         break;
       }

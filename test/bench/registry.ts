@@ -12,18 +12,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percentile } from '../../core/stats.ts';
-import type { CaseTruth } from '../../fixtures/cases.ts';
-import { decide, type ApplicationFacts } from '../../pipeline/decision/index.ts';
+import { decide } from '../../pipeline/decision/index.ts';
+import { readCorpus, truthFacts } from '../../fixtures/truth-facts.ts';
 import { askRegistries, plannedLookups, unavailableRegistries } from '../../pipeline/registry/index.ts';
-import { IMPLEMENTED_STAGES } from '../../pipeline/stages.ts';
 import { openDatabase } from '../../db/index.ts';
 import { httpRegistry } from '../../workers/registry/http.ts';
 import { importRegistry } from '../../workers/registry/import.ts';
 import { localRegistry } from '../../workers/registry/local.ts';
 import { startRegistryStub } from '../helpers/registry-stub.ts';
 import { testEnvironment } from '../helpers/service.ts';
-import { csvFields } from '../../workers/registry/import.ts';
-import { REGISTRIES, REGISTRY_KINDS, registryKey } from '../../pipeline/registry/index.ts';
 
 const ROWS = Number(process.env.BENCH_REGISTRY_ROWS ?? 10_000_000);
 const APPLICATIONS = Number(process.env.BENCH_REGISTRY_APPLICATIONS ?? 500);
@@ -74,35 +71,9 @@ console.table({ tax_numbers: importSummary });
 
 // ---- 2. HTTP registry under failures and latency spikes -------------------------
 const stub = await startRegistryStub({ failureRate: 0.3, spikeRate: 0.05, spikeMs: 2000, latencyMs: 2 }, 'bench');
-for (const kind of REGISTRY_KINDS) {
-  const [header, ...lines] = fs.readFileSync(path.join(GOLDEN, 'registries', `${kind}.csv`), 'utf8').trim().split('\n');
-  const columns = csvFields(header!);
-  for (const line of lines) {
-    const row = Object.fromEntries(csvFields(line).map((v, i) => [columns[i]!, v]));
-    stub.records.set(`${kind}/${registryKey(REGISTRIES[kind].key.map((c) => row[c]!))}`, Object.fromEntries(REGISTRIES[kind].fields.map((f) => [f, row[f]!])));
-  }
-}
+await stub.load(path.join(GOLDEN, 'registries'));
 const http = httpRegistry({ baseUrl: stub.url, timeoutMs: 1000, retries: 3, retryBackoffMs: 50, concurrency: 16, breakerFailures: 20, breakerCooldownMs: 1000 });
-const manifest = JSON.parse(fs.readFileSync(path.join(GOLDEN, 'manifest.json'), 'utf8')) as { cases: string[]; clock: string };
-const truths = manifest.cases.map((name) => JSON.parse(fs.readFileSync(path.join(GOLDEN, name, 'expected.json'), 'utf8')) as CaseTruth);
-const now = new Date(`${manifest.clock}T12:00:00Z`);
-/** The facts a full pipeline hands over for a case: every expected stage result, the true fields. */
-const factsOf = (truth: CaseTruth): Omit<ApplicationFacts, 'registries'> => ({
-  serviceType: truth.serviceType,
-  profile: truth.profile as unknown as ApplicationFacts['profile'],
-  documents: truth.documents
-    .filter((d) => !d.intake)
-    .map((d) => ({
-      id: d.file,
-      kind: d.kind,
-      failed: false,
-      checks: Object.entries(d.stages).map(([stage, s]) => ({ stage, outcome: s!.outcome, reasonCode: s!.reasonCode ?? null, details: s })),
-      ...(d.mrz && d.fields ? { mrz: { fields: d.fields } } : {}),
-      ...(d.kind === 'migration_card' && d.fields ? { card: { fields: d.fields } } : {}),
-    })),
-  implementedStages: IMPLEMENTED_STAGES,
-  now,
-});
+const { truths, now } = readCorpus(GOLDEN);
 
 const tally = { applications: 0, settled: 0, lost: 0, asExpected: 0, rejected: 0, rejectedBecauseOfRegistry: 0, reviewRegistryUnavailable: 0, settlementAttempts: 0, maxSettlementAttempts: 0 };
 const REGISTRY_REJECTIONS = new Set(['document_invalid', 'residence_permit_invalid']);
@@ -110,7 +81,7 @@ const started = performance.now();
 await Promise.all(
   Array.from({ length: APPLICATIONS }, async (_, i) => {
     const truth = truths[i % truths.length]!;
-    const facts = factsOf(truth);
+    const facts = truthFacts(truth, now);
     tally.applications++;
     for (let attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt++) {
       tally.settlementAttempts++;

@@ -4,35 +4,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percentile } from '../../core/stats.ts';
-import type { CaseTruth } from '../../fixtures/cases.ts';
 import { decide, type ApplicationFacts } from '../../pipeline/decision/index.ts';
-import { STAGES } from '../../pipeline/stages.ts';
+import { readCorpus, truthFacts } from '../../fixtures/truth-facts.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/rules.json', import.meta.url));
 const GOLDEN = fileURLToPath(new URL('../../fixtures/golden', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_RULE_ROUNDS ?? 200);
 
-const manifest = JSON.parse(fs.readFileSync(path.join(GOLDEN, 'manifest.json'), 'utf8')) as { cases: string[]; clock: string };
-const now = new Date(`${manifest.clock}T12:00:00Z`);
-const applications: ApplicationFacts[] = manifest.cases.map((name) => {
-  const truth = JSON.parse(fs.readFileSync(path.join(GOLDEN, name, 'expected.json'), 'utf8')) as CaseTruth;
-  return {
-    serviceType: truth.serviceType,
-    profile: truth.profile as unknown as ApplicationFacts['profile'],
-    // The facts a full pipeline would hand over: every expected stage result and the true MRZ fields.
-    documents: truth.documents
-      .filter((d) => !d.intake)
-      .map((d) => ({
-        id: d.file,
-        kind: d.kind,
-        failed: false,
-        checks: Object.entries(d.stages).map(([stage, s]) => ({ stage, outcome: s!.outcome, reasonCode: s!.reasonCode ?? null, details: s })),
-        ...(d.mrz && d.fields ? { mrz: { fields: d.fields } } : {}),
-      })),
-    implementedStages: STAGES.map((s) => s.name),
-    now,
-  };
-});
+const { truths, now } = readCorpus(GOLDEN);
+const applications: ApplicationFacts[] = truths.map((truth) => truthFacts(truth, now));
 
 for (const facts of applications) decide(facts); // warm-up
 const times: number[] = [];

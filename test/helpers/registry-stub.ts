@@ -3,7 +3,10 @@
 // latency and latency spikes. Tests and the registry benchmark drive it.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createRandom } from '../../fixtures/lib/random.ts';
+import { REGISTRY_KINDS } from '../../pipeline/registry/index.ts';
+import { rowsOf } from '../../workers/registry/import.ts';
 
 export interface StubFaults {
   /** Share of requests answered 500 (half) or cut off (half). */
@@ -18,6 +21,8 @@ export interface RegistryStub {
   url: string;
   faults: StubFaults;
   records: Map<string, Record<string, string>>;
+  /** Serves what a corpus's registry files hold. */
+  load(dir: string): Promise<void>;
   stats: { requests: number; failed: number; maxInFlight: number };
   close(): Promise<void>;
 }
@@ -53,6 +58,11 @@ export async function startRegistryStub(faults: Partial<StubFaults> = {}, seed =
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     ...stub,
+    async load(dir) {
+      for (const kind of REGISTRY_KINDS) {
+        for await (const [key, record] of rowsOf(kind, path.join(dir, `${kind}.csv`), () => {})) stub.records.set(`${kind}/${key}`, JSON.parse(record));
+      }
+    },
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((resolve) => {

@@ -3,25 +3,15 @@
 // to a reviewer — never rejected, never lost. When the registry comes back
 // before that, the verdict is the ordinary one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
 import { createApplication, goldenProfile, startTestService, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
 import { startRegistryStub, type RegistryStub } from '../helpers/registry-stub.ts';
-import { csvFields } from '../../workers/registry/import.ts';
-import { REGISTRIES, REGISTRY_KINDS, registryKey } from '../../pipeline/registry/index.ts';
 
 let stub: RegistryStub;
 let t: TestService;
 beforeAll(async () => {
   stub = await startRegistryStub({ failureRate: 1 });
   // The stub knows what the golden registry files hold.
-  for (const kind of REGISTRY_KINDS) {
-    const [header, ...lines] = fs.readFileSync(`fixtures/golden/registries/${kind}.csv`, 'utf8').trim().split('\n');
-    const columns = csvFields(header!);
-    for (const line of lines) {
-      const row = Object.fromEntries(csvFields(line).map((v, i) => [columns[i]!, v]));
-      stub.records.set(`${kind}/${registryKey(REGISTRIES[kind].key.map((c) => row[c]!))}`, Object.fromEntries(REGISTRIES[kind].fields.map((f) => [f, row[f]!])));
-    }
-  }
+  await stub.load('fixtures/golden/registries');
   t = await startTestService(
     { db: 'pglite', queue: 'memory' },
     { REGISTRY_URL: stub.url, REGISTRY_RETRIES: '1', REGISTRY_RETRY_BACKOFF_MS: '10', REGISTRY_TIMEOUT_MS: '500', REGISTRY_SETTLE_ATTEMPTS: '3', REGISTRY_SETTLE_BACKOFF_MS: '300', SWEEP_INTERVAL_MS: '200', REGISTRY_BREAKER_COOLDOWN_MS: '100' },
