@@ -14,9 +14,11 @@ import { replayCorpus, type Assertion } from '../../fixtures/replay.ts';
 import { createMrzLineReader, createTextReader } from '../../models/tesseract.ts';
 import { createStagePool } from '../../workers/pool.ts';
 
-const CORPUS = path.resolve(process.env.CORPUS ?? fileURLToPath(new URL('../../fixtures/golden', import.meta.url)));
+const GOLDEN = path.resolve(fileURLToPath(new URL('../../fixtures/golden', import.meta.url)));
+const CORPUS = path.resolve(process.env.CORPUS ?? GOLDEN);
 const CONCURRENCY = Number(process.env.READ_CONCURRENCY ?? 1);
-const RESULTS = fileURLToPath(new URL('./results/reading.json', import.meta.url));
+// One results file per corpus, so a large corpus's run does not overwrite the golden one.
+const RESULTS = fileURLToPath(new URL(`./results/${CORPUS === GOLDEN ? 'reading' : `reading-${path.basename(CORPUS)}`}.json`, import.meta.url));
 const LIMITS = { maxUploadBytes: 5 * 1024 * 1024, maxPixels: 50_000_000, maxPdfPages: 10 };
 
 // Worker start-up, cold, each engine on its own.
@@ -34,8 +36,7 @@ for (const [name, start] of [
 
 const pool = createStagePool(2);
 // Warm every thread's engines on the golden valid case before measuring.
-const warm = fileURLToPath(new URL('../../fixtures/golden', import.meta.url));
-await replayCorpus(warm, pool, LIMITS, 2).catch(() => undefined);
+await replayCorpus(GOLDEN, pool, LIMITS, 2).catch(() => undefined);
 const t0 = performance.now();
 const report = await replayCorpus(CORPUS, pool, LIMITS, CONCURRENCY, (done, total) => {
   if (done % 100 === 0 || done === total) process.stderr.write(`[${done}/${total}]\n`);
