@@ -64,7 +64,9 @@ const accuracy = {
   cleanScansNeverFlagged: rate(by((a) => a.group.endsWith('/ scan') && a.subject.startsWith('stage:') && Object.values(truthOf.get(a.file)?.stages ?? {}).every((s) => s.outcome === 'pass'))),
   verdicts: rate(by((a) => a.subject === 'verdict')),
 };
-const misses = by((a) => a.status === 'fail').map((a) => ({ case: a.case, subject: a.subject, expected: JSON.stringify(a.expected).slice(0, 120), actual: JSON.stringify(a.actual).slice(0, 160) }));
+// JSON.stringify gives undefined for an absent value (a stage that did not run).
+const shown = (value: unknown, length: number) => String(JSON.stringify(value)).slice(0, length);
+const misses = by((a) => a.status === 'fail').map((a) => ({ case: a.case, subject: a.subject, expected: shown(a.expected, 120), actual: shown(a.actual, 160) }));
 
 // Stage times per document kind, and the whole reading path (every stage of the document, intake included).
 const READING = ['intake', 'normalize', 'quality', 'mrz', 'viz', 'portrait', 'migration_card'];
