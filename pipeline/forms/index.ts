@@ -17,6 +17,12 @@ export interface FieldRule {
   charset: string;
   /** The value may be printed twice, «CYRILLIC / LATIN»: its Cyrillic half is read again in Cyrillic. */
   bilingual?: boolean;
+  /**
+   * Typed in a monospaced face in capitals and digits: always read again with
+   * the MRZ (OCR-B) model, which tells S from 5 and keeps the C that the text
+   * model drops («C59557881» → «59557881»).
+   */
+  typed?: boolean;
 }
 
 export interface FieldReading {
@@ -63,6 +69,41 @@ function valueRegion(label: Box, labels: readonly Box[], page: { width: number; 
 
 const reading = (value: string, line: OcrLine): FieldReading => ({ value, confidence: line.confidence / 100, text: line.text, box: line.box });
 
+/** Two boxes on one text row: they share most of the lower one's height. */
+const sameRow = (a: Box, b: Box) => Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5 * Math.min(height(a), height(b));
+
+/** Pieces read with less confidence than this are specks and rule ends, not parts of a value. */
+const MIN_PIECE_CONFIDENCE = 30;
+
+/**
+ * The whole row of a value inside its region. Sparse OCR cuts a line wherever
+ * the spacing widens («SUL» «EIMENOV»); pieces that touch are one word, pieces
+ * apart by more than a third of their height are separate words. The row is
+ * as sure as its least sure piece.
+ */
+function rowOf(line: OcrLine, others: readonly OcrLine[], region: Box): OcrLine {
+  const inRow = (other: OcrLine) =>
+    other !== line && other.confidence >= MIN_PIECE_CONFIDENCE && sameRow(line.box, other.box) && other.box.left >= region.left && other.box.right <= region.right;
+  const pieces = [line, ...others.filter(inRow)].sort((a, b) => a.box.left - b.box.left);
+  if (pieces.length < 2) return line;
+  const text = pieces.reduce((joined, piece, i) => {
+    if (i === 0) return piece.text;
+    const gap = piece.box.left - pieces[i - 1]!.box.right;
+    return joined + (gap > height(piece.box) / 3 ? ' ' : '') + piece.text;
+  }, '');
+  return {
+    text,
+    confidence: Math.min(...pieces.map((piece) => piece.confidence)),
+    box: {
+      left: pieces[0]!.box.left,
+      top: Math.min(...pieces.map((piece) => piece.box.top)),
+      right: pieces.at(-1)!.box.right,
+      bottom: Math.max(...pieces.map((piece) => piece.box.bottom)),
+    },
+    words: pieces.flatMap((piece) => piece.words),
+  };
+}
+
 export function locateFields(lines: readonly OcrLine[], rules: readonly FieldRule[], page: { width: number; height: number }): FieldSlot[] {
   const labels = lines.map((line) => rules.filter((rule) => rule.label.test(line.text)));
   const labelBoxes = lines.filter((_, i) => labels[i]!.length > 0).map((line) => line.box);
@@ -72,11 +113,14 @@ export function locateFields(lines: readonly OcrLine[], rules: readonly FieldRul
         const value = rule.parse(line.text);
         return { rule, region: line.box, ...(value !== undefined ? { value: reading(value, line) } : {}) };
       }
-      const candidate = lines
-        .filter((other, j) => labels[j]!.length === 0 && isBelow(line.box, other.box))
-        .sort((a, b) => a.box.top - b.box.top)
-        .find((other) => rule.parse(other.text) !== undefined);
       const region = valueRegion(line.box, labelBoxes, page);
+      const values = lines.filter((_, j) => labels[j]!.length === 0);
+      // A line past the next label down belongs to that label («Date of issue» under «Date of birth»).
+      const candidate = values
+        .filter((other) => isBelow(line.box, other.box) && other.box.top < region.bottom)
+        .sort((a, b) => a.box.top - b.box.top)
+        .map((other) => rowOf(other, values, region))
+        .find((row) => rule.parse(row.text) !== undefined);
       return { rule, region, ...(candidate ? { value: reading(rule.parse(candidate.text)!, candidate) } : {}) };
     }),
   );
@@ -106,7 +150,7 @@ const DIGIT_LOOKALIKES: Record<string, string> = { O: '0', D: '0', Q: '0', I: '1
 
 export const toLatin = (text: string) => [...text.toUpperCase()].map((c) => CYRILLIC_TO_LATIN[c] ?? c).join('');
 export const toCyrillic = (text: string) => [...text.toUpperCase()].map((c) => LATIN_TO_CYRILLIC[c] ?? c).join('');
-const asDigits = (text: string) => [...toLatin(text)].map((c) => DIGIT_LOOKALIKES[c] ?? c).join('');
+export const asDigits = (text: string) => [...toLatin(text)].map((c) => DIGIT_LOOKALIKES[c] ?? c).join('');
 
 const isCyrillic = (text: string) => (text.match(/[\u0400-\u04FF]/g) ?? []).length > (text.match(/[A-Z]/gi) ?? []).length;
 
@@ -124,11 +168,16 @@ export const parse = {
     const iso = `${match[3]}-${match[2]}-${match[1]}`;
     return isRealDate(iso) ? iso : undefined;
   },
-  /** A document number: letters and digits, words such as PASSPORT dropped, spaces closed. */
+  /** A document number: letters and digits, words such as PASSPORT dropped (also when read glued to it), spaces closed. */
   documentNumber(text: string): string | undefined {
-    const tokens = toLatin(text).replace(/[^A-Z0-9 ]/g, ' ').split(/\s+/).filter((t) => t && !/^[A-Z]{4,}$/.test(t));
+    const spaced = toLatin(text).replace(/[^A-Z0-9 ]/g, ' ').replace(/^\s*PASSPORT/, '$& ');
+    const tokens = spaced.split(/\s+/).filter((t) => t && !/^[A-Z]{4,}$/.test(t));
     // The letter O before a digit is a zero: issuers leave O out of numbers for that very confusion.
-    const value = tokens.join('').replace(/O(?=\d)/g, '0');
+    // A lone look-alike letter between digits is a digit too (letters come in prefixes and pairs: «S028242G8»).
+    const value = tokens
+      .join('')
+      .replace(/O(?=\d)/g, '0')
+      .replace(/(?<=\d)[A-Z](?=\d)/g, (letter) => DIGIT_LOOKALIKES[letter] ?? letter);
     return /^[A-Z0-9]{5,12}$/.test(value) && (value.match(/\d/g) ?? []).length >= 4 ? value : undefined;
   },
   /** A name as printed: one script, or «CYRILLIC / LATIN». */
@@ -156,6 +205,36 @@ export function nameParts(printed: string): { latin?: string; cyrillic?: string 
   const cyrillic = parts.find(isCyrillic);
   const latin = parts.find((part) => !isCyrillic(part));
   return { ...(latin ? { latin: toLatin(latin).replace(/[^A-Z -]/g, '').trim() } : {}), ...(cyrillic ? { cyrillic: toCyrillic(cyrillic) } : {}) };
+}
+
+/**
+ * One value read by two models that fail differently: the text model drops or
+ * digitises a leading letter («C59557881» → «59557881», «S…» → «5…»), the OCR-B
+ * model turns a 6 into G or 6G. Aligned character by character, the OCR-B
+ * reading stands, except that after the first digit its letters give way to
+ * what the text model read there (numbers carry their letters in front).
+ */
+export function fuseReadings(text: string, ocrB: string): string {
+  // Edit-distance alignment; look-alike substitutions cost less than other edits.
+  const cost = (a: string, b: string) => (a === b ? 0 : sameUpToLookalikes(a, b) ? 0.5 : 1);
+  const d = Array.from({ length: text.length + 1 }, (_, i) => Array.from({ length: ocrB.length + 1 }, (_, j) => i + j));
+  for (let i = 1; i <= text.length; i++) {
+    for (let j = 1; j <= ocrB.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost(text[i - 1]!, ocrB[j - 1]!));
+  }
+  const pairs: [string | undefined, string | undefined][] = [];
+  for (let i = text.length, j = ocrB.length; i > 0 || j > 0; ) {
+    if (i > 0 && j > 0 && d[i]![j] === d[i - 1]![j - 1]! + cost(text[i - 1]!, ocrB[j - 1]!)) pairs.unshift([text[--i], ocrB[--j]]);
+    else if (j > 0 && d[i]![j] === d[i]![j - 1]! + 1) pairs.unshift([undefined, ocrB[--j]]);
+    else pairs.unshift([text[--i], undefined]);
+  }
+  let fused = '';
+  for (const [fromText, fromOcrB] of pairs) {
+    const afterDigit = /\d/.test(fused);
+    if (fromOcrB === undefined) fused += afterDigit ? fromText : '';
+    else if (afterDigit && /[A-Z]/.test(fromOcrB)) fused += fromText ?? '';
+    else fused += fromOcrB;
+  }
+  return fused;
 }
 
 /** Characters OCR-B and ordinary print make easy to confuse, as classes. */

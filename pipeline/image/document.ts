@@ -5,7 +5,7 @@
 import sharp, { type Sharp } from 'sharp';
 import type { Raster } from '../types.ts';
 import { forEachComponent, type Component, type Point } from './components.ts';
-import { inkMask, type GreyImage } from './ink.ts';
+import { inkMask, otsu, type GreyImage } from './ink.ts';
 
 export type Grey = GreyImage & { data: Buffer };
 
@@ -142,6 +142,16 @@ export const resizeGrey = (image: Grey, side: number) => {
   const scale = side / Math.max(image.width, image.height);
   return oneChannel(rawGrey(image).resize(Math.round(image.width * scale), Math.round(image.height * scale)));
 };
+/**
+ * Black text on white, split at Otsu's level, with a white margin: Tesseract's
+ * line recogniser misreads anti-aliased monospaced digits («21.11.1973» →
+ * «21081191197.3») that it reads at any size once they are two-tone.
+ */
+export async function twoTone(image: Grey, margin: number): Promise<Grey> {
+  const level = otsu(image.data);
+  const data = Buffer.from(image.data.map((value) => (value > level ? 255 : 0)));
+  return oneChannel(rawGrey({ ...image, data }).extend({ top: margin, bottom: margin, left: margin, right: margin, background: '#ffffff' }));
+}
 /** Half a turn: the pixels in reverse order. */
 export const turn180 = (image: Grey): Grey => ({ ...image, data: Buffer.from(image.data).reverse() });
 
@@ -159,13 +169,15 @@ export const textInk = (image: GreyImage) => inkMask(image, 12, 50);
 function rowSharpness(mask: Uint8Array, width: number, height: number, degrees: number, transpose: boolean, stride: number): number {
   const radians = (degrees * Math.PI) / 180;
   const [sin, cos] = [Math.sin(radians), Math.cos(radians)];
-  const size = Math.ceil(Math.hypot(width, height)) * 2;
+  const size = Math.ceil(Math.hypot(width, height) / stride) * 2;
   const rows = new Float64Array(size);
   for (let y = 0; y < height; y += stride) {
     for (let x = 0; x < width; x += stride) {
       if (!mask[y * width + x]) continue;
       const [u, v] = transpose ? [y, x] : [x, y];
-      rows[Math.round(v * cos - u * sin) + size / 2]!++;
+      // Bins as wide as the sampling step: narrower ones would leave every other bin
+      // empty at exactly 0° (and not at any other angle), doubling that angle's score.
+      rows[Math.round((v * cos - u * sin) / stride) + size / 2]!++;
     }
   }
   let score = 0;

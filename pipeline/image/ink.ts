@@ -33,3 +33,23 @@ export function inkMask(image: GreyImage, radius: number, contrast: number): Uin
   }
   return mask;
 }
+
+/** Otsu's threshold: the grey level that best splits the histogram in two. */
+export function otsu(data: Uint8Array): number {
+  const histogram = new Float64Array(256);
+  for (const value of data) histogram[value]!++;
+  const total = data.length;
+  let sumAll = 0;
+  for (let i = 0; i < 256; i++) sumAll += i * histogram[i]!;
+  let [sumBelow, weightBelow, best, threshold] = [0, 0, -1, 128];
+  for (let i = 0; i < 256; i++) {
+    weightBelow += histogram[i]!;
+    if (weightBelow === 0 || weightBelow === total) continue;
+    sumBelow += i * histogram[i]!;
+    const meanBelow = sumBelow / weightBelow;
+    const meanAbove = (sumAll - sumBelow) / (total - weightBelow);
+    const between = weightBelow * (total - weightBelow) * (meanBelow - meanAbove) ** 2;
+    if (between > best) [best, threshold] = [between, i];
+  }
+  return threshold;
+}

@@ -4,7 +4,7 @@
 import { states } from 'mrz';
 import type { NormalizedPage } from '../normalize/index.ts';
 import type { StageVerdict } from '../types.ts';
-import { CHARSET, parse, toLatin, type FieldRule, type FormReading } from '../forms/index.ts';
+import { asDigits, CHARSET, parse, toLatin, type FieldRule, type FormReading } from '../forms/index.ts';
 import { readPrintedFields, type TextOcr } from '../viz/index.ts';
 
 /** English country names (as the `mrz` package lists them) → ICAO code. */
@@ -20,20 +20,34 @@ const country = (text: string) => {
 /** «№» before the card number, which OCR also reads as «No», «Ne» or «N». */
 const NUMBER_SIGN = /№|\bN[oe]?\b/i;
 
+const SERIES = /серия|eries/i;
+
+/** The four digits before «№» (or, without a readable sign, the row's first group). */
+const cardSeries = (text: string) => asDigits(text.split(NUMBER_SIGN)[0]!).match(/^\D*(\d{4})(?!\d)/)?.[1];
+
+/** The seven digits after «№»; without a readable sign, the row's last seven-digit group. */
+function cardNumber(text: string): string | undefined {
+  const parts = text.split(NUMBER_SIGN);
+  if (parts.length > 1) return parse.digits(7)(parts.at(-1)!);
+  return asDigits(text).match(/(?<!\d)(\d{7})\s*$/)?.[1];
+}
+
 /** OCR resolution of the card's longer side (A6): typed values come out ≈ 30 px high (at 1200 px short words vanish). */
 const CARD_SIDE = 1600;
 
+/** Latin labels are matched without their first letter, which OCR loses on tilted cards («dentity document»). */
 export const MIGRATION_CARD_FIELDS: readonly FieldRule[] = [
-  { field: 'series', label: /серия|series/i, at: 'below', parse: (text) => parse.digits(4)(text.split(NUMBER_SIGN)[0] ?? ''), charset: CHARSET.digits },
-  { field: 'number', label: /^\W*(№|N[oe]?)\W*\d{6,8}\s*$/i, at: 'inline', parse: (text) => parse.digits(7)(text.split(NUMBER_SIGN).at(-1) ?? ''), charset: `${CHARSET.digits}No ` },
-  { field: 'surname', label: /фамилия|surname/i, at: 'below', parse: parse.name, charset: CHARSET.name },
-  { field: 'givenNames', label: /имя|given\s*names?/i, at: 'below', parse: parse.name, charset: CHARSET.name },
-  { field: 'dateOfBirth', label: /дата\s*рождения|date\s*of\s*birth/i, at: 'below', parse: parse.date, charset: CHARSET.date },
+  // Series and number share one row under «Серия / Series»: «4582   № 4377174».
+  { field: 'series', label: SERIES, at: 'below', parse: cardSeries, charset: `${CHARSET.digits}No ` },
+  { field: 'number', label: SERIES, at: 'below', parse: cardNumber, charset: `${CHARSET.digits}No ` },
+  { field: 'surname', label: /фамилия|urname/i, at: 'below', parse: parse.name, charset: CHARSET.name },
+  { field: 'givenNames', label: /имя|iven\s*names?/i, at: 'below', parse: parse.name, charset: CHARSET.name },
+  { field: 'dateOfBirth', label: /дата\s*рождения|of\s*birth/i, at: 'below', parse: parse.date, charset: CHARSET.date },
   { field: 'sex', label: /(^|\/)\s*sex\s*$/i, at: 'below', parse: parse.sex, charset: CHARSET.sex },
-  { field: 'nationality', label: /гражданство|nationality/i, at: 'below', parse: country, charset: CHARSET.name },
-  { field: 'passportNumber', label: /удостоверяющий|identity\s*document/i, at: 'below', parse: parse.documentNumber, charset: CHARSET.code },
-  { field: 'entryDate', label: /дата\s*въезда|date\s*of\s*entry/i, at: 'below', parse: parse.date, charset: CHARSET.date },
-  { field: 'stayUntil', label: /срок\s*пребывания|stay\s*until/i, at: 'below', parse: parse.date, charset: CHARSET.date },
+  { field: 'nationality', label: /гражданство|ationality/i, at: 'below', parse: country, charset: CHARSET.name },
+  { field: 'passportNumber', label: /удостоверяющ|dentity\s*doc/i, at: 'below', parse: parse.documentNumber, charset: CHARSET.code, typed: true },
+  { field: 'entryDate', label: /дата\s*въезда|of\s*entry/i, at: 'below', parse: parse.date, charset: CHARSET.date },
+  { field: 'stayUntil', label: /срок\s*пребывания|tay\s*until/i, at: 'below', parse: parse.date, charset: CHARSET.date },
 ];
 
 /** Without these the card cannot be checked against the passport and the stay rules. */

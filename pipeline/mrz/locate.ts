@@ -1,7 +1,8 @@
 // Finds the machine readable zone on an upright document: the MRZ is the
 // bottom of every ICAO document, so the lowest wide text rows of its lower
 // part are the candidates. Reading them, and the 180° retry, is the caller's.
-import { cropGrey, deskew, greyPng, textInk, type Grey } from '../image/document.ts';
+import { cropGrey, deskew, evenLight, greyPng, textInk, type Grey } from '../image/document.ts';
+import { otsu } from '../image/ink.ts';
 
 /** Taller ink bands are several lines run together (MRZ lines are ≈ 30 px at working size). */
 const MAX_LINE_HEIGHT = 50;
@@ -9,12 +10,13 @@ const MAX_LINE_HEIGHT = 50;
 const LOWER_PART_SKEW = 3;
 
 /**
- * The lower part of an upright document, deskewed on its own: in a phone photo
- * perspective tilts the MRZ differently from the rest of the page.
+ * The lower part of an upright document, evenly lit and deskewed on its own: a
+ * shadow across a phone photo would otherwise hide the MRZ from the ink and
+ * paper thresholds, and perspective tilts the MRZ differently from the rest.
  */
 export async function lowerPart(image: Grey, share = 0.5): Promise<Grey> {
   const top = Math.floor(image.height * (1 - share));
-  return deskew(await cropGrey(image, { left: 0, top, width: image.width, height: image.height - top }), LOWER_PART_SKEW, 0.5);
+  return deskew(await evenLight(await cropGrey(image, { left: 0, top, width: image.width, height: image.height - top })), LOWER_PART_SKEW, 0.5);
 }
 
 export interface LineCrop {
@@ -23,26 +25,6 @@ export interface LineCrop {
   left: number;
   right: number;
   png: Buffer;
-}
-
-/** Otsu's threshold: the grey level that best splits the histogram in two. */
-function otsu(data: Buffer): number {
-  const histogram = new Float64Array(256);
-  for (const value of data) histogram[value]!++;
-  const total = data.length;
-  let sumAll = 0;
-  for (let i = 0; i < 256; i++) sumAll += i * histogram[i]!;
-  let [sumBelow, weightBelow, best, threshold] = [0, 0, -1, 128];
-  for (let i = 0; i < 256; i++) {
-    weightBelow += histogram[i]!;
-    if (weightBelow === 0 || weightBelow === total) continue;
-    sumBelow += i * histogram[i]!;
-    const meanBelow = sumBelow / weightBelow;
-    const meanAbove = (sumAll - sumBelow) / (total - weightBelow);
-    const between = weightBelow * (total - weightBelow) * (meanBelow - meanAbove) ** 2;
-    if (between > best) [best, threshold] = [between, i];
-  }
-  return threshold;
 }
 
 /**
@@ -106,20 +88,31 @@ function wideTextRows(image: Grey): TextRow[] {
       start = -1;
     }
   }
-  return rows
-    .map((row) => {
-      let [left, right] = [width, 0];
-      for (let y = row.top; y < row.bottom; y++) {
-        for (let x = 0; x < width; x++) {
-          if (mask[y * width + x]) {
-            left = Math.min(left, x);
-            right = Math.max(right, x);
-          }
-        }
-      }
-      return { ...row, left, right };
-    })
-    .filter((row) => row.right - row.left > width * 0.35);
+  return rows.map((row) => ({ ...row, ...textSpan(mask, width, row) })).filter((row) => row.right - row.left > width * 0.35);
+}
+
+/**
+ * The row's text from its first to its last character. Ink further away than
+ * two line heights is not part of it: a paper edge or the strip of background
+ * a rough flattening leaves at the sides (OCR reads it as one more «1»).
+ */
+function textSpan(mask: Uint8Array, width: number, row: { top: number; bottom: number }): { left: number; right: number } {
+  const inked = (x: number) => {
+    for (let y = row.top; y < row.bottom; y++) if (mask[y * width + x]) return true;
+    return false;
+  };
+  const maxGap = 2 * (row.bottom - row.top);
+  let best = { left: width, right: 0 };
+  let current: { left: number; right: number } | undefined;
+  for (let x = 0; x <= width; x++) {
+    if (x < width && !inked(x)) continue;
+    if (current && (x === width || x - current.right > maxGap)) {
+      if (current.right - current.left > best.right - best.left) best = current;
+      current = undefined;
+    }
+    if (x < width) current = current ? { left: current.left, right: x } : { left: x, right: x };
+  }
+  return best;
 }
 
 /** The lowest `count` wide text rows of the document, top to bottom, as PNG crops. */

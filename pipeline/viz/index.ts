@@ -5,11 +5,11 @@
 import type { Box } from '../../models/tesseract.ts';
 import type { DocumentKind } from '../../generated/prisma/enums.ts';
 import type { NormalizedPage } from '../normalize/index.ts';
-import { cropGrey, eraseRules, evenLight, greyPng, inkBand, resizeGrey, turn180, uprightDocument, type Grey } from '../image/document.ts';
+import { cropGrey, eraseRules, evenLight, greyPng, inkBand, resizeGrey, turn180, twoTone, uprightDocument, type Grey } from '../image/document.ts';
 import type { MrzReading, PageView } from '../mrz/index.ts';
 import { compareName } from '../names/transliteration.ts';
 import type { StageContext, StageVerdict } from '../types.ts';
-import { bestValues, CHARSET, labelHits, locateFields, nameParts, parse, sameUpToLookalikes, type FieldReading, type FieldRule, type FieldSlot, type FormReading } from '../forms/index.ts';
+import { bestValues, CHARSET, fuseReadings, labelHits, locateFields, nameParts, parse, sameUpToLookalikes, type FieldReading, type FieldRule, type FieldSlot, type FormReading } from '../forms/index.ts';
 
 /** Labels of ICAO data pages and the Russian residence permit, in both languages. */
 export const VIZ_FIELDS: readonly FieldRule[] = [
@@ -93,7 +93,7 @@ export function compareWithMrz(fields: FormReading, mrz: Record<string, string>)
   });
 }
 
-export type TextOcr = Pick<StageContext['ocr'], 'latin' | 'cyrillic'>;
+export type TextOcr = Pick<StageContext['ocr'], 'latin' | 'cyrillic' | 'mrzLine'>;
 
 /** Values read with less confidence than this on the page are read again, cut out, with their charset. */
 const REREAD_BELOW = 0.8;
@@ -111,19 +111,38 @@ const padded = (image: Grey, box: Box, pad: number) => {
  */
 const REREAD_SCALES = [1, 0.75, 1.35];
 
+/** Height of an MRZ line's crop at working size: the MRZ model reads glyphs of that size best. */
+const MRZ_CROP_HEIGHT = 50;
+
 /**
  * A value the page OCR missed or doubted, read again on its own as one line of
  * its own characters, at several sizes. A sure reading ends the search; among
- * unsure ones the value read most often wins (then the surest).
+ * unsure ones a whole one wins, then the value read most often, then the surest.
  */
 async function reread(image: Grey, slot: FieldSlot, ocr: TextOcr): Promise<FieldSlot> {
-  if (slot.value && slot.value.confidence >= REREAD_BELOW) return slot;
+  if (slot.value && slot.value.confidence >= REREAD_BELOW && !slot.rule.typed) return slot;
   const band = inkBand(image, slot.value?.box ?? slot.region);
   if (!band) return slot;
   const crop = await cropGrey(image, { left: band.left, top: band.top, width: band.right - band.left, height: band.bottom - band.top });
+  if (slot.rule.typed) {
+    // Sized as the MRZ lines the model reads at working size (the band holds the glyphs and 40 % margins).
+    const sized = await resizeGrey(crop, Math.round((crop.width * MRZ_CROP_HEIGHT) / crop.height));
+    const line = await ocr.mrzLine(await greyPng(await twoTone(sized, 0)));
+    const ocrB = slot.rule.parse(line.text);
+    const value = ocrB && slot.value ? slot.rule.parse(fuseReadings(slot.value.value, ocrB)) : ocrB;
+    if (value) {
+      // Two models that agree up to look-alikes make the value as sure as the surer of them; disagreeing, as the less sure.
+      const own = line.confidence / 100;
+      const other = slot.value?.confidence ?? 0;
+      const agree = slot.value !== undefined && sameUpToLookalikes(slot.value.value, ocrB!);
+      return { ...slot, value: { value, confidence: agree ? Math.max(own, other) : Math.min(own, other), text: `${slot.value?.text ?? ''} | ${line.text}`, box: band } };
+    }
+    if (slot.value && slot.value.confidence >= REREAD_BELOW) return slot;
+  }
   const readings: FieldReading[] = slot.value ? [slot.value] : [];
   for (const scale of REREAD_SCALES) {
-    const [line] = await ocr.latin(await greyPng(scale === 1 ? crop : await resizeGrey(crop, Math.round(Math.max(crop.width, crop.height) * scale))), {
+    const sized = scale === 1 ? crop : await resizeGrey(crop, Math.round(Math.max(crop.width, crop.height) * scale));
+    const [line] = await ocr.latin(await greyPng(await twoTone(sized, Math.round(sized.height * 0.5))), {
       layout: 'line',
       charset: slot.rule.charset,
     });
@@ -134,7 +153,9 @@ async function reread(image: Grey, slot: FieldSlot, ocr: TextOcr): Promise<Field
     readings.push(reading);
   }
   const votes = (value: string) => readings.filter((r) => r.value === value).length;
-  const best = readings.sort((a, b) => votes(b.value) - votes(a.value) || b.confidence - a.confidence)[0];
+  // «САФАРОВ / SAFAROV» read without its slash is one garbled name, whatever the votes.
+  const whole = (value: string) => Number(!slot.rule.bilingual || value.includes('/'));
+  const best = readings.sort((a, b) => whole(b.value) - whole(a.value) || votes(b.value) - votes(a.value) || b.confidence - a.confidence)[0];
   return best ? { ...slot, value: best } : slot;
 }
 

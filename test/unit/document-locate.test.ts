@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { findPaper, homography, uprightDocument } from '../../pipeline/image/document.ts';
+import { angleRange, findPaper, homography, textDirection, uprightDocument } from '../../pipeline/image/document.ts';
 import type { Raster } from '../../pipeline/types.ts';
 
 async function raster(file: string): Promise<Raster> {
@@ -42,5 +42,27 @@ describe('document localisation', () => {
     const tilted = await uprightDocument(await raster('fixtures/golden/passport-tilt-aze/passport.jpg'));
     expect(tilted.found).toBe('page');
     expect(Math.abs(tilted.rotation)).toBeGreaterThanOrEqual(2);
+  });
+
+  // Rows of letter-sized dark blocks on white, tilted by `degrees` (the sign as textDirection reports it).
+  function textRows(degrees: number) {
+    const [width, height] = [800, 500];
+    const data = new Uint8Array(width * height).fill(255);
+    const slope = Math.tan((degrees * Math.PI) / 180);
+    for (let row = 80; row < 440; row += 60) {
+      for (let x0 = 60; x0 < 740; x0 += 22) {
+        for (let x = x0; x < x0 + 14; x++) {
+          const base = Math.round(row + (x - width / 2) * slope);
+          for (let y = base; y < base + 20; y++) data[y * width + x] = 20;
+        }
+      }
+    }
+    return { width, height, data };
+  }
+
+  it.each([0, 1.5, -3, 4, 6])('finds a tilt of %s° among whole and half degrees, with no pull towards 0°', (degrees) => {
+    const found = textDirection(textRows(degrees), angleRange(7, 0.5));
+    expect(found.transpose).toBe(false);
+    expect(found.degrees).toBeCloseTo(degrees, 5);
   });
 });

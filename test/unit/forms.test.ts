@@ -2,7 +2,7 @@
 // by hand: what the reading stages do with what Tesseract gives them.
 import { describe, expect, it } from 'vitest';
 import type { OcrLine } from '../../models/tesseract.ts';
-import { bestValues, CHARSET, locateFields, nameParts, parse, sameUpToLookalikes, type FieldRule } from '../../pipeline/forms/index.ts';
+import { bestValues, CHARSET, fuseReadings, locateFields, nameParts, parse, sameUpToLookalikes, type FieldRule } from '../../pipeline/forms/index.ts';
 
 const line = (text: string, left: number, top: number, right: number, bottom: number, confidence = 95): OcrLine => ({
   text,
@@ -27,6 +27,9 @@ describe('value parsers', () => {
     ['PASSPORT AB3719505', 'AB3719505'],
     ['АВ 3719505', 'AB3719505'], // Cyrillic look-alikes
     ['82 1502169', '821502169'],
+    ['PASSPORTC59557881', 'C59557881'], // the MRZ model reads no spaces
+    ['PASSPORT S028242G8', 'S02824268'], // a lone look-alike letter between digits
+    ['09AA12345', '09AA12345'], // letter pairs inside numbers stay letters
     ['PASSPORT', undefined],
     ['ULUGBEK', undefined],
   ])('document number %s → %s', (text, expected) => expect(parse.documentNumber(text)).toBe(expected));
@@ -47,6 +50,14 @@ describe('value parsers', () => {
     expect(parse.digits(7)('462149')).toBeUndefined();
   });
 
+  it.each([
+    ['59557881', 'C59557881', 'C59557881'], // the text model dropped the leading letter
+    ['502824268', 'S028242G8', 'S02824268'], // text: S → 5; OCR-B: 6 → G
+    ['AC2086906', 'AC2086G906', 'AC2086906'], // OCR-B: 6 → 6G
+    ['FAQ777505', 'FA0777505', 'FA0777505'], // text: 0 → Q in front
+    ['09AA12345', '09AA12345', '09AA12345'], // letters inside a number both read
+  ])('fuses a typed number read as %s (text) and %s (OCR-B) into %s', (text, ocrB, expected) => expect(fuseReadings(text, ocrB)).toBe(expected));
+
   it('treats OCR look-alikes as one character, nothing else', () => {
     expect(sameUpToLookalikes('812042336', 'B12042336')).toBe(true);
     expect(sameUpToLookalikes('AB37I95O5', 'AB3719505')).toBe(true);
@@ -59,6 +70,7 @@ const RULES: FieldRule[] = [
   { field: 'dateOfBirth', label: /date of birth/i, at: 'below', parse: parse.date, charset: CHARSET.date },
   { field: 'number', label: /^№\s*\d{7}$/, at: 'inline', parse: parse.digits(7), charset: CHARSET.digits },
   { field: 'sex', label: /^sex$/i, at: 'below', parse: parse.sex, charset: CHARSET.sex },
+  { field: 'dateOfIssue', label: /date of issue/i, at: 'below', parse: parse.date, charset: CHARSET.date },
 ];
 const PAGE = { width: 1200, height: 800 };
 
@@ -92,5 +104,32 @@ describe('locating fields by their labels', () => {
     // The value region of a label ends where the next label below begins.
     expect(surname.region.bottom).toBeLessThanOrEqual(198);
     expect(surname.value).toBeUndefined();
+  });
+
+  it('joins a value sparse OCR cut into pieces, spaces where the print has them, specks left out', () => {
+    const lines = [
+      line('Surname', 100, 100, 190, 115),
+      line('SUL', 100, 125, 145, 150, 90),
+      line('EIMENOV', 146, 125, 250, 150, 88),
+      line('-', 262, 130, 270, 148, 8), // a box edge's end
+      line('Date of birth', 100, 200, 230, 215),
+      line('ABDUL', 100, 225, 170, 250), // not a date: the next line down is not looked at as a name
+    ];
+    const surname = bestValues(locateFields(lines, RULES, PAGE)).surname!;
+    expect(surname).toMatchObject({ value: 'SULEIMENOV', confidence: 0.88, box: { left: 100, right: 250 } });
+    const twoWords = [line('Surname', 100, 100, 190, 115), line('ABDUL', 100, 125, 170, 150), line('RAHMAN', 190, 125, 280, 150)];
+    expect(bestValues(locateFields(twoWords, RULES, PAGE)).surname!.value).toBe('ABDUL RAHMAN');
+  });
+
+  it('never takes a value from under the next label down', () => {
+    const lines = [
+      line('Date of birth', 100, 200, 230, 215),
+      line('24.04.199', 100, 225, 230, 250), // a digit lost: unparsable
+      line('Date of issue', 100, 270, 230, 285),
+      line('24.12.2025', 100, 295, 260, 320),
+    ];
+    const values = bestValues(locateFields(lines, RULES, PAGE));
+    expect(values.dateOfBirth).toBeUndefined();
+    expect(values.dateOfIssue!.value).toBe('2025-12-24');
   });
 });

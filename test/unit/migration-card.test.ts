@@ -4,15 +4,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CaseTruth } from '../../fixtures/cases.ts';
-import { createTextReader } from '../../models/tesseract.ts';
-import { readMigrationCard } from '../../pipeline/migration-card/index.ts';
+import { createMrzLineReader, createTextReader } from '../../models/tesseract.ts';
+import { MIGRATION_CARD_FIELDS, readMigrationCard } from '../../pipeline/migration-card/index.ts';
 import { normalize } from '../../pipeline/normalize/index.ts';
 import type { StageContext } from '../../pipeline/types.ts';
 
 const latin = createTextReader('eng');
 const cyrillic = createTextReader('rus');
-afterAll(async () => Promise.all([(await latin).close(), (await cyrillic).close()]));
-const ocr = { latin: async (...args: Parameters<StageContext['ocr']['latin']>) => (await latin).read(...args), cyrillic: async (...args: Parameters<StageContext['ocr']['latin']>) => (await cyrillic).read(...args) };
+const mrzLine = createMrzLineReader();
+afterAll(async () => Promise.all([(await latin).close(), (await cyrillic).close(), (await mrzLine).close()]));
+const ocr = {
+  latin: async (...args: Parameters<StageContext['ocr']['latin']>) => (await latin).read(...args),
+  cyrillic: async (...args: Parameters<StageContext['ocr']['latin']>) => (await cyrillic).read(...args),
+  mrzLine: async (image: Buffer) => (await mrzLine).read(image),
+};
 const ctx = { limits: { maxPixels: 50_000_000, maxPdfPages: 10 } };
 
 async function readCard(caseName: string) {
@@ -22,6 +27,21 @@ async function readCard(caseName: string) {
   const { pages } = await normalize({ kind: 'migration_card', contentType: document.file.endsWith('.pdf') ? 'application/pdf' : 'image/jpeg', bytes }, ctx);
   return { truth: document.fields!, result: await readMigrationCard(pages, pages.map((p) => p.index), ocr) };
 }
+
+describe('migration card series and number', () => {
+  const parseWith = (field: string) => MIGRATION_CARD_FIELDS.find((rule) => rule.field === field)!.parse;
+  it.each([
+    ['4582   № 4377174', '4582', '4377174'],
+    ['4538 N 6533579', '4538', '6533579'], // the sign as OCR reads it
+    ['4607 Ne 6355085', '4607', '6355085'],
+    ['4538 6533579', '4538', '6533579'], // the sign lost: the row's first and last groups
+    ['4S38 № 65335797', '4538', undefined], // look-alike S read as 5; eight digits are no card number
+    ['Ne -.', undefined, undefined],
+  ])('%s → series %s, number %s', (row, series, number) => {
+    expect(parseWith('series')(row)).toBe(series);
+    expect(parseWith('number')(row)).toBe(number);
+  });
+});
 
 describe('migration card reading', () => {
   it.each(['valid-uzb', 'card-phone-kaz', 'card-pdf1-arm'])('reads every field of %s', async (caseName) => {
