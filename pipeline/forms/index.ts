@@ -10,8 +10,11 @@ import { isRealDate } from '../validators/dates.ts';
 export interface FieldRule {
   field: string;
   label: RegExp;
-  /** 'below': printed under the label; 'inline': in the label's own line. */
-  at: 'below' | 'inline';
+  /**
+   * Where the label's text begins on the form, in the form's own units (mm),
+   * for forms with a fixed layout: a label OCR garbled is looked for there.
+   */
+  anchor?: { x: number; y: number };
   parse(text: string): string | undefined;
   /** Characters the value can hold, for reading it again on its own. */
   charset: string;
@@ -40,6 +43,8 @@ export type FormReading = Record<string, FieldReading>;
 export interface FieldSlot {
   rule: FieldRule;
   value?: FieldReading;
+  /** The label's box, as read or as the layout places it. */
+  label: Box;
   region: Box;
 }
 
@@ -104,26 +109,51 @@ function rowOf(line: OcrLine, others: readonly OcrLine[], region: Box): OcrLine 
   };
 }
 
+/** Page position = scale × form position + offset, per axis, fitted by least squares to the labels found. */
+function fitLayout(found: { anchor: { x: number; y: number }; box: Box }[]): ((anchor: { x: number; y: number }) => { x: number; y: number }) | undefined {
+  const axis = (form: number[], page: number[]) => {
+    const n = form.length;
+    const [mf, mp] = [form.reduce((a, b) => a + b, 0) / n, page.reduce((a, b) => a + b, 0) / n];
+    const spread = form.reduce((sum, f) => sum + (f - mf) ** 2, 0);
+    if (spread === 0) return undefined;
+    const scale = form.reduce((sum, f, i) => sum + (f - mf) * (page[i]! - mp), 0) / spread;
+    return (value: number) => mp + scale * (value - mf);
+  };
+  const x = axis(found.map((f) => f.anchor.x), found.map((f) => f.box.left));
+  const y = axis(found.map((f) => f.anchor.y), found.map((f) => f.box.top));
+  return x && y && found.length >= 3 ? (anchor) => ({ x: x(anchor.x), y: y(anchor.y) }) : undefined;
+}
+
 export function locateFields(lines: readonly OcrLine[], rules: readonly FieldRule[], page: { width: number; height: number }): FieldSlot[] {
   const labels = lines.map((line) => rules.filter((rule) => rule.label.test(line.text)));
   const labelBoxes = lines.filter((_, i) => labels[i]!.length > 0).map((line) => line.box);
-  return lines.flatMap((line, i) =>
+  const values = lines.filter((_, j) => labels[j]!.length === 0);
+  const slots = lines.flatMap((line, i) =>
     labels[i]!.map((rule): FieldSlot => {
-      if (rule.at === 'inline') {
-        const value = rule.parse(line.text);
-        return { rule, region: line.box, ...(value !== undefined ? { value: reading(value, line) } : {}) };
-      }
       const region = valueRegion(line.box, labelBoxes, page);
-      const values = lines.filter((_, j) => labels[j]!.length === 0);
       // A line past the next label down belongs to that label («Date of issue» under «Date of birth»).
       const candidate = values
         .filter((other) => isBelow(line.box, other.box) && other.box.top < region.bottom)
         .sort((a, b) => a.box.top - b.box.top)
         .map((other) => rowOf(other, values, region))
         .find((row) => rule.parse(row.text) !== undefined);
-      return { rule, region, ...(candidate ? { value: reading(rule.parse(candidate.text)!, candidate) } : {}) };
+      return { rule, region, label: line.box, ...(candidate ? { value: reading(rule.parse(candidate.text)!, candidate) } : {}) };
     }),
   );
+  // Labels OCR garbled: where the layout puts them, judged from the labels it did read.
+  const located = slots.flatMap((slot) => (slot.rule.anchor ? [{ anchor: slot.rule.anchor, box: slot.label }] : []));
+  const place = fitLayout(located);
+  if (!place) return slots;
+  const labelHeight = located.map((l) => height(l.box)).sort((a, b) => a - b)[Math.floor(located.length / 2)]!;
+  const missing = rules.filter((rule) => rule.anchor && !slots.some((slot) => slot.rule.field === rule.field));
+  return [
+    ...slots,
+    ...missing.map((rule): FieldSlot => {
+      const { x, y } = place(rule.anchor!);
+      const label = { left: Math.round(x), top: Math.round(y), right: Math.round(x + 5 * labelHeight), bottom: Math.round(y + labelHeight) };
+      return { rule, label, region: valueRegion(label, labelBoxes, page) };
+    }),
+  ];
 }
 
 /** The best value of each field among its slots. */
@@ -173,11 +203,7 @@ export const parse = {
     const spaced = toLatin(text).replace(/[^A-Z0-9 ]/g, ' ').replace(/^\s*PASSPORT/, '$& ');
     const tokens = spaced.split(/\s+/).filter((t) => t && !/^[A-Z]{4,}$/.test(t));
     // The letter O before a digit is a zero: issuers leave O out of numbers for that very confusion.
-    // A lone look-alike letter between digits is a digit too (letters come in prefixes and pairs: «S028242G8»).
-    const value = tokens
-      .join('')
-      .replace(/O(?=\d)/g, '0')
-      .replace(/(?<=\d)[A-Z](?=\d)/g, (letter) => DIGIT_LOOKALIKES[letter] ?? letter);
+    const value = tokens.join('').replace(/O(?=\d)/g, '0');
     return /^[A-Z0-9]{5,12}$/.test(value) && (value.match(/\d/g) ?? []).length >= 4 ? value : undefined;
   },
   /** A name as printed: one script, or «CYRILLIC / LATIN». */
@@ -208,31 +234,34 @@ export function nameParts(printed: string): { latin?: string; cyrillic?: string 
 }
 
 /**
- * One value read by two models that fail differently: the text model drops or
- * digitises a leading letter («C59557881» → «59557881», «S…» → «5…»), the OCR-B
- * model turns a 6 into G or 6G. Aligned character by character, the OCR-B
- * reading stands, except that after the first digit its letters give way to
- * what the text model read there (numbers carry their letters in front).
+ * How the OCR-B (MRZ) model misreads the monospaced type of forms: a 6 as G, or
+ * as 6 with a G beside it. Its other readings are the better ones: the text
+ * model drops or digitises letters («C59557881» → «59557881», «S…» → «5…»).
+ */
+const OCR_B_ERRORS = { substitutions: { '6': 'G' } as Record<string, string>, insertions: new Set(['G']) };
+
+/**
+ * One value read by the text model and by the OCR-B model, aligned character
+ * by character: where they differ the OCR-B reading stands, unless the
+ * difference is one of its known misreadings. (OCR-B loses no characters; the
+ * text model adds some: «FA0Q777505».)
  */
 export function fuseReadings(text: string, ocrB: string): string {
   // Edit-distance alignment; look-alike substitutions cost less than other edits.
-  const cost = (a: string, b: string) => (a === b ? 0 : sameUpToLookalikes(a, b) ? 0.5 : 1);
+  const cost = (a: string, b: string) => (a === b ? 0 : sameUpToLookalikes(a, b) || OCR_B_ERRORS.substitutions[a] === b ? 0.5 : 1);
   const d = Array.from({ length: text.length + 1 }, (_, i) => Array.from({ length: ocrB.length + 1 }, (_, j) => i + j));
   for (let i = 1; i <= text.length; i++) {
     for (let j = 1; j <= ocrB.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost(text[i - 1]!, ocrB[j - 1]!));
   }
-  const pairs: [string | undefined, string | undefined][] = [];
-  for (let i = text.length, j = ocrB.length; i > 0 || j > 0; ) {
-    if (i > 0 && j > 0 && d[i]![j] === d[i - 1]![j - 1]! + cost(text[i - 1]!, ocrB[j - 1]!)) pairs.unshift([text[--i], ocrB[--j]]);
-    else if (j > 0 && d[i]![j] === d[i]![j - 1]! + 1) pairs.unshift([undefined, ocrB[--j]]);
-    else pairs.unshift([text[--i], undefined]);
-  }
   let fused = '';
-  for (const [fromText, fromOcrB] of pairs) {
-    const afterDigit = /\d/.test(fused);
-    if (fromOcrB === undefined) fused += afterDigit ? fromText : '';
-    else if (afterDigit && /[A-Z]/.test(fromOcrB)) fused += fromText ?? '';
-    else fused += fromOcrB;
+  for (let i = text.length, j = ocrB.length; i > 0 || j > 0; ) {
+    if (i > 0 && j > 0 && d[i]![j] === d[i - 1]![j - 1]! + cost(text[i - 1]!, ocrB[j - 1]!)) {
+      const [fromText, fromOcrB] = [text[--i]!, ocrB[--j]!];
+      fused = (OCR_B_ERRORS.substitutions[fromText] === fromOcrB ? fromText : fromOcrB) + fused;
+    } else if (j > 0 && d[i]![j] === d[i]![j - 1]! + 1) {
+      const fromOcrB = ocrB[--j]!;
+      fused = (OCR_B_ERRORS.insertions.has(fromOcrB) ? '' : fromOcrB) + fused;
+    } else i--; // the text model's extra character: OCR-B does not lose characters
   }
   return fused;
 }

@@ -35,19 +35,23 @@ function cardNumber(text: string): string | undefined {
 /** OCR resolution of the card's longer side (A6): typed values come out ≈ 30 px high (at 1200 px short words vanish). */
 const CARD_SIDE = 1600;
 
-/** Latin labels are matched without their first letter, which OCR loses on tilted cards («dentity document»). */
+/**
+ * Latin labels are matched without their first letter, which OCR loses on
+ * tilted cards («dentity document»). Anchors: where each label begins on the
+ * A6 form (148 × 105 mm), as the form the fixtures render prints it.
+ */
 export const MIGRATION_CARD_FIELDS: readonly FieldRule[] = [
   // Series and number share one row under «Серия / Series»: «4582   № 4377174».
-  { field: 'series', label: SERIES, at: 'below', parse: cardSeries, charset: `${CHARSET.digits}No ` },
-  { field: 'number', label: SERIES, at: 'below', parse: cardNumber, charset: `${CHARSET.digits}No ` },
-  { field: 'surname', label: /фамилия|urname/i, at: 'below', parse: parse.name, charset: CHARSET.name },
-  { field: 'givenNames', label: /имя|iven\s*names?/i, at: 'below', parse: parse.name, charset: CHARSET.name },
-  { field: 'dateOfBirth', label: /дата\s*рождения|of\s*birth/i, at: 'below', parse: parse.date, charset: CHARSET.date },
-  { field: 'sex', label: /(^|\/)\s*sex\s*$/i, at: 'below', parse: parse.sex, charset: CHARSET.sex },
-  { field: 'nationality', label: /гражданство|ationality/i, at: 'below', parse: country, charset: CHARSET.name },
-  { field: 'passportNumber', label: /удостоверяющ|dentity\s*doc/i, at: 'below', parse: parse.documentNumber, charset: CHARSET.code, typed: true },
-  { field: 'entryDate', label: /дата\s*въезда|of\s*entry/i, at: 'below', parse: parse.date, charset: CHARSET.date },
-  { field: 'stayUntil', label: /срок\s*пребывания|tay\s*until/i, at: 'below', parse: parse.date, charset: CHARSET.date },
+  { field: 'series', label: SERIES, anchor: { x: 92, y: 6.8 }, parse: cardSeries, charset: `${CHARSET.digits}No ` },
+  { field: 'number', label: SERIES, anchor: { x: 92, y: 6.8 }, parse: cardNumber, charset: `${CHARSET.digits}No ` },
+  { field: 'surname', label: /фамилия|urname/i, anchor: { x: 5.9, y: 19.9 }, parse: parse.name, charset: CHARSET.name },
+  { field: 'givenNames', label: /имя|iven\s*names?/i, anchor: { x: 5.9, y: 31.9 }, parse: parse.name, charset: CHARSET.name },
+  { field: 'dateOfBirth', label: /дата\s*рождения|of\s*birth/i, anchor: { x: 5.9, y: 43.9 }, parse: parse.date, charset: CHARSET.date },
+  { field: 'sex', label: /(^|\/)\s*sex\s*$/i, anchor: { x: 66.9, y: 43.9 }, parse: parse.sex, charset: CHARSET.sex },
+  { field: 'nationality', label: /гражданство|ationality/i, anchor: { x: 89.9, y: 43.9 }, parse: country, charset: CHARSET.name },
+  { field: 'passportNumber', label: /удостоверяющ|dentity\s*doc/i, anchor: { x: 5.9, y: 55.9 }, parse: parse.documentNumber, charset: CHARSET.code, typed: true },
+  { field: 'entryDate', label: /дата\s*въезда|of\s*entry/i, anchor: { x: 5.9, y: 82.9 }, parse: parse.date, charset: CHARSET.date },
+  { field: 'stayUntil', label: /срок\s*пребывания|tay\s*until/i, anchor: { x: 77.9, y: 82.9 }, parse: parse.date, charset: CHARSET.date },
 ];
 
 /** Without these the card cannot be checked against the passport and the stay rules. */

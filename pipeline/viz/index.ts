@@ -13,12 +13,12 @@ import { bestValues, CHARSET, fuseReadings, labelHits, locateFields, nameParts, 
 
 /** Labels of ICAO data pages and the Russian residence permit, in both languages. */
 export const VIZ_FIELDS: readonly FieldRule[] = [
-  { field: 'documentNumber', label: /passport\s*no|document\s*no|номер|(^|\/)\s*no\.?\s*$/i, at: 'below', parse: parse.documentNumber, charset: CHARSET.code },
-  { field: 'surname', label: /surname|фамилия/i, at: 'below', parse: parse.name, charset: CHARSET.name, bilingual: true },
-  { field: 'givenNames', label: /given\s*names?|имя/i, at: 'below', parse: parse.name, charset: CHARSET.name, bilingual: true },
-  { field: 'dateOfBirth', label: /date\s*of\s*birth|дата\s*рождения/i, at: 'below', parse: parse.date, charset: CHARSET.date },
-  { field: 'dateOfExpiry', label: /date\s*of\s*expiry|valid\s*until|действителен\s*до/i, at: 'below', parse: parse.date, charset: CHARSET.date },
-  { field: 'sex', label: /(^|\/)\s*sex\s*$/i, at: 'below', parse: parse.sex, charset: CHARSET.sex },
+  { field: 'documentNumber', label: /passport\s*no|document\s*no|номер|(^|\/)\s*no\.?\s*$/i, parse: parse.documentNumber, charset: CHARSET.code },
+  { field: 'surname', label: /surname|фамилия/i, parse: parse.name, charset: CHARSET.name, bilingual: true },
+  { field: 'givenNames', label: /given\s*names?|имя/i, parse: parse.name, charset: CHARSET.name, bilingual: true },
+  { field: 'dateOfBirth', label: /date\s*of\s*birth|дата\s*рождения/i, parse: parse.date, charset: CHARSET.date },
+  { field: 'dateOfExpiry', label: /date\s*of\s*expiry|valid\s*until|действителен\s*до/i, parse: parse.date, charset: CHARSET.date },
+  { field: 'sex', label: /(^|\/)\s*sex\s*$/i, parse: parse.sex, charset: CHARSET.sex },
 ];
 
 /**
