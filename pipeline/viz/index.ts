@@ -152,7 +152,9 @@ async function reread(image: Grey, slot: FieldSlot, ocr: TextOcr): Promise<Field
     if (reading.confidence >= REREAD_BELOW) return { ...slot, value: reading };
     readings.push(reading);
   }
-  const votes = (value: string) => readings.filter((r) => r.value === value).length;
+  // A bilingual value's Latin half (printed last) is what the votes count: read in Latin, its Cyrillic half is noise.
+  const key = (value: string) => (slot.rule.bilingual ? value.split('/').at(-1)!.trim() : value);
+  const votes = (value: string) => readings.filter((r) => key(r.value) === key(value)).length;
   // «САФАРОВ / SAFAROV» read without its slash is one garbled name, whatever the votes.
   const whole = (value: string) => Number(!slot.rule.bilingual || value.includes('/'));
   const best = readings.sort((a, b) => whole(b.value) - whole(a.value) || votes(b.value) - votes(a.value) || b.confidence - a.confidence)[0];
@@ -164,7 +166,9 @@ async function readCyrillicHalf(image: Grey, reading: FieldReading, ocr: TextOcr
   const [, latin] = reading.value.split('/');
   if (latin === undefined) return reading;
   const crop = await padded(image, reading.box, (reading.box.bottom - reading.box.top) * 0.3);
-  const cyrillic = (await ocr.cyrillic(await greyPng(crop))).map((line) => line.text).join(' ');
+  // The value's own line: the crop may catch the foot of the label above it.
+  const lines = await ocr.cyrillic(await greyPng(crop));
+  const cyrillic = (lines.find((line) => line.text.includes('/')) ?? lines.sort((a, b) => b.text.length - a.text.length)[0])?.text ?? '';
   const half = parse.name(cyrillic.split('/')[0] ?? '');
   return half ? { ...reading, value: `${half} / ${latin.trim()}`, text: `${cyrillic} | ${reading.text}` } : reading;
 }
