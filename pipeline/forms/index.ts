@@ -1,9 +1,9 @@
 // Reading a printed form by its labels. OCR gives lines with boxes; each field
 // rule names the label it hangs on and how its value reads. For every label
-// found, the value is the nearest line under it (or the rest of the label's own
-// line) that parses as that field, and the region where the value must be is
-// kept, so a value the page OCR missed can be read again on its own.
-// Document kinds differ only in their tables.
+// found (or, on a fixed layout, placed where the labels that were found put
+// it), the value is the nearest row under it that parses as that field, and the
+// region where the value must be is kept, so a value the page OCR missed can be
+// read again on its own. Document kinds differ only in their tables.
 import type { Box, OcrLine } from '../../models/tesseract.ts';
 import { isRealDate } from '../validators/dates.ts';
 
