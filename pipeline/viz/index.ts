@@ -115,29 +115,40 @@ const REREAD_SCALES = [1, 0.75, 1.35];
 const MRZ_CROP_HEIGHT = 50;
 
 /**
+ * A typed value read by the MRZ (OCR-B) model and fused with the page's reading.
+ * Two models that agree up to look-alikes make the value as sure as the surer of
+ * them; disagreeing, as the less sure.
+ */
+async function readTyped(crop: Grey, band: Box, slot: FieldSlot, ocr: TextOcr): Promise<FieldReading | undefined> {
+  // Sized as the MRZ lines the model reads at working size (the band holds the glyphs and 40 % margins).
+  const sized = await resizeGrey(crop, Math.round((crop.width * MRZ_CROP_HEIGHT) / crop.height));
+  const line = await ocr.mrzLine(await greyPng(await twoTone(sized, 0)));
+  const ocrB = slot.rule.parse(line.text);
+  if (!ocrB) return undefined;
+  const page = slot.value;
+  const value = page ? slot.rule.parse(fuseReadings(page.value, ocrB)) : ocrB;
+  if (!value) return undefined;
+  const [own, other] = [line.confidence / 100, page?.confidence ?? 0];
+  const confidence = page && sameUpToLookalikes(page.value, ocrB) ? Math.max(own, other) : Math.min(own, other);
+  return { value, confidence, text: `${page?.text ?? ''} | ${line.text}`, box: band };
+}
+
+/**
  * A value the page OCR missed or doubted, read again on its own as one line of
  * its own characters, at several sizes. A sure reading ends the search; among
  * unsure ones a whole one wins, then the value read most often, then the surest.
+ * A typed value is always read again by the OCR-B model first.
  */
 async function reread(image: Grey, slot: FieldSlot, ocr: TextOcr): Promise<FieldSlot> {
-  if (slot.value && slot.value.confidence >= REREAD_BELOW && !slot.rule.typed) return slot;
+  const sure = slot.value !== undefined && slot.value.confidence >= REREAD_BELOW;
+  if (sure && !slot.rule.typed) return slot;
   const band = inkBand(image, slot.value?.box ?? slot.region);
   if (!band) return slot;
   const crop = await cropGrey(image, { left: band.left, top: band.top, width: band.right - band.left, height: band.bottom - band.top });
   if (slot.rule.typed) {
-    // Sized as the MRZ lines the model reads at working size (the band holds the glyphs and 40 % margins).
-    const sized = await resizeGrey(crop, Math.round((crop.width * MRZ_CROP_HEIGHT) / crop.height));
-    const line = await ocr.mrzLine(await greyPng(await twoTone(sized, 0)));
-    const ocrB = slot.rule.parse(line.text);
-    const value = ocrB && slot.value ? slot.rule.parse(fuseReadings(slot.value.value, ocrB)) : ocrB;
-    if (value) {
-      // Two models that agree up to look-alikes make the value as sure as the surer of them; disagreeing, as the less sure.
-      const own = line.confidence / 100;
-      const other = slot.value?.confidence ?? 0;
-      const agree = slot.value !== undefined && sameUpToLookalikes(slot.value.value, ocrB!);
-      return { ...slot, value: { value, confidence: agree ? Math.max(own, other) : Math.min(own, other), text: `${slot.value?.text ?? ''} | ${line.text}`, box: band } };
-    }
-    if (slot.value && slot.value.confidence >= REREAD_BELOW) return slot;
+    const typed = await readTyped(crop, band, slot, ocr);
+    if (typed) return { ...slot, value: typed };
+    if (sure) return slot;
   }
   const readings: FieldReading[] = slot.value ? [slot.value] : [];
   for (const scale of REREAD_SCALES) {
