@@ -1,54 +1,95 @@
-// The HTTP edge: routing, authentication, JSON in and out, error mapping.
+// The HTTP edge: security headers, request logging, authentication, rate
+// limits, JSON in and out, error mapping.
+import { randomUUID } from 'node:crypto';
 import express from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
 import type { Config } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
-import { errorMessage } from '../core/log.ts';
+import { errorMessage, logger } from '../core/log.ts';
+import { findApiClient } from '../db/api-keys.ts';
 import type { BlobStore } from '../db/blob-store.ts';
 import type { Database } from '../db/index.ts';
 import type { StagePool } from '../workers/pool.ts';
 import type { JobQueue } from '../workers/queue/index.ts';
 import { authenticate } from './auth.ts';
-import { errorHandler } from './errors.ts';
+import { errorHandler, limited } from './errors.ts';
 import { applicationsRouter } from './routes/applications.ts';
 import { recordsRouter } from './routes/records.ts';
 import { reviewsRouter } from './routes/reviews.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 
 export interface ApiDeps {
-  config: Pick<Config, 'limits'>;
+  config: Pick<Config, 'limits' | 'http'>;
   db: Database;
   blobs: BlobStore;
   pool: StagePool;
   queue: JobQueue;
 }
 
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
 export function createApp(deps: ApiDeps): express.Express {
+  const { http } = deps.config;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', http.trustProxy);
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+    }),
+  );
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/ready', async (_req, res) => {
-    const probes = {
-      database: deps.db.sql.query('SELECT 1'),
-      queue: deps.queue.ping(),
-    };
+  // Load balancers get the status; what is down and where only an admin key sees.
+  app.get('/ready', async (req, res) => {
+    const probes = { database: deps.db.sql.query('SELECT 1'), queue: deps.queue.ping() };
     const results = await Promise.allSettled(Object.values(probes));
+    const ready = results.every((result) => result.status === 'fulfilled');
+    const key = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    const admin = key ? (await findApiClient(deps.db.prisma, key).catch(() => undefined))?.role === 'admin' : false;
+    const body = { status: ready ? 'ready' : 'not_ready' };
+    if (!admin) return void res.status(ready ? 200 : 503).json(body);
     const checks = Object.fromEntries(
       Object.keys(probes).map((name, i) => {
         const result = results[i]!;
         return [name, result.status === 'fulfilled' ? 'ok' : errorMessage(result.reason)];
       }),
     );
-    const ready = results.every((result) => result.status === 'fulfilled');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', database: deps.db.kind, queue: deps.queue.kind, checks });
+    res.status(ready ? 200 : 503).json({ ...body, database: deps.db.kind, queue: deps.queue.kind, checks });
+  });
+
+  // Guessing keys: only failed authentications count, per client address.
+  const failedAuth = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: http.authFailuresPer15Min,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: limited('failed authentications'),
   });
 
   const v1 = express.Router();
-  v1.use(authenticate(deps.db.prisma));
-  v1.use(express.json({ limit: '64kb' }));
+  v1.use((_req, res, next) => {
+    // Personal data: never kept by a browser or a proxy.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  v1.use(authenticate(deps.db.prisma, failedAuth));
+  v1.use(express.json({ limit: http.jsonLimit }));
   v1.use('/applications', applicationsRouter(deps));
   v1.use('/', recordsRouter(deps));
   v1.use('/', reviewsRouter(deps));
@@ -56,6 +97,6 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/v1', v1);
 
   app.use((_req, _res, next) => next(new AppError('not_found', { entity: 'Route' })));
-  app.use(errorHandler(deps.config.limits.maxUploadBytes));
+  app.use(errorHandler(deps.config.limits.maxUploadBytes, http.jsonLimit));
   return app;
 }

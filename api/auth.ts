@@ -1,16 +1,23 @@
-// Bearer API keys, each with a role; routes say which roles they admit.
+// Bearer API keys, each with a role and (portal, reviewer) an organisation.
+// Routes say which roles they admit; queries are limited to the caller's
+// organisation with `ownedBy`, and another organisation's object answers 404,
+// exactly like one that does not exist.
 import type { RequestHandler, Response } from 'express';
 import type { Role } from '../generated/prisma/enums.ts';
 import type { ApiClient } from '../generated/prisma/client.ts';
 import { AppError } from '../core/errors.ts';
 import { findApiClient } from '../db/api-keys.ts';
+import { recordAudit, type Actor } from '../db/audit.ts';
 import type { Prisma } from '../db/index.ts';
 
-export function authenticate(prisma: Prisma): RequestHandler {
+export function authenticate(prisma: Prisma, onFailure: RequestHandler = (_req, _res, next) => next()): RequestHandler {
   return async (req, res, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
     const client = match ? await findApiClient(prisma, match[1]!) : undefined;
-    if (!client) throw new AppError('unauthorized');
+    if (!client) {
+      // Counted by the failed-authentication limiter before the 401.
+      return onFailure(req, res, (error?: unknown) => next(error ?? new AppError('unauthorized')));
+    }
     res.locals.client = client;
     next();
   };
@@ -18,6 +25,31 @@ export function authenticate(prisma: Prisma): RequestHandler {
 
 export function caller(res: Response): ApiClient {
   return res.locals.client as ApiClient;
+}
+
+/** The caller as the audit trail and the status history record it: its real role. */
+export function actorOf(res: Response): Actor {
+  const { id, role } = caller(res);
+  return { type: role === 'reviewer' ? 'reviewer' : role === 'admin' ? 'admin' : 'client', id };
+}
+
+/** A where-fragment for rows with an `organizationId`: the caller's organisation, or everything for an admin. */
+export function ownedBy(res: Response): { organizationId?: string } {
+  const { role, organizationId } = caller(res);
+  if (role === 'admin') return {};
+  // A portal or reviewer key without an organisation sees nothing.
+  return { organizationId: organizationId ?? '00000000-0000-0000-0000-000000000000' };
+}
+
+/**
+ * Reads of personal data by staff (reviewers, admins) leave an audit event
+ * under the reader's real role; the portal reading its own applicants does not.
+ */
+export async function auditStaffRead(prisma: Prisma, res: Response, entity: { type: string; id: string; organizationId: string }): Promise<void> {
+  if (caller(res).role === 'portal') return;
+  await prisma.$transaction((tx) =>
+    recordAudit(tx, { actor: actorOf(res), action: `${entity.type.toLowerCase()}.viewed`, entityType: entity.type, entityId: entity.id, organizationId: entity.organizationId }),
+  );
 }
 
 export function allow(...roles: Role[]): RequestHandler {

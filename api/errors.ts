@@ -13,6 +13,9 @@ export function validationError(error: z.ZodError, prefix?: string): AppError {
   return new AppError('validation_failed', { detail }, field || undefined);
 }
 
+/** The response of a rate limiter: our error body with its reason. */
+export const limited = (detail: string) => (_req: unknown, _res: unknown, next: (error: unknown) => void) => next(new AppError('rate_limited', { detail }));
+
 export function parse<T extends z.ZodType>(schema: T, value: unknown, prefix?: string): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(result.error, prefix);
@@ -25,7 +28,20 @@ const MULTER_REASONS: Record<string, (error: multer.MulterError, limitMb: string
   LIMIT_UNEXPECTED_FILE: (e) => new AppError('validation_failed', { detail: `unexpected file field "${e.field}"` }, e.field),
 };
 
-export function errorHandler(maxUploadBytes: number): ErrorRequestHandler {
+/** Connection-level failures of PostgreSQL (or PGlite) that make the service unavailable, not the request wrong. */
+const DATABASE_DOWN = /not currently accepting connections|terminating connection|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|connection timeout|Can't reach database|database system is (starting up|shutting down)|too many clients|PGlite is closed/i;
+
+function databaseUnavailable(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    const { code, message } = cause as { code?: unknown; message?: unknown };
+    if (code === 'P1001' || code === 'P1017' || code === 'P2024') return true;
+    if (typeof code === 'string' && DATABASE_DOWN.test(code)) return true;
+    if (typeof message === 'string' && DATABASE_DOWN.test(message)) return true;
+  }
+  return false;
+}
+
+export function errorHandler(maxUploadBytes: number, jsonLimit: string): ErrorRequestHandler {
   const limitMb = (maxUploadBytes / (1024 * 1024)).toFixed(0);
   return (error, req, res, _next) => {
     let appError: AppError;
@@ -37,11 +53,21 @@ export function errorHandler(maxUploadBytes: number): ErrorRequestHandler {
     } else if ((error as { type?: string }).type === 'entity.parse.failed') {
       appError = new AppError('validation_failed', { detail: 'the body is not valid JSON' });
     } else if ((error as { type?: string }).type === 'entity.too.large') {
-      appError = new AppError('validation_failed', { detail: 'the JSON body is too large' });
+      appError = new AppError('body_too_large', { limit: jsonLimit });
+    } else if ((error as { type?: string; status?: number }).status === 400 && (error as { type?: string }).type) {
+      // body-parser's other refusals: a wrong charset or encoding, an aborted body.
+      appError = new AppError('validation_failed', { detail: errorMessage(error) });
+    } else if (/^(Malformed part header|Unexpected end of form|Multipart: Boundary not found|Unexpected end of multipart data)/.test(errorMessage(error))) {
+      appError = new AppError('validation_failed', { detail: `malformed multipart body: ${errorMessage(error)}` });
+    } else if (databaseUnavailable(error)) {
+      log.warn('database unavailable', { method: req.method, path: req.path, error: errorMessage(error) });
+      appError = new AppError('service_unavailable', { detail: 'database' });
     } else {
-      log.error('unhandled error', { method: req.method, path: req.path, error: errorMessage(error), stack: (error as Error)?.stack });
+      log.error('unhandled error', { method: req.method, path: req.path, err: error });
       appError = new AppError('internal_error');
     }
+    if (appError.status === 401) res.set('WWW-Authenticate', 'Bearer realm="docverify"');
+    if (appError.status === 503) res.set('Retry-After', '5');
     // Refused uploads may still be streaming in: don't keep reading them.
     if (appError.status === 413) res.set('Connection', 'close');
     res.status(appError.status).json(appError.toJSON());

@@ -10,8 +10,12 @@ const CYRILLIC_NAME = /^[А-ЯЁҒҚҢӨҮҰҺӘҶҲӢӮІЇЄҐ][А-ЯЁҒҚҢ�
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .transform((value) => new Date(`${value}T00:00:00Z`))
-  .refine((date) => !Number.isNaN(date.getTime()), 'not a real date');
+  // 2023-02-30 would silently become 2023-03-02: the date must read back as written.
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'not a real calendar date')
+  .transform((value) => new Date(`${value}T00:00:00Z`));
 
 export const ApplicantSchema = z.object({
   surnameLatin: z.string().trim().toUpperCase().regex(LATIN_NAME, 'Latin capitals as in the passport').max(100),

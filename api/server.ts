@@ -1,4 +1,5 @@
 // Starts the HTTP service on a runtime: the `serve` command and the tests both use this.
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../core/config.ts';
 import { log } from '../core/log.ts';
@@ -18,10 +19,16 @@ export async function startService(config: Config): Promise<RunningService> {
   const runtime = await openRuntime(config);
   let devKey: string | undefined;
   if (runtime.db.kind === 'pglite' && (await runtime.db.prisma.apiClient.count()) === 0) {
-    devKey = (await createApiKey(runtime.db.prisma, 'portal', 'development portal key')).key;
+    devKey = (await createApiKey(runtime.db.prisma, { role: 'portal', name: 'development portal key' })).key;
   }
   if (config.runWorkers) runtime.consume();
-  const server = createApp(runtime).listen(config.port, config.host);
+  // A client that stalls its headers or body is cut off instead of holding a connection.
+  const server = http
+    .createServer(
+      { headersTimeout: config.http.headersTimeoutMs, requestTimeout: config.http.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+      createApp(runtime),
+    )
+    .listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

@@ -1,10 +1,15 @@
-// What the API shows of stored records. Messages are rendered from reason
-// codes here, so stored rows keep codes and parameters only.
+// What the API shows of stored records: every response body is built here by
+// a mapper and parsed through a zod view schema, so nothing stored reaches a
+// client unless a view names it. Check details have a view per stage; face
+// descriptors (biometric templates) and blob keys are in none of them, so they
+// never leave the service. Messages are rendered from reason codes here.
+import { z } from 'zod';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import { ApplicationStatus, CheckOutcome, DeliveryStatus, DocumentKind, DocumentStatus, RunStatus, ServiceType } from '../generated/prisma/enums.ts';
 import { STATUS_LABEL_RU } from '../core/lifecycle.ts';
 import { REASONS, reasonMessage, type ReasonCode } from '../core/reasons.ts';
 import { currentDocuments } from '../pipeline/decision/index.ts';
-import { IMPLEMENTED_STAGES } from '../pipeline/stages.ts';
+import { STAGE_ORDER } from '../pipeline/stages.ts';
 
 export const documentInclude = {
   runs: { orderBy: { attempt: 'asc' }, include: { checks: true } },
@@ -13,13 +18,153 @@ export const documentInclude = {
 type DocumentRow = PrismaNs.DocumentGetPayload<{ include: typeof documentInclude }>;
 type CheckRow = DocumentRow['runs'][number]['checks'][number];
 
+// ---- Check details, one view per stage ------------------------------------
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const fieldReading = z.record(z.string(), z.object({ value: z.string(), confidence: z.number().optional() }).loose());
+/** Where a face was found: never its descriptor. */
+const facePosition = z.object({ box: z.array(z.number()), page: z.number(), rotation: z.number(), angles: z.unknown() }).partial();
+
+/** Structured details each stage may show; reason parameters (scalars) are shown for every stage. */
+export const STAGE_DETAILS: Record<string, z.ZodObject> = {
+  normalize: z.object({ pageCount: z.number(), pages: z.array(z.object({ index: z.number(), source: z.string(), orientation: scalar, original: z.unknown(), width: z.number(), height: z.number() }).partial()) }).partial(),
+  quality: z.object({ pages: z.array(z.unknown()) }).partial(),
+  mrz: z.object({
+    mrz: z.object({ format: z.string(), lines: z.array(z.string()), valid: z.boolean(), fields: z.record(z.string(), z.string()), checkDigits: z.unknown(), page: z.number(), rotation: z.number() }).partial(),
+    tried: z.unknown(),
+  }).partial(),
+  viz: z.object({ fields: fieldReading, comparison: z.array(z.unknown()) }).partial(),
+  migration_card: z.object({ fields: fieldReading, missing: z.array(z.string()) }).partial(),
+  portrait: z.object({ face: facePosition }).partial(),
+  liveness: z.object({ signals: z.record(z.string(), z.unknown()), decision: z.string(), reasons: z.array(z.string()) }).partial(),
+  selfie: z.object({ measures: z.record(z.string(), z.unknown()), face: facePosition }).partial(),
+  face: z.object({ band: z.string(), distance: z.number(), portraitDocumentId: z.string() }).partial(),
+};
+
+export function detailsView(stage: string, details: unknown): Record<string, unknown> {
+  const stored = details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
+  const params = Object.fromEntries(Object.entries(stored).filter(([, value]) => scalar.safeParse(value).success));
+  const structured = STAGE_DETAILS[stage]?.safeParse(stored);
+  return { ...params, ...(structured?.success ? structured.data : {}) };
+}
+
+// ---- Views ------------------------------------------------------------------
+
+const ReasonView = z.object({ code: z.string(), message: z.string(), messageRu: z.string() });
+const MissingDocumentView = z.object({ kind: z.enum(DocumentKind), documentId: z.string().optional(), reasonCode: z.string(), message: z.string().optional(), messageRu: z.string().optional() });
+
+export const CheckView = z.object({
+  stage: z.string(),
+  outcome: z.enum(CheckOutcome),
+  reasonCode: z.string().nullable(),
+  message: z.string().nullable(),
+  messageRu: z.string().nullable(),
+  score: z.number().nullable(),
+  durationMs: z.number(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export const DocumentView = z.object({
+  id: z.string(),
+  applicationId: z.string(),
+  kind: z.enum(DocumentKind),
+  status: z.enum(DocumentStatus),
+  current: z.boolean(),
+  contentType: z.string(),
+  sizeBytes: z.number(),
+  pageCount: z.number(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  sha256: z.string(),
+  originalName: z.string().nullable(),
+  createdAt: z.date(),
+  processedAt: z.date().nullable(),
+  /** Fields read from the document: the MRZ, the printed zone, the migration card; no face. */
+  extracted: z
+    .object({
+      mrz: z.object({ format: z.string(), lines: z.array(z.string()), valid: z.boolean(), fields: z.record(z.string(), z.string()), checkDigits: z.unknown() }).partial().optional(),
+      viz: z.object({ fields: z.record(z.string(), z.string()) }).optional(),
+      card: z.object({ fields: z.record(z.string(), z.string()) }).optional(),
+    })
+    .nullable(),
+  checks: z.array(CheckView),
+  runs: z.array(z.object({ id: z.string(), attempt: z.number(), status: z.enum(RunStatus), worker: z.string(), error: z.string().nullable(), startedAt: z.date(), finishedAt: z.date().nullable() })),
+});
+
+export const ApplicationSummaryView = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  serviceType: z.enum(ServiceType),
+  status: z.enum(ApplicationStatus),
+  statusLabel: z.string(),
+  reasons: z.array(ReasonView),
+  missingDocuments: z.array(MissingDocumentView),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  decidedAt: z.date().nullable(),
+  erased: z.boolean(),
+});
+
+export const ApplicationView = ApplicationSummaryView.extend({
+  documents: z.array(DocumentView),
+  history: z.array(
+    z.object({
+      from: z.enum(ApplicationStatus).nullable(),
+      to: z.enum(ApplicationStatus),
+      toLabel: z.string(),
+      actorType: z.string(),
+      actorId: z.string().nullable(),
+      reason: z.string(),
+      reasonCodes: z.array(z.string()),
+      at: z.date(),
+    }),
+  ),
+});
+
+export const NotificationView = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  applicationId: z.string().nullable(),
+  type: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  readAt: z.date().nullable(),
+  createdAt: z.date(),
+});
+
+export const DeliveryView = z.object({
+  id: z.string(),
+  organizationId: z.string(),
+  notificationId: z.string(),
+  url: z.string(),
+  event: z.string(),
+  status: z.enum(DeliveryStatus),
+  attempts: z.number(),
+  nextAttemptAt: z.date(),
+  lastStatusCode: z.number().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.date(),
+  deliveredAt: z.date().nullable(),
+});
+
+export const UploadAcceptedView = z.object({
+  documentId: z.string(),
+  applicationId: z.string(),
+  kind: z.enum(DocumentKind),
+  contentType: z.string(),
+  status: z.literal('received'),
+  statusUrl: z.string(),
+  applicationUrl: z.string(),
+});
+
+// ---- Mappers ----------------------------------------------------------------
+
 /** Checks in the order the pipeline ran them (rows of one run share their timestamp). */
-const STAGE_ORDER: string[] = [...IMPLEMENTED_STAGES, 'pipeline'];
 const inPipelineOrder = (checks: CheckRow[]) => [...checks].sort((a, b) => STAGE_ORDER.indexOf(a.stage) - STAGE_ORDER.indexOf(b.stage));
 
-function checkView(check: CheckRow) {
+function checkView(check: CheckRow): z.infer<typeof CheckView> {
   const code = check.reasonCode && check.reasonCode in REASONS ? (check.reasonCode as ReasonCode) : undefined;
-  const params = check.details as Record<string, string | number>;
+  const details = detailsView(check.stage, check.details);
+  const params = details as Record<string, string | number>;
   return {
     stage: check.stage,
     outcome: check.outcome,
@@ -28,40 +173,19 @@ function checkView(check: CheckRow) {
     messageRu: code ? reasonMessage(code, params, 'ru') : null,
     score: check.score,
     durationMs: check.durationMs,
-    details: check.details,
+    details,
   };
 }
 
 export function documentView(document: DocumentRow, current = true) {
   // The checks that count are those of the run that finished the document.
   const finished = [...document.runs].reverse().find((run) => run.checks.length > 0);
-  return {
-    id: document.id,
-    applicationId: document.applicationId,
-    kind: document.kind,
-    status: document.status,
+  return DocumentView.parse({
+    ...document,
     current,
-    contentType: document.contentType,
-    sizeBytes: document.sizeBytes,
-    pageCount: document.pageCount,
-    width: document.width,
-    height: document.height,
-    sha256: document.sha256,
-    originalName: document.originalName,
-    createdAt: document.createdAt,
-    processedAt: document.processedAt,
-    extracted: document.extracted,
     checks: finished ? inPipelineOrder(finished.checks).map(checkView) : [],
-    runs: document.runs.map((run) => ({
-      id: run.id,
-      attempt: run.attempt,
-      status: run.status,
-      worker: run.worker,
-      error: run.error,
-      startedAt: run.startedAt,
-      finishedAt: run.finishedAt,
-    })),
-  };
+    runs: document.runs,
+  });
 }
 
 export const applicationInclude = {
@@ -72,23 +196,12 @@ export const applicationInclude = {
 type ApplicationRow = PrismaNs.ApplicationGetPayload<{ include: typeof applicationInclude }>;
 
 export function applicationSummary(application: Omit<ApplicationRow, 'documents' | 'history'>) {
-  return {
-    id: application.id,
-    accountId: application.accountId,
-    serviceType: application.serviceType,
-    status: application.status,
-    statusLabel: STATUS_LABEL_RU[application.status],
-    reasons: application.reasons,
-    missingDocuments: application.missingDocuments,
-    createdAt: application.createdAt,
-    updatedAt: application.updatedAt,
-    decidedAt: application.decidedAt,
-  };
+  return ApplicationSummaryView.parse({ ...application, statusLabel: STATUS_LABEL_RU[application.status], erased: application.erasedAt !== null });
 }
 
 export function applicationView(application: ApplicationRow) {
   const current = new Set(currentDocuments(application.documents).map((d) => d.id));
-  return {
+  return ApplicationView.parse({
     ...applicationSummary(application),
     documents: application.documents.map((document) => documentView(document, current.has(document.id))),
     history: application.history.map((entry) => ({
@@ -101,5 +214,13 @@ export function applicationView(application: ApplicationRow) {
       reasonCodes: entry.reasonCodes,
       at: entry.createdAt,
     })),
-  };
+  });
+}
+
+export const notificationView = (notification: PrismaNs.NotificationGetPayload<object>) => NotificationView.parse(notification);
+export const deliveryView = (delivery: PrismaNs.WebhookDeliveryGetPayload<object>) => DeliveryView.parse(delivery);
+
+export function uploadAccepted(upload: { documentId: string; applicationId: string; kind: DocumentKind; contentType: string }) {
+  const statusUrl = `/v1/documents/${upload.documentId}`;
+  return UploadAcceptedView.parse({ ...upload, status: 'received', statusUrl, applicationUrl: `/v1/applications/${upload.applicationId}` });
 }

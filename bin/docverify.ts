@@ -5,7 +5,10 @@ import { parseArgs } from 'node:util';
 import { startService } from '../api/server.ts';
 import { loadConfig, type Config } from '../core/config.ts';
 import { errorMessage, log, setLogLevel } from '../core/log.ts';
+import { z } from 'zod';
 import { createApiKey } from '../db/api-keys.ts';
+import { verifyAudit } from '../db/audit.ts';
+import { createOrganization } from '../db/organizations.ts';
 import { writeNextMigration } from '../db/diff.ts';
 import { openDatabase } from '../db/index.ts';
 import { DocumentKind, Role } from '../generated/prisma/enums.ts';
@@ -24,7 +27,12 @@ const HELP = `docverify — checks identity documents uploaded to the portal
   docverify worker                     run job workers only (needs DATABASE_URL and REDIS_URL)
   docverify db migrate                 apply pending migrations
   docverify db diff NAME               write the migration that brings the database to prisma/schema.prisma
-  docverify keys create --role ROLE [--name NAME]   print a new API key (roles: ${Object.values(Role).join(', ')})
+  docverify orgs create NAME [--webhook-url URL]   create an organisation (prints its id and webhook secret)
+  docverify orgs list                  list organisations
+  docverify keys create --role ROLE [--org ORG_ID] [--name NAME]
+                                       print a new API key (roles: ${Object.values(Role).join(', ')}); portal and
+                                       reviewer keys belong to --org (default: the default organisation)
+  docverify audit verify               walk the audit chains; exit 1 at the first broken link
   docverify keys list                  list API keys (prefixes only)
   docverify keys revoke ID             revoke a key
   docverify registry import KIND FILE  load a registry export (CSV) into its local mirror (KIND: ${REGISTRY_KINDS.join(', ')})
@@ -102,7 +110,7 @@ async function keys(config: Config, args: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { role: { type: 'string' }, name: { type: 'string' } },
+    options: { role: { type: 'string' }, name: { type: 'string' }, org: { type: 'string' } },
   });
   const [action, id] = positionals;
   const database = await openDatabase(config);
@@ -111,17 +119,55 @@ async function keys(config: Config, args: string[]): Promise<void> {
     if (action === 'create') {
       const role = values.role as Role;
       if (!Object.values(Role).includes(role)) throw new Error(`--role must be one of ${Object.values(Role).join(', ')}`);
-      const { key, client } = await createApiKey(prisma, role, values.name ?? `${role} key`);
+      if (values.org && !(await prisma.organization.findUnique({ where: { id: values.org } }))) throw new Error(`no organisation ${values.org}`);
+      const { key, client } = await createApiKey(prisma, { role, name: values.name ?? `${role} key`, organizationId: values.org });
       process.stdout.write(`${key}\n`);
       process.stderr.write(`created key ${client.id} (${role}); store it now, it is not shown again\n`);
     } else if (action === 'list') {
       for (const c of await prisma.apiClient.findMany({ orderBy: { createdAt: 'asc' } })) {
-        process.stdout.write(`${c.id}  ${c.role.padEnd(8)}  ${c.keyPrefix}…  ${c.revokedAt ? 'revoked' : 'active '}  ${c.name}\n`);
+        process.stdout.write(`${c.id}  ${c.role.padEnd(8)}  ${c.keyPrefix}…  ${c.revokedAt ? 'revoked' : 'active '}  org ${c.organizationId ?? 'all   '}  ${c.name}\n`);
       }
     } else if (action === 'revoke' && id) {
       await prisma.apiClient.update({ where: { id }, data: { revokedAt: new Date() } });
       process.stdout.write(`revoked ${id}\n`);
     } else throw new Error('usage: docverify keys create --role ROLE | keys list | keys revoke ID');
+  } finally {
+    await database.close();
+  }
+}
+
+async function orgs(config: Config, args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { 'webhook-url': { type: 'string' } } });
+  const [action, name] = positionals;
+  const database = await openDatabase(config);
+  try {
+    if (action === 'create' && name) {
+      const url = values['webhook-url'];
+      if (url) z.url().parse(url);
+      const org = await createOrganization(database.prisma, name, url ? { url } : undefined);
+      process.stdout.write(`${org.id}\n`);
+      if (org.webhookSecret) process.stderr.write(`webhook secret (store it now, the portal verifies signatures with it): ${org.webhookSecret}\n`);
+    } else if (action === 'list') {
+      for (const org of await database.prisma.organization.findMany({ orderBy: { createdAt: 'asc' } })) {
+        process.stdout.write(`${org.id}  ${org.name}  ${org.webhookUrl ?? '(no webhook)'}\n`);
+      }
+    } else throw new Error('usage: docverify orgs create NAME [--webhook-url URL] | orgs list');
+  } finally {
+    await database.close();
+  }
+}
+
+async function audit(config: Config, args: string[]): Promise<void> {
+  if (args[0] !== 'verify') throw new Error('usage: docverify audit verify');
+  const database = await openDatabase(config);
+  try {
+    const result = await verifyAudit(database.prisma);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (result.broken) {
+      const { chain, seq, id, problem } = result.broken;
+      process.stderr.write(`audit chain "${chain}" is broken at event ${seq}${id ? ` (${id})` : ''}: ${problem}\n`);
+      process.exitCode = 1;
+    } else process.stderr.write(`audit trail intact: ${result.events} events in ${result.chains} chains\n`);
   } finally {
     await database.close();
   }
@@ -301,7 +347,7 @@ async function replay(config: Config, args: string[]): Promise<void> {
   if (report.failures > 0) process.exitCode = 1;
 }
 
-const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>> = { serve, worker, db, keys, registry, read, match, replay };
+const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>> = { serve, worker, db, orgs, keys, audit, registry, read, match, replay };
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;

@@ -31,9 +31,20 @@ const EnvSchema = z.object({
   WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(5_000),
   WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
+  /** Failed authentications per client address per 15 minutes before 429. */
+  RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().positive().default(30),
+  /** Uploads per API key per minute before 429. */
+  RATE_LIMIT_UPLOADS_PER_MIN: z.coerce.number().int().positive().default(120),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** A whole request, body included: a stalled upload is cut after this. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  /** Days after a final decision before scans, crops, read fields and names are erased. */
+  RETENTION_DAYS: z.coerce.number().min(0).default(90),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Fault injection for crash tests: every stage sleeps this long first. */
   FAULT_STAGE_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /** Fault injection for fail-closed tests: this stage throws every time it runs. */
+  FAULT_STAGE: z.string().regex(/^[a-z_]+$/).optional(),
   CLOCK: z.string().datetime({ offset: true }).optional(),
   REGISTRY_URL: z.string().url().optional(),
   REGISTRY_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
@@ -81,17 +92,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       lockMs: e.JOB_LOCK_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     },
-    webhook: e.WEBHOOK_URL
-      ? {
-          url: e.WEBHOOK_URL,
-          secret: requireSecret(e.WEBHOOK_SECRET),
-          attempts: e.WEBHOOK_ATTEMPTS,
-          backoffMs: e.WEBHOOK_BACKOFF_MS,
-          intervalMs: e.WEBHOOK_INTERVAL_MS,
-        }
-      : undefined,
+    webhook: {
+      /** The default organisation's endpoint; other organisations keep theirs in the database. */
+      endpoint: e.WEBHOOK_URL ? { url: e.WEBHOOK_URL, secret: requireSecret(e.WEBHOOK_SECRET) } : undefined,
+      attempts: e.WEBHOOK_ATTEMPTS,
+      backoffMs: e.WEBHOOK_BACKOFF_MS,
+      intervalMs: e.WEBHOOK_INTERVAL_MS,
+    },
+    http: {
+      trustProxy: false,
+      jsonLimit: '64kb',
+      authFailuresPer15Min: e.RATE_LIMIT_AUTH_FAILURES,
+      uploadsPerMinute: e.RATE_LIMIT_UPLOADS_PER_MIN,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    },
+    retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
-    faultStageDelayMs: e.FAULT_STAGE_DELAY_MS,
+    faults: { stageDelayMs: e.FAULT_STAGE_DELAY_MS, ...(e.FAULT_STAGE ? { stage: e.FAULT_STAGE } : {}) },
     registry: {
       /** A remote registry service (the JSON contract in README.md); unset: the local mirrors in the database. */
       url: e.REGISTRY_URL,

@@ -1,23 +1,48 @@
-// One logger: JSON lines on stderr, so stdout stays free for command output.
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
-export type LogLevel = keyof typeof LEVELS;
+// One logger: pino, JSON lines on stderr (stdout stays free for command
+// output), with keys and personal fields redacted wherever they appear.
+import pino from 'pino';
 
-let threshold: number = LEVELS[(process.env.LOG_LEVEL as LogLevel) ?? 'info'] ?? LEVELS.info;
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** Fields never written to a log: credentials and an applicant's personal data. */
+const REDACTED = [
+  'key',
+  'authorization',
+  'cookie',
+  'surnameLatin',
+  'givenNamesLatin',
+  'surnameCyrillic',
+  'givenNamesCyrillic',
+  'dateOfBirth',
+  'email',
+  'phone',
+  'inn',
+  'snils',
+  'documentNumber',
+  'descriptor',
+];
+
+export const logger = pino(
+  {
+    level: (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info',
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: [...REDACTED, ...REDACTED.map((field) => `*.${field}`), 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+  },
+  pino.destination({ fd: 2, sync: true }),
+);
 
 export function setLogLevel(level: LogLevel): void {
-  threshold = LEVELS[level];
+  logger.level = level;
 }
 
-function write(level: Exclude<LogLevel, 'silent'>, msg: string, data?: Record<string, unknown>): void {
-  if (LEVELS[level] < threshold) return;
-  process.stderr.write(`${JSON.stringify({ t: new Date().toISOString(), level, msg, ...data })}\n`);
-}
-
+type Data = Record<string, unknown>;
 export const log = {
-  debug: (msg: string, data?: Record<string, unknown>) => write('debug', msg, data),
-  info: (msg: string, data?: Record<string, unknown>) => write('info', msg, data),
-  warn: (msg: string, data?: Record<string, unknown>) => write('warn', msg, data),
-  error: (msg: string, data?: Record<string, unknown>) => write('error', msg, data),
+  debug: (msg: string, data?: Data) => logger.debug(data ?? {}, msg),
+  info: (msg: string, data?: Data) => logger.info(data ?? {}, msg),
+  warn: (msg: string, data?: Data) => logger.warn(data ?? {}, msg),
+  error: (msg: string, data?: Data) => logger.error(data ?? {}, msg),
 };
 
 export function errorMessage(error: unknown): string {

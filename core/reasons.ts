@@ -33,6 +33,18 @@ export const REASONS = {
     en: 'The application is not under review ({status})',
   },
   not_ready: { http: 503, ru: 'Сервис не готов', en: 'Not ready: {detail}' },
+  service_unavailable: {
+    http: 503,
+    ru: 'Сервис временно недоступен, повторите запрос позже',
+    en: 'The service is temporarily unavailable ({detail}); try again later',
+  },
+  body_too_large: { http: 413, ru: 'Слишком большой запрос', en: 'The request body is larger than {limit}' },
+  rate_limited: { http: 429, ru: 'Слишком много запросов, повторите позже', en: 'Too many requests ({detail}); try again later' },
+  erasure_blocked: {
+    http: 409,
+    ru: 'Документы заявителя ещё обрабатываются; повторите удаление после решения',
+    en: 'Documents of this applicant are still being processed; erase after they finish',
+  },
 
   // Upload intake
   file_missing: { http: 400, ru: 'Файл не приложен', en: 'No file was attached (multipart field "file")' },
@@ -65,6 +77,16 @@ export const REASONS = {
     en: 'The PDF is encrypted or password-protected',
   },
   pdf_no_pages: { http: 422, ru: 'В PDF нет страниц', en: 'The PDF has no pages' },
+  pdf_too_complex: {
+    http: 422,
+    ru: 'PDF слишком сложный для обработки. Сохраните скан заново или загрузите JPEG',
+    en: 'The PDF is too complex to process ({detail})',
+  },
+  file_name_invalid: {
+    http: 400,
+    ru: 'Недопустимое имя файла',
+    en: 'The file name contains control characters or is too long',
+  },
   pdf_too_many_pages: {
     http: 422,
     ru: 'В PDF слишком много страниц ({pages}); допустимо не более {limit}',
@@ -82,6 +104,14 @@ export const REASONS = {
     en: 'The image on PDF page {page} uses an unsupported encoding ({filter})',
   },
   stage_crashed: { ru: 'Сбой автоматической проверки', en: 'The {stage} stage failed: {detail}' },
+  stage_failed: {
+    ru: 'Автоматическая проверка не завершилась: заявление проверит сотрудник',
+    en: 'The {stage} check of the {kind} did not complete after every retry; a reviewer will check',
+  },
+  evidence_missing: {
+    ru: 'Не все обязательные проверки пройдены автоматически: заявление проверит сотрудник',
+    en: 'No passing {stage} check for the {kind} ({outcome}); a reviewer will check',
+  },
 
   // Pipeline: quality gate
   resolution_too_low: {
@@ -148,10 +178,6 @@ export const REASONS = {
 
   // Application verdicts
   reviewer_decision: { ru: 'Решение сотрудника: {comment}', en: 'Reviewer’s decision: {comment}' },
-  manual_review_required: {
-    ru: 'Документы получены и будут проверены сотрудником',
-    en: 'Documents received; a reviewer will check them (automatic checks not available yet: {stages})',
-  },
   document_missing: { ru: 'Не загружен обязательный документ', en: 'A required document is missing: {kind}' },
   document_expired: { ru: 'Срок действия документа истёк', en: 'The document expired on {date}' },
   profile_name_mismatch: {

@@ -1,15 +1,30 @@
 // API keys: random, shown once, stored only as a SHA-256 hash (the keys carry
-// 256 bits of entropy, so a plain hash cannot be brute-forced).
+// 256 bits of entropy, so a plain hash cannot be brute-forced). Portal and
+// reviewer keys belong to an organisation; admin keys are global.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../generated/prisma/enums.ts';
 import type { Prisma } from './index.ts';
+import { DEFAULT_ORGANIZATION_ID } from './organizations.ts';
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
-export async function createApiKey(prisma: Prisma, role: Role, name: string) {
+export interface NewApiKey {
+  role: Role;
+  name: string;
+  /** Portal and reviewer keys: their organisation (the default one when omitted). Ignored for admin keys. */
+  organizationId?: string;
+}
+
+export async function createApiKey(prisma: Prisma, { role, name, organizationId }: NewApiKey) {
   const key = `dv_${role}_${randomBytes(32).toString('base64url')}`;
   const client = await prisma.apiClient.create({
-    data: { name, role, keyHash: hashKey(key), keyPrefix: key.slice(0, role.length + 8) },
+    data: {
+      name,
+      role,
+      organizationId: role === 'admin' ? null : (organizationId ?? DEFAULT_ORGANIZATION_ID),
+      keyHash: hashKey(key),
+      keyPrefix: key.slice(0, role.length + 8),
+    },
   });
   return { key, client };
 }

@@ -10,6 +10,10 @@ import { log } from '../core/log.ts';
 export interface BlobStore {
   put(key: string, bytes: Uint8Array): Promise<void>;
   get(key: string): Promise<Buffer>;
+  /** Removes a blob; a missing one is not an error. */
+  delete(key: string): Promise<void>;
+  /** Every blob with its last write, for the orphan sweep. */
+  list(): AsyncIterable<{ key: string; modifiedAt: Date }>;
 }
 
 const MAGIC = Buffer.from('DVB1');
@@ -19,7 +23,7 @@ const KEY_NAME = /^[\w-]+(\.[\w-]+)*$/;
 
 export function encryptedFileStore(dir: string, key: Buffer): BlobStore {
   if (key.length !== 32) throw new Error('The storage key must be 32 bytes (AES-256)');
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const fileOf = (name: string) => {
     if (!KEY_NAME.test(name)) throw new Error(`Invalid blob key: ${name}`);
     // Two-level fan-out keeps directories small.
@@ -32,7 +36,7 @@ export function encryptedFileStore(dir: string, key: Buffer): BlobStore {
       cipher.setAAD(Buffer.from(name));
       const body = Buffer.concat([cipher.update(bytes), cipher.final()]);
       const file = fileOf(name);
-      await fs.promises.mkdir(path.dirname(file), { recursive: true });
+      await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
       // Write, flush, then rename: a crash leaves either no blob or a whole one.
       const tmp = `${file}.${process.pid}.tmp`;
       const handle = await fs.promises.open(tmp, 'w', 0o600);
@@ -43,6 +47,20 @@ export function encryptedFileStore(dir: string, key: Buffer): BlobStore {
         await handle.close();
       }
       await fs.promises.rename(tmp, file);
+    },
+    async delete(name) {
+      await fs.promises.rm(fileOf(name), { force: true });
+    },
+    async *list() {
+      for (const fan of await fs.promises.readdir(dir)) {
+        const folder = path.join(dir, fan);
+        if (!(await fs.promises.stat(folder)).isDirectory()) continue;
+        for (const name of await fs.promises.readdir(folder)) {
+          if (!KEY_NAME.test(name) || name.endsWith('.tmp')) continue; // skip writes in progress
+          const stat = await fs.promises.stat(path.join(folder, name)).catch(() => undefined);
+          if (stat) yield { key: name, modifiedAt: stat.mtime };
+        }
+      }
     },
     async get(name) {
       const data = await fs.promises.readFile(fileOf(name));

@@ -1,18 +1,17 @@
 // Moves an application between statuses: the only writer of Application.status.
 // Every move is checked against the transition table and leaves a history row,
 // an audit event and a notification for the applicant, in the caller's transaction.
-import type { ActorType, ApplicationStatus } from '../generated/prisma/enums.ts';
+import type { ApplicationStatus } from '../generated/prisma/enums.ts';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import { canTransition, STATUS_LABEL_RU } from '../core/lifecycle.ts';
 import type { ReasonEntry } from '../core/reasons.ts';
 import type { FiredRule, MissingDocument } from '../pipeline/decision/index.ts';
+import { recordAudit, type Actor } from './audit.ts';
+import { notify } from './notifications.ts';
 
 type Tx = PrismaNs.TransactionClient;
 
-export interface Actor {
-  type: ActorType;
-  id?: string;
-}
+export type { Actor };
 
 export class IllegalTransitionError extends Error {}
 
@@ -62,35 +61,26 @@ export async function transition(tx: Tx, applicationId: string, change: Transiti
       reasonCodes,
     },
   });
-  await recordAudit(tx, change.actor, 'application.status_changed', 'Application', applicationId, {
-    from,
-    to: change.to,
-    reasonCodes,
-    ...(change.fired ? { fired: change.fired } : {}),
+  await recordAudit(tx, {
+    actor: change.actor,
+    action: 'application.status_changed',
+    entityType: 'Application',
+    entityId: applicationId,
+    organizationId: application.organizationId,
+    // Codes and severities only: the audit outlives erasure, so it holds no names or numbers.
+    data: { from, to: change.to, reasonCodes, ...(change.fired ? { fired: change.fired.map(({ code, severity, document }) => ({ code, severity, ...(document ? { document: document.kind } : {}) })) } : {}) },
   });
-  await tx.notification.create({
-    data: {
-      accountId: application.accountId,
-      applicationId,
-      type: NOTIFICATION_TYPE[change.to] ?? 'status_changed',
-      payload: {
-        from,
-        to: change.to,
-        statusLabel: STATUS_LABEL_RU[change.to],
-        reasons,
-        missingDocuments: change.missingDocuments ?? [],
-      },
+  await notify(tx, {
+    organizationId: application.organizationId,
+    accountId: application.accountId,
+    applicationId,
+    type: NOTIFICATION_TYPE[change.to] ?? 'status_changed',
+    payload: {
+      from,
+      to: change.to,
+      statusLabel: STATUS_LABEL_RU[change.to],
+      reasons,
+      missingDocuments: change.missingDocuments ?? [],
     },
   });
-}
-
-export async function recordAudit(
-  tx: Tx,
-  actor: Actor,
-  action: string,
-  entityType: string,
-  entityId: string,
-  data: object = {},
-): Promise<void> {
-  await tx.auditEvent.create({ data: { actorType: actor.type, actorId: actor.id, action, entityType, entityId, data } });
 }

@@ -16,8 +16,8 @@ export interface Extracted {
 
 const values = (fields: Record<string, { value: string }>) => Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.value]));
 
-export function extractedFrom(checks: Pick<CheckRecord, 'stage' | 'details'>[]): Extracted {
-  const details = (stage: string) => checks.find((check) => check.stage === stage)?.details;
+export function extractedFrom(checks: readonly { stage: string; details: unknown }[]): Extracted {
+  const details = (stage: string) => checks.find((check) => check.stage === stage)?.details as CheckRecord['details'] | undefined;
   const mrz = details('mrz')?.mrz as MrzReading | undefined;
   // A stage that crashed leaves only its error in the details.
   const viz = details('viz') as Partial<VizReading> | undefined;

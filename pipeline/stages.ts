@@ -1,5 +1,6 @@
 // The ordered table of stages and the small engine that walks it for one
-// document. Later issues add rows (quality, mrz, viz, face, liveness, …).
+// document. A stage that throws is recorded as `stage_crashed` (the runner
+// retries the document, then a reviewer gets it); it never reads as a pass.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DocumentKind } from '../generated/prisma/enums.ts';
 import type { ReasonCode } from '../core/reasons.ts';
@@ -126,7 +127,8 @@ export type StageName = (typeof STAGES)[number]['name'];
  * the selfie against the document portrait. Stored on the selfie.
  */
 export const APPLICATION_STAGES = ['face'] as const;
-export const IMPLEMENTED_STAGES: readonly string[] = [...STAGES.map((stage) => stage.name), ...APPLICATION_STAGES];
+/** Every stage name in the order checks are shown. */
+export const STAGE_ORDER: readonly string[] = [...STAGES.map((stage) => stage.name), ...APPLICATION_STAGES, 'pipeline'];
 
 /** One stage's result as the runner stores it (a CheckResult row). */
 export interface CheckRecord {
@@ -141,20 +143,24 @@ export interface CheckRecord {
   artifacts?: Record<string, Uint8Array>;
 }
 
-export interface RunOptions {
-  /** Fault injection for crash tests: sleep before each stage. */
-  faultDelayMs?: number;
+/** Fault injection for crash tests (FAULT_STAGE_DELAY_MS, FAULT_STAGE). */
+export interface FaultOptions {
+  /** Sleep before each stage. */
+  stageDelayMs: number;
+  /** This stage throws instead of running. */
+  stage?: string;
 }
 
-export async function runPipeline(document: UploadedDocument, ctx: StageContext, options: RunOptions = {}): Promise<CheckRecord[]> {
+export async function runPipeline(document: UploadedDocument, ctx: StageContext, faults: FaultOptions = { stageDelayMs: 0 }): Promise<CheckRecord[]> {
   const records: CheckRecord[] = [];
   let state: PipelineState = { document };
   for (const stage of STAGES as readonly StageDefinition[]) {
     if (!stage.appliesTo.includes(document.kind)) continue;
-    if (options.faultDelayMs) await sleep(options.faultDelayMs);
+    if (faults.stageDelayMs) await sleep(faults.stageDelayMs);
     const started = performance.now();
     let verdict: StageVerdict;
     try {
+      if (faults.stage === stage.name) throw new Error(`fault injected into ${stage.name}`);
       ({ verdict, state } = await stage.run(state, ctx));
     } catch (error) {
       verdict = {

@@ -4,6 +4,7 @@ import type { CheckOutcome, DocumentKind } from '../generated/prisma/enums.ts';
 import type { ReasonCode, ReasonParams } from '../core/reasons.ts';
 import type { FaceEngine } from '../models/face.ts';
 import type { LineReading, OcrLine, TextReadOptions } from '../models/tesseract.ts';
+import type { ArtifactName } from './artifacts.ts';
 
 export type { CheckOutcome, DocumentKind };
 
@@ -33,7 +34,7 @@ export interface StageVerdict {
   score?: number;
   details: Record<string, unknown>;
   /** Images to keep for reviewers (face crops), stored encrypted by the runner. */
-  artifacts?: Record<string, Buffer>;
+  artifacts?: Partial<Record<ArtifactName, Buffer>>;
 }
 
 /** Content types intake accepts, judged from the bytes. */

@@ -4,7 +4,7 @@ import { createFaceEngine, type FaceEngine } from '../models/face.ts';
 import { createMrzLineReader, createTextReader } from '../models/tesseract.ts';
 import { inspectUpload, type IntakeLimits, type IntakeResult } from '../pipeline/intake/index.ts';
 import { readMrzLine, type MrzLineResult } from '../pipeline/mrz/read-line.ts';
-import { runPipeline, type CheckRecord } from '../pipeline/stages.ts';
+import { runPipeline, type CheckRecord, type FaultOptions } from '../pipeline/stages.ts';
 import { matchSession, type MatchSession } from '../pipeline/face/session.ts';
 import type { ChallengeStep } from '../pipeline/liveness/challenge.ts';
 import { normalize } from '../pipeline/normalize/index.ts';
@@ -19,7 +19,7 @@ export type PoolTask =
       document: Omit<UploadedDocument, 'bytes'> & { bytes: Uint8Array };
       limits: StageContext['limits'];
       now: string;
-      faultDelayMs: number;
+      faults: FaultOptions;
     };
 
 /** A file as intake judged it. */
@@ -66,7 +66,7 @@ export default async function runTask(task: PoolTask): Promise<PoolResults[PoolT
       const { bytes, ...rest } = task.document;
       const document = { ...rest, bytes: asBuffer(bytes) };
       const now = new Date(task.now);
-      return runPipeline(document, { limits: task.limits, now: () => now, ocr, face }, { faultDelayMs: task.faultDelayMs });
+      return runPipeline(document, { limits: task.limits, now: () => now, ocr, face }, task.faults);
     }
   }
 }

@@ -57,7 +57,7 @@ export async function readFile(
     document: { kind, contentType: intake.contentType, bytes },
     limits,
     now: now.toISOString(),
-    faultDelayMs: 0,
+    faults: { stageDelayMs: 0 },
   });
   const checks = await Promise.all(processed.map(({ artifacts, ...check }) => keepCrops(file, check, artifacts, cropsDir)));
   const details = (stage: string) => checks.find((check) => check.stage === stage)?.details;

@@ -9,7 +9,7 @@ import { errorMessage, log } from '../core/log.ts';
 import { reasonMessage } from '../core/reasons.ts';
 import type { BlobStore } from '../db/blob-store.ts';
 import type { Database } from '../db/index.ts';
-import { recordAudit } from '../db/lifecycle.ts';
+import { recordAudit } from '../db/audit.ts';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import { extractedFrom } from '../pipeline/extracted.ts';
 import type { CheckRecord } from '../pipeline/stages.ts';
@@ -21,7 +21,7 @@ import type { JobAttempt } from './queue/index.ts';
 export interface RunnerDeps extends SettleDeps {
   blobs: BlobStore;
   pool: StagePool;
-  config: SettleDeps['config'] & Pick<Config, 'limits' | 'faultStageDelayMs'>;
+  config: SettleDeps['config'] & Pick<Config, 'limits' | 'faults'>;
 }
 
 const WORKER_NAME = `${os.hostname()}:${process.pid}`;
@@ -67,28 +67,23 @@ export async function processDocument(deps: RunnerDeps, documentId: string, atte
       document: { kind: document.kind, contentType: document.contentType as AcceptedType, bytes },
       limits: deps.config.limits,
       now: deps.config.now().toISOString(),
-      faultDelayMs: deps.config.faultStageDelayMs,
+      faults: deps.config.faults,
     });
   } catch (error) {
-    await prisma.verificationRun.update({
-      where: { id: run.id },
-      data: { status: 'failed', finishedAt: new Date(), error: errorMessage(error) },
-    });
-    if (!attempt.final) throw error;
-    // Out of retries: record why, so the applicant is asked again instead of waiting forever.
-    checks = [
-      {
-        stage: 'pipeline',
-        outcome: 'error',
-        reasonCode: 'stage_crashed',
-        details: { stage: 'pipeline', detail: errorMessage(error) },
-        durationMs: 0,
-      },
-    ];
-    return finish(deps, document.applicationId, documentId, run.id, checks, 'failed');
+    checks = [{ stage: 'pipeline', outcome: 'error', reasonCode: 'stage_crashed', details: { stage: 'pipeline', detail: errorMessage(error) }, durationMs: 0 }];
   }
-  return finish(deps, document.applicationId, documentId, run.id, checks, 'processed');
+  // A crashed stage is a failed attempt: retried while attempts remain, then
+  // stored as it is, so the rules send the application to a reviewer (stage_failed).
+  const crashed = checks.filter((check) => check.outcome === 'error');
+  if (crashed.length === 0) return finish(deps, document.applicationId, documentId, run.id, checks, 'processed');
+  const error = crashed.map((check) => `${String(check.details.stage ?? check.stage)}: ${String(check.details.detail ?? check.reasonCode)}`).join('; ');
+  await prisma.verificationRun.update({ where: { id: run.id }, data: { status: 'failed', finishedAt: new Date(), error } });
+  if (!attempt.final) throw new StageCrashError(error);
+  return finish(deps, document.applicationId, documentId, run.id, checks, 'failed');
 }
+
+/** Thrown so the queue counts the attempt as failed and retries it with backoff. */
+export class StageCrashError extends Error {}
 
 async function finish(
   deps: RunnerDeps,
@@ -134,9 +129,14 @@ async function finish(
       where: { id: runId },
       data: status === 'processed' ? { status: 'succeeded', finishedAt: new Date() } : { finishedAt: new Date() },
     });
-    await recordAudit(tx, SYSTEM, `document.${status}`, 'Document', documentId, {
-      runId,
-      checks: checks.map(({ stage, outcome, reasonCode }) => ({ stage, outcome, reasonCode })),
+    const { organizationId } = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, select: { organizationId: true } });
+    await recordAudit(tx, {
+      actor: SYSTEM,
+      action: `document.${status}`,
+      entityType: 'Document',
+      entityId: documentId,
+      organizationId,
+      data: { runId, checks: checks.map(({ stage, outcome, reasonCode }) => ({ stage, outcome, reasonCode })) },
     });
     return true;
   });

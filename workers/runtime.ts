@@ -3,6 +3,8 @@
 import type { Config } from '../core/config.ts';
 import { openBlobStore, type BlobStore } from '../db/blob-store.ts';
 import { openDatabase, type Database } from '../db/index.ts';
+import { syncDefaultWebhook } from '../db/organizations.ts';
+import { makePrivate } from '../db/private-dir.ts';
 import type { RegistryPort } from '../pipeline/registry/index.ts';
 import { createStagePool, type StagePool } from './pool.ts';
 import { openQueue, type JobQueue } from './queue/index.ts';
@@ -25,6 +27,8 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config): Promise<Runtime> {
+  makePrivate(config.dataDir);
+  if (!config.storage.dir.startsWith(config.dataDir + '/')) makePrivate(config.storage.dir);
   const db = await openDatabase(config);
   let blobs: BlobStore;
   try {
@@ -33,6 +37,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     await db.close();
     throw error;
   }
+  await syncDefaultWebhook(db.prisma, config.webhook.endpoint);
   const pool = createStagePool(config.poolThreads);
   const queue = openQueue(config);
   const registry = config.registry.url ? httpRegistry({ baseUrl: config.registry.url, ...config.registry.http }) : localRegistry(db);
@@ -47,7 +52,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     consume() {
       queue.consume(async (job, attempt) => void (await processDocument(runtime, job.documentId, attempt)), config.workerConcurrency);
       const stopSweeper = startSweeper(runtime, config.jobs.sweepIntervalMs);
-      const stopWebhooks = config.webhook ? startWebhookDispatcher(db, config.webhook) : () => {};
+      const stopWebhooks = startWebhookDispatcher(db, config.webhook);
       stopBackground = () => {
         stopSweeper();
         stopWebhooks();

@@ -12,18 +12,17 @@ import type { Config } from '../core/config.ts';
 import { errorMessage, log } from '../core/log.ts';
 import { reasonMessage } from '../core/reasons.ts';
 import type { Database } from '../db/index.ts';
-import { recordAudit, transition } from '../db/lifecycle.ts';
+import { recordAudit } from '../db/audit.ts';
+import { transition } from '../db/lifecycle.ts';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
-import { currentDocuments, decide, type ApplicationFacts, type DocumentFact } from '../pipeline/decision/index.ts';
-import type { Extracted } from '../pipeline/extracted.ts';
-import { faceCheck } from '../pipeline/face/index.ts';
+import { applicationFaceCheck, applicationFacts, type SettledDocument } from '../pipeline/decision/facts.ts';
+import { currentDocuments, decide, type ApplicationFacts } from '../pipeline/decision/index.ts';
 import { askRegistries, plannedLookups, unavailableRegistries, type RegistryAnswers, type RegistryPort } from '../pipeline/registry/index.ts';
-import { IMPLEMENTED_STAGES } from '../pipeline/stages.ts';
 
 export interface SettleDeps {
   db: Database;
   registry: RegistryPort;
-  config: Pick<Config, 'now' | 'registry'>;
+  config: Pick<Config, 'now' | 'registry' | 'faults'>;
 }
 
 const SYSTEM = { type: 'system' } as const;
@@ -38,47 +37,45 @@ type StoredDocument = StoredApplication['documents'][number];
 
 const finished = (documents: StoredDocument[]) => documents.every((d) => d.status !== 'received' && d.status !== 'processing');
 
-function factsOf(application: StoredApplication, now: Date): Omit<ApplicationFacts, 'registries'> {
-  const documents = currentDocuments(application.documents);
-  return {
+const settledDocuments = (documents: StoredDocument[]): SettledDocument[] =>
+  documents.map((document) => ({ id: document.id, kind: document.kind, failed: document.status === 'failed', checks: document.runs.flatMap((run) => run.checks) }));
+
+function factsOf(application: StoredApplication, now: Date): ApplicationFacts {
+  return applicationFacts({
     serviceType: application.serviceType,
     profile: { ...application.account, dateOfBirth: application.account.dateOfBirth.toISOString().slice(0, 10) },
-    documents: documents.map(
-      (document): DocumentFact => ({
-        id: document.id,
-        kind: document.kind,
-        failed: document.status === 'failed',
-        checks: document.runs.flatMap((run) => run.checks),
-        ...(document.extracted as Pick<DocumentFact, 'mrz' | 'card'> | null),
-      }),
-    ),
-    implementedStages: IMPLEMENTED_STAGES,
+    documents: settledDocuments(currentDocuments(application.documents)),
     now,
-  };
+  });
 }
 
 /**
- * The application-level face check: the selfie against the portrait of the
- * passport (or residence permit), stored as the selfie's `face` check and
+ * The application-level face check, stored as the selfie's `face` check and
  * replaced at every settlement, since either document may be uploaded again.
  */
-async function settleFaceCheck(tx: PrismaNs.TransactionClient, documents: StoredDocument[]): Promise<void> {
-  const faceOf = (document: StoredDocument | undefined) => (document?.extracted as Extracted | null)?.face;
-  const selfie = documents.find((d) => d.kind === 'selfie' && d.status === 'processed');
+async function settleFaceCheck(tx: PrismaNs.TransactionClient, documents: StoredDocument[], faultStage?: string): Promise<void> {
+  let face: ReturnType<typeof applicationFaceCheck>;
+  try {
+    if (faultStage === 'face') throw new Error('fault injected into face');
+    face = applicationFaceCheck(settledDocuments(documents));
+  } catch (error) {
+    // Recorded, never skipped: a face check that did not run is not a pass.
+    const selfie = documents.find((d) => d.kind === 'selfie' && d.status === 'processed');
+    face = selfie && { selfieId: selfie.id, verdict: { outcome: 'error', reasonCode: 'stage_crashed', details: { stage: 'face', detail: errorMessage(error) } } };
+  }
+  const selfie = face && documents.find((d) => d.id === face.selfieId);
   const run = selfie?.runs.find((r) => r.status === 'succeeded');
-  if (!selfie || !run || !faceOf(selfie)) return;
-  const portrait = ['passport', 'residence_permit'].map((kind) => documents.find((d) => d.kind === kind && faceOf(d))).find(Boolean);
-  const verdict = faceCheck(faceOf(portrait), faceOf(selfie));
+  if (!face || !selfie || !run) return;
   await tx.checkResult.deleteMany({ where: { documentId: selfie.id, stage: 'face' } });
   const check = await tx.checkResult.create({
     data: {
       runId: run.id,
       documentId: selfie.id,
       stage: 'face',
-      outcome: verdict.outcome,
-      reasonCode: verdict.reasonCode ?? null,
-      score: verdict.score ?? null,
-      details: { ...verdict.details, ...(portrait ? { portraitDocumentId: portrait.id } : {}) },
+      outcome: face.verdict.outcome,
+      reasonCode: face.verdict.reasonCode ?? null,
+      score: face.verdict.score ?? null,
+      details: { ...face.verdict.details, ...(face.portraitId ? { portraitDocumentId: face.portraitId } : {}) } as PrismaNs.InputJsonValue,
       durationMs: 0,
     },
   });
@@ -107,10 +104,17 @@ export async function settleApplication(deps: SettleDeps, applicationId: string)
     if (unavailable.length && application.registryAttempts + 1 < attempts) {
       const nextSettleAt = new Date(Date.now() + backoffMs * 2 ** application.registryAttempts);
       await tx.application.update({ where: { id: applicationId }, data: { registryAttempts: { increment: 1 }, nextSettleAt, registryChecks: registries as PrismaNs.InputJsonValue } });
-      await recordAudit(tx, SYSTEM, 'application.registry_unavailable', 'Application', applicationId, { unavailable, attempt: application.registryAttempts + 1, nextSettleAt });
+      await recordAudit(tx, {
+        actor: SYSTEM,
+        action: 'application.registry_unavailable',
+        entityType: 'Application',
+        entityId: applicationId,
+        organizationId: application.organizationId,
+        data: { unavailable, attempt: application.registryAttempts + 1, nextSettleAt },
+      });
       return 'retry_later';
     }
-    await settleFaceCheck(tx, documents);
+    await settleFaceCheck(tx, documents, deps.config.faults.stage);
     const facts = factsOf(application, now);
     const passportNumber = facts.documents.find((d) => d.kind === 'passport')?.mrz?.fields.documentNumber;
     const elsewhere = passportNumber
@@ -118,7 +122,7 @@ export async function settleApplication(deps: SettleDeps, applicationId: string)
           where: {
             kind: 'passport',
             extracted: { path: ['mrz', 'fields', 'documentNumber'], equals: passportNumber },
-            application: { accountId: { not: application.accountId } },
+            application: { organizationId: application.organizationId, accountId: { not: application.accountId } },
           },
           select: { applicationId: true },
           take: 20,

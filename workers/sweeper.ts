@@ -2,8 +2,13 @@
 // (re-)enqueued at start and then periodically. Enqueuing is idempotent (job id
 // = document id), so a document already waiting or running is left alone.
 // Applications due for settlement (a registry retry, or a settlement a dying
-// worker never made) are settled here too.
+// worker never made) are settled here too. Hourly: blobs without a row (an
+// upload whose transaction failed after its blob was written) are removed,
+// and personal data past its retention is erased.
+import type { Config } from '../core/config.ts';
 import { errorMessage, log } from '../core/log.ts';
+import type { BlobStore } from '../db/blob-store.ts';
+import { eraseExpired } from '../db/erasure.ts';
 import type { Database } from '../db/index.ts';
 import type { JobQueue } from './queue/index.ts';
 import { settleDue, type SettleDeps } from './settle.ts';
@@ -11,6 +16,33 @@ import { settleDue, type SettleDeps } from './settle.ts';
 const BATCH = 500;
 /** Leave fresh uploads to the API's own enqueue. */
 const MIN_AGE_MS = 5_000;
+const HOUR_MS = 3_600_000;
+/** A blob this old without a row is an orphan, not an upload still being committed. */
+const ORPHAN_AGE_MS = 24 * HOUR_MS;
+
+/** Removes blobs older than minAgeMs whose document row does not exist; returns how many. */
+export async function sweepOrphanBlobs(db: Database, blobs: BlobStore, minAgeMs = ORPHAN_AGE_MS): Promise<number> {
+  const cutoff = Date.now() - minAgeMs;
+  let removed = 0;
+  let candidates: string[] = [];
+  const flush = async () => {
+    // Blob keys are the document id, or the document id and an artifact name.
+    const ids = [...new Set(candidates.map((key) => key.split('.')[0]!))];
+    const known = new Set((await db.prisma.document.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((d) => d.id));
+    for (const key of candidates.filter((k) => !known.has(k.split('.')[0]!))) {
+      await blobs.delete(key);
+      removed++;
+    }
+    candidates = [];
+  };
+  for await (const blob of blobs.list()) {
+    if (blob.modifiedAt.getTime() > cutoff || !/^[0-9a-f-]{36}(\.|$)/.test(blob.key)) continue;
+    candidates.push(blob.key);
+    if (candidates.length >= BATCH) await flush();
+  }
+  if (candidates.length) await flush();
+  return removed;
+}
 
 export async function sweepUnfinished(db: Database, queue: JobQueue, minAgeMs = MIN_AGE_MS): Promise<number> {
   const documents = await db.prisma.document.findMany({
@@ -23,8 +55,9 @@ export async function sweepUnfinished(db: Database, queue: JobQueue, minAgeMs = 
   return documents.length;
 }
 
-export function startSweeper(deps: SettleDeps & { queue: JobQueue }, intervalMs: number): () => void {
+export function startSweeper(deps: SettleDeps & { queue: JobQueue; blobs: BlobStore; config: Pick<Config, 'retentionDays'> }, intervalMs: number): () => void {
   let busy = false;
+  let housekeptAt = 0;
   const sweep = async (minAgeMs?: number) => {
     if (busy) return;
     busy = true;
@@ -33,6 +66,13 @@ export function startSweeper(deps: SettleDeps & { queue: JobQueue }, intervalMs:
       if (count) log.info('re-enqueued unfinished documents', { count });
       const settled = await settleDue(deps);
       if (settled) log.info('settled applications that were waiting (registry retries, interrupted settlements)', { settled });
+      if (Date.now() - housekeptAt > HOUR_MS) {
+        housekeptAt = Date.now();
+        const orphans = await sweepOrphanBlobs(deps.db, deps.blobs);
+        if (orphans) log.info('removed blobs without a document', { orphans });
+        const erased = await eraseExpired(deps, deps.config.now(), deps.config.retentionDays);
+        if (erased.applications || erased.accounts) log.info('erased personal data past retention', erased);
+      }
     } catch (error) {
       log.warn('sweep failed', { error: errorMessage(error) });
     } finally {

@@ -1,15 +1,14 @@
-// Webhook delivery to the portal: every notification becomes a delivery row
-// (an outbox, so nothing is lost while the portal or this process is down),
-// sent as JSON signed with HMAC-SHA256, retried with jittered exponential
+// Webhook delivery to the portals: the delivery rows (an outbox written with
+// each notification, see db/notifications.ts) are sent as JSON signed with
+// the organisation's secret (HMAC-SHA256), retried with jittered exponential
 // backoff, and logged. Several processes may run this: a delivery is claimed
-// by moving its next attempt forward before it is sent.
+// by moving its next attempt forward before it is sent, so it is sent once.
 import { createHmac } from 'node:crypto';
 import type { Config } from '../core/config.ts';
 import { errorMessage, log } from '../core/log.ts';
 import type { Database } from '../db/index.ts';
-import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 
-type WebhookConfig = NonNullable<Config['webhook']>;
+type WebhookConfig = Omit<Config['webhook'], 'endpoint'>;
 
 const BATCH = 50;
 const TIMEOUT_MS = 10_000;
@@ -27,36 +26,17 @@ export function backoffMs(attempt: number, baseMs: number, random = Math.random)
   return Math.round(plain * (0.5 + random())); // jitter: ×0.5 … ×1.5
 }
 
-/** Creates the delivery rows of notifications that have none yet. */
-async function enqueueNotifications(db: Database, config: WebhookConfig): Promise<void> {
-  const notifications = await db.prisma.notification.findMany({
-    where: { deliveries: { none: {} } },
-    orderBy: { createdAt: 'asc' },
-    take: BATCH,
-  });
-  if (notifications.length === 0) return;
-  await db.prisma.webhookDelivery.createMany({
-    data: notifications.map((n) => ({
-      notificationId: n.id,
-      url: config.url,
-      event: n.type,
-      payload: {
-        notificationId: n.id,
-        accountId: n.accountId,
-        applicationId: n.applicationId,
-        createdAt: n.createdAt.toISOString(),
-        data: n.payload as PrismaNs.InputJsonValue,
-      },
-    })),
-  });
-}
+type Delivery = { id: string; organizationId: string; url: string; event: string; payload: unknown; attempts: number };
 
-async function send(db: Database, config: WebhookConfig, delivery: { id: string; url: string; event: string; payload: unknown; attempts: number }) {
+async function send(db: Database, config: WebhookConfig, delivery: Delivery) {
+  const organization = await db.prisma.organization.findUnique({ where: { id: delivery.organizationId }, select: { webhookSecret: true } });
+  const secret = organization?.webhookSecret;
   const body = JSON.stringify({ id: delivery.id, event: delivery.event, ...(delivery.payload as object) });
   const timestamp = new Date().toISOString();
   let statusCode: number | undefined;
   let error: string | undefined;
   try {
+    if (!secret) throw new Error('the organisation has no webhook secret');
     const response = await fetch(delivery.url, {
       method: 'POST',
       headers: {
@@ -64,7 +44,7 @@ async function send(db: Database, config: WebhookConfig, delivery: { id: string;
         'x-docverify-event': delivery.event,
         'x-docverify-delivery': delivery.id,
         'x-docverify-timestamp': timestamp,
-        'x-docverify-signature': signature(config.secret, timestamp, body),
+        'x-docverify-signature': signature(secret, timestamp, body),
       },
       body,
       signal: AbortSignal.timeout(TIMEOUT_MS),
@@ -97,9 +77,8 @@ async function send(db: Database, config: WebhookConfig, delivery: { id: string;
   log.warn('webhook delivery failed', { deliveryId: delivery.id, attempts, exhausted, error });
 }
 
-/** One pass: enqueue new notifications, then send every due delivery this process can claim. */
+/** One pass: send every due delivery this process can claim. */
 export async function dispatchWebhooks(db: Database, config: WebhookConfig): Promise<void> {
-  await enqueueNotifications(db, config);
   const due = await db.prisma.webhookDelivery.findMany({
     where: { status: 'pending', nextAttemptAt: { lte: new Date() } },
     orderBy: { nextAttemptAt: 'asc' },

@@ -1,13 +1,16 @@
 // Read side: a document's metadata, checks and face crops, an account's
-// applications, and the applicant's notifications (with their read state).
+// applications, and the applicant's notifications (with their read state);
+// erasure of an applicant on request. All within the caller's organisation.
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
-import { recordAudit } from '../../db/lifecycle.ts';
-import { allow, caller } from '../auth.ts';
+import { recordAudit } from '../../db/audit.ts';
+import { eraseAccount } from '../../db/erasure.ts';
+import { ARTIFACT_NAMES } from '../../pipeline/artifacts.ts';
+import { actorOf, allow, auditStaffRead, ownedBy } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
-import { applicationSummary, documentInclude, documentView } from '../views.ts';
+import { applicationSummary, documentInclude, documentView, notificationView } from '../views.ts';
 import type { ApiDeps } from '../app.ts';
 
 export function recordsRouter(deps: ApiDeps): Router {
@@ -16,26 +19,33 @@ export function recordsRouter(deps: ApiDeps): Router {
 
   router.get('/documents/:id', async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const document = await prisma.document.findUnique({ where: { id }, include: documentInclude });
+    const document = await prisma.document.findFirst({ where: { id, application: ownedBy(res) }, include: { ...documentInclude, application: { select: { organizationId: true } } } });
     if (!document) throw new AppError('not_found', { entity: 'Document' });
+    await auditStaffRead(prisma, res, { type: 'Document', id, organizationId: document.application.organizationId });
     res.json(documentView(document));
   });
 
   // Face crops the pipeline kept (portrait, selfie), for reviewers; decrypted on the way out, audited.
   router.get('/documents/:id/artifacts/:name', allow('reviewer', 'admin'), async (req, res) => {
-    const { id, name } = parse(IdParamSchema.extend({ name: z.string().regex(/^[a-z_]+$/) }), req.params);
-    const checks = await prisma.checkResult.findMany({ where: { documentId: id }, select: { details: true } });
-    const key = checks.map((check) => (check.details as { artifacts?: Record<string, string> }).artifacts?.[name]).find(Boolean);
-    if (!key) throw new AppError('not_found', { entity: 'Artifact' });
+    const { id, name } = parse(IdParamSchema.extend({ name: z.enum(ARTIFACT_NAMES) }), req.params);
+    const document = await prisma.document.findFirst({
+      where: { id, application: ownedBy(res) },
+      select: { application: { select: { organizationId: true } }, checks: { select: { details: true } } },
+    });
+    const keys = document?.checks.map((check) => (check.details as { artifacts?: Partial<Record<string, string>> } | null)?.artifacts ?? {});
+    const key = keys?.map((artifacts) => (Object.hasOwn(artifacts, name) ? artifacts[name] : undefined)).find(Boolean);
+    if (!document || !key) throw new AppError('not_found', { entity: 'Artifact' });
     const bytes = await deps.blobs.get(key);
-    await recordAudit(prisma, { type: 'reviewer', id: caller(res).id }, 'document.artifact_viewed', 'Document', id, { name });
-    res.type('image/png').set('Cache-Control', 'no-store').send(bytes);
+    await prisma.$transaction((tx) =>
+      recordAudit(tx, { actor: actorOf(res), action: 'document.artifact_viewed', entityType: 'Document', entityId: id, organizationId: document.application.organizationId, data: { name } }),
+    );
+    res.type('image/png').send(bytes);
   });
 
   router.get('/accounts/:id/applications', async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const account = await prisma.account.findUnique({
-      where: { id },
+    const account = await prisma.account.findFirst({
+      where: { id, ...ownedBy(res) },
       include: { applications: { orderBy: { createdAt: 'desc' } } },
     });
     if (!account) throw new AppError('not_found', { entity: 'Account' });
@@ -45,20 +55,31 @@ export function recordsRouter(deps: ApiDeps): Router {
   router.get('/accounts/:id/notifications', async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
     const { unread } = parse(z.object({ unread: z.enum(['true', 'false']).optional() }), req.query);
+    const account = await prisma.account.findFirst({ where: { id, ...ownedBy(res) }, select: { id: true } });
+    if (!account) throw new AppError('not_found', { entity: 'Account' });
     const notifications = await prisma.notification.findMany({
       where: { accountId: id, ...(unread === 'true' ? { readAt: null } : {}) },
       orderBy: { createdAt: 'desc' },
       take: 200,
     });
-    res.json({ accountId: id, notifications });
+    res.json({ accountId: id, notifications: notifications.map(notificationView) });
   });
 
   router.post('/notifications/:id/read', allow('portal', 'admin'), async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const found = await prisma.notification.findUnique({ where: { id } });
+    const found = await prisma.notification.findFirst({ where: { id, ...ownedBy(res) } });
     if (!found) throw new AppError('not_found', { entity: 'Notification' });
     const notification = found.readAt ? found : await prisma.notification.update({ where: { id }, data: { readAt: new Date() } });
-    res.json(notification);
+    res.json(notificationView(notification));
+  });
+
+  // Erasure on request: scans, crops, read fields and names go; verdicts, reason codes and the audit trail stay.
+  router.delete('/accounts/:id', allow('portal', 'admin'), async (req, res) => {
+    const { id } = parse(IdParamSchema, req.params);
+    const account = await prisma.account.findFirst({ where: { id, ...ownedBy(res), erasedAt: null }, select: { id: true } });
+    if (!account) throw new AppError('not_found', { entity: 'Account' });
+    const erased = await eraseAccount(deps, id, { actor: actorOf(res), reason: 'request' });
+    res.json(erased);
   });
 
   return router;

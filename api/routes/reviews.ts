@@ -5,9 +5,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { reasonEntry, type ReasonEntry } from '../../core/reasons.ts';
-import { recordAudit, transition } from '../../db/lifecycle.ts';
+import { recordAudit } from '../../db/audit.ts';
+import { transition } from '../../db/lifecycle.ts';
 import { DocumentKind } from '../../generated/prisma/enums.ts';
-import { allow, caller } from '../auth.ts';
+import { actorOf, allow, caller, ownedBy } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
 import { applicationSummary } from '../views.ts';
@@ -44,7 +45,7 @@ export function reviewsRouter(deps: ApiDeps): Router {
     const query = parse(QueueQuerySchema, req.query);
     const before = query.olderThanMinutes !== undefined ? new Date(Date.now() - query.olderThanMinutes * 60_000) : undefined;
     const applications = await prisma.application.findMany({
-      where: { status: 'under_review', ...(before ? { updatedAt: { lte: before } } : {}) },
+      where: { status: 'under_review', ...ownedBy(res), ...(before ? { updatedAt: { lte: before } } : {}) },
       orderBy: { updatedAt: 'asc' },
       include: { reviews: { where: { status: { not: 'decided' } } } },
       take: 500,
@@ -69,7 +70,7 @@ export function reviewsRouter(deps: ApiDeps): Router {
     const review = await prisma.$transaction(async (tx) => {
       // The row lock makes two simultaneous claims take turns.
       await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${id}::uuid FOR UPDATE`;
-      const application = await tx.application.findUnique({ where: { id }, include: { reviews: { where: { status: { not: 'decided' } } } } });
+      const application = await tx.application.findFirst({ where: { id, ...ownedBy(res) }, include: { reviews: { where: { status: { not: 'decided' } } } } });
       if (!application) throw new AppError('not_found', { entity: 'Application' });
       if (application.status !== 'under_review') throw new AppError('not_under_review', { status: application.status });
       const now = new Date();
@@ -80,7 +81,7 @@ export function reviewsRouter(deps: ApiDeps): Router {
       const claimed = open
         ? await tx.review.update({ where: { id: open.id }, data: lease })
         : await tx.review.create({ data: { applicationId: id, ...lease } });
-      await recordAudit(tx, { type: 'reviewer', id: reviewer.id }, 'review.claimed', 'Application', id, { reviewId: claimed.id });
+      await recordAudit(tx, { actor: actorOf(res), action: 'review.claimed', entityType: 'Application', entityId: id, organizationId: application.organizationId, data: { reviewId: claimed.id } });
       return claimed;
     });
     res.json({ reviewId: review.id, applicationId: id, leaseExpiresAt: review.leaseExpiresAt });
@@ -90,11 +91,11 @@ export function reviewsRouter(deps: ApiDeps): Router {
     const { id } = parse(IdParamSchema, req.params);
     const body = parse(DecisionSchema, req.body);
     const reviewer = caller(res);
-    const actor = { type: 'reviewer', id: reviewer.id } as const;
+    const actor = actorOf(res);
     const to = STATUS_OF[body.decision];
     await prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${id}::uuid FOR UPDATE`;
-      const application = await tx.application.findUnique({ where: { id }, include: { reviews: { where: { status: 'claimed' } } } });
+      const application = await tx.application.findFirst({ where: { id, ...ownedBy(res) }, include: { reviews: { where: { status: 'claimed' } } } });
       if (!application) throw new AppError('not_found', { entity: 'Application' });
       if (application.status !== 'under_review') throw new AppError('not_under_review', { status: application.status });
       const lease = application.reviews.find((r) => r.reviewerId === reviewer.id && r.leaseExpiresAt && r.leaseExpiresAt > new Date());
@@ -111,7 +112,7 @@ export function reviewsRouter(deps: ApiDeps): Router {
         reasons: [reason],
         missingDocuments: body.documents.map((d) => ({ kind: d.kind, reasonCode: 'reviewer_decision', message: d.message, messageRu: d.message })),
       });
-      await recordAudit(tx, actor, 'review.decided', 'Application', id, { reviewId: lease.id, decision: to, reasonCodes: body.reasonCodes });
+      await recordAudit(tx, { actor, action: 'review.decided', entityType: 'Application', entityId: id, organizationId: application.organizationId, data: { reviewId: lease.id, decision: to, reasonCodes: body.reasonCodes } });
     });
     const application = await prisma.application.findUniqueOrThrow({ where: { id } });
     res.json(applicationSummary(application));

@@ -2,11 +2,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
-import { recordAudit } from '../../db/lifecycle.ts';
+import { recordAudit } from '../../db/audit.ts';
 import { DeliveryStatus } from '../../generated/prisma/enums.ts';
-import { allow, caller } from '../auth.ts';
+import { actorOf, allow } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
+import { deliveryView } from '../views.ts';
 import type { ApiDeps } from '../app.ts';
 
 export function webhooksRouter(deps: ApiDeps): Router {
@@ -21,7 +22,7 @@ export function webhooksRouter(deps: ApiDeps): Router {
       orderBy: { createdAt: 'desc' },
       take: 200,
     });
-    res.json({ deliveries });
+    res.json({ deliveries: deliveries.map(deliveryView) });
   });
 
   router.post('/webhooks/deliveries/:id/redeliver', admins, async (req, res) => {
@@ -29,10 +30,10 @@ export function webhooksRouter(deps: ApiDeps): Router {
     const delivery = await prisma.$transaction(async (tx) => {
       const found = await tx.webhookDelivery.findUnique({ where: { id } });
       if (!found) throw new AppError('not_found', { entity: 'Webhook delivery' });
-      await recordAudit(tx, { type: 'client', id: caller(res).id }, 'webhook.redeliver', 'WebhookDelivery', id, { previousStatus: found.status });
+      await recordAudit(tx, { actor: actorOf(res), action: 'webhook.redeliver', entityType: 'WebhookDelivery', entityId: id, organizationId: found.organizationId, data: { previousStatus: found.status } });
       return tx.webhookDelivery.update({ where: { id }, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null } });
     });
-    res.status(202).json(delivery);
+    res.status(202).json(deliveryView(delivery));
   });
 
   return router;

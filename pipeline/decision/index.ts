@@ -1,10 +1,12 @@
 // The verdict on an application: the rules of rules.ts walked over its facts.
 // Rejected if a reject rule fires; clarification required if a document is
 // missing or must be sent again (listing which and why); under review if a
-// review rule fires; approved otherwise. Every fired rule is kept.
+// review rule fires. Approved only on positive evidence: no rule fired and
+// every check an approval needs passed (else review, `evidence_missing`).
+// Every fired rule is kept.
 import type { ApplicationStatus, DocumentKind } from '../../generated/prisma/enums.ts';
 import { reasonEntry, reasonMessage, type ReasonCode, type ReasonEntry, type ReasonParams } from '../../core/reasons.ts';
-import { RULES, type ApplicationFacts, type Severity } from './rules.ts';
+import { missingEvidence, RULES, type ApplicationFacts, type Severity } from './rules.ts';
 
 export type { ApplicationFacts, DocumentFact } from './rules.ts';
 
@@ -46,6 +48,9 @@ export function decide(facts: ApplicationFacts): Verdict {
       ...(hit.document ? { document: hit.document } : {}),
     })),
   );
+  if (!fired.some((rule) => rule.severity !== 'warn')) {
+    fired.push(...missingEvidence(facts).map((hit) => ({ code: hit.code, severity: 'review' as const, params: hit.params ?? {}, ...(hit.document ? { document: hit.document } : {}) })));
+  }
   const [severity, status] = OUTCOME.find(([s]) => fired.some((rule) => rule.severity === s)) ?? ['warn', 'approved'];
   const deciding = fired.filter((rule) => rule.severity === severity && status !== 'approved');
   const unique = (rules: FiredRule[]) => [...new Map(rules.map((rule) => [rule.code, rule])).values()];

@@ -45,8 +45,6 @@ export interface ApplicationFacts {
   };
   /** The current document of each kind (a re-upload replaces the earlier one). */
   documents: DocumentFact[];
-  /** Stages the pipeline runs today, to tell which checks could not be made yet. */
-  implementedStages: readonly string[];
   /** Registry answers, by registry (absent: no registry was asked). */
   registries?: RegistryAnswers;
   /** Applications of other accounts that carry the same passport number. */
@@ -78,7 +76,11 @@ export const REQUIRED_DOCUMENTS: Record<ServiceType, readonly DocumentKind[]> = 
   snils: ['passport', 'selfie'],
 };
 
-/** Stages whose verdict a document needs before an application can be approved automatically. */
+/**
+ * The positive evidence an automatic approval needs: for each document, the
+ * stages that must have ended `pass`. Anything else (absent, crashed,
+ * unavailable) sends the application to a reviewer — never to approval.
+ */
 export const STAGES_FOR_APPROVAL: Record<DocumentKind, readonly string[]> = {
   passport: ['normalize', 'quality', 'mrz', 'viz', 'portrait'],
   residence_permit: ['normalize', 'quality', 'mrz', 'viz', 'portrait'],
@@ -87,7 +89,10 @@ export const STAGES_FOR_APPROVAL: Record<DocumentKind, readonly string[]> = {
 };
 
 /** Checks that, when they fail, mean "send a better file" rather than "the document is wrong". */
-const RETAKE_STAGES = new Set(['normalize', 'quality', 'selfie', 'pipeline']);
+const RETAKE_STAGES = new Set(['normalize', 'quality', 'selfie']);
+
+/** The stage a crashed check names (a whole-run failure is stored as the `pipeline` stage). */
+const crashedStage = (check: CheckFact) => String((check.details as { stage?: unknown } | null)?.stage ?? check.stage);
 
 const passportMrz = (facts: ApplicationFacts) => facts.documents.find((d) => d.kind === 'passport')?.mrz?.fields;
 const migrationCard = (facts: ApplicationFacts) => facts.documents.find((d) => d.kind === 'migration_card' && d.card);
@@ -166,15 +171,21 @@ export const RULES: readonly Rule[] = [
     reads: ['documents.checks'],
     check: (facts) =>
       facts.documents.flatMap((document) => {
-        const failedCheck = document.checks.find((c) => RETAKE_STAGES.has(c.stage) && (c.outcome === 'fail' || c.outcome === 'error'));
-        if (!failedCheck && !document.failed) return [];
-        return [
-          {
-            code: (failedCheck?.reasonCode ?? 'stage_crashed') as ReasonCode,
-            document: { kind: document.kind, id: document.id },
-            params: (failedCheck?.details ?? {}) as ReasonParams,
-          },
-        ];
+        const failedCheck = document.checks.find((c) => RETAKE_STAGES.has(c.stage) && c.outcome === 'fail' && c.reasonCode);
+        if (!failedCheck) return [];
+        return [{ code: failedCheck.reasonCode as ReasonCode, document: { kind: document.kind, id: document.id }, params: (failedCheck.details ?? {}) as ReasonParams }];
+      }),
+  },
+  {
+    // A stage that crashed on every attempt: nobody knows what the document says.
+    code: 'stage_failed',
+    severity: 'review',
+    reads: ['documents.checks', 'documents.failed'],
+    check: (facts) =>
+      facts.documents.flatMap((document) => {
+        const crashed = document.checks.filter((c) => c.outcome === 'error');
+        const stages = crashed.length ? [...new Set(crashed.map(crashedStage))] : document.failed ? ['pipeline'] : [];
+        return stages.map((stage) => ({ document: { kind: document.kind, id: document.id }, params: { stage, kind: document.kind } }));
       }),
   },
   {
@@ -356,15 +367,19 @@ export const RULES: readonly Rule[] = [
   { code: 'inn_other_person', severity: 'review', reads: ['registries.tax_numbers', 'profile'], check: personHits('tax_numbers') },
   { code: 'snils_not_registered', severity: 'review', reads: ['registries.pension_numbers'], check: (facts) => (registryMissed(facts, 'pension_numbers') ? [{ params: { snils: facts.profile.snils ?? '' } }] : []) },
   { code: 'snils_other_person', severity: 'review', reads: ['registries.pension_numbers', 'profile'], check: personHits('pension_numbers') },
-  {
-    code: 'manual_review_required',
-    severity: 'review',
-    reads: ['documents', 'implementedStages'],
-    check: (facts) => {
-      const pending = [
-        ...new Set(facts.documents.flatMap((d) => STAGES_FOR_APPROVAL[d.kind].filter((stage) => !facts.implementedStages.includes(stage)))),
-      ];
-      return pending.length ? [{ params: { stages: pending.join(', ') } }] : [];
-    },
-  },
 ];
+
+/**
+ * The last gate: every stage an approval needs, for every current document,
+ * ended `pass`. Walked only when no rule of review severity or above fired, so
+ * its reason never hides a more specific one.
+ */
+export function missingEvidence(facts: ApplicationFacts): (RuleHit & { code: ReasonCode })[] {
+  return facts.documents.flatMap((document) =>
+    STAGES_FOR_APPROVAL[document.kind].flatMap((stage) => {
+      const check = document.checks.find((c) => c.stage === stage);
+      if (check?.outcome === 'pass') return [];
+      return [{ code: 'evidence_missing' as const, document: { kind: document.kind, id: document.id }, params: { stage, kind: document.kind, outcome: check?.outcome ?? 'absent' } }];
+    }),
+  );
+}

@@ -63,7 +63,20 @@ async function inspectImage(bytes: Buffer, contentType: 'image/jpeg' | 'image/pn
   return { ok: true, contentType, pageCount: 1, width, height };
 }
 
+/** More indirect objects than a scan of a few pages ever has: a PDF built to exhaust the parser. */
+const MAX_PDF_OBJECTS = 5_000;
+
 async function inspectPdf(bytes: Buffer, limits: IntakeLimits): Promise<IntakeResult> {
+  try {
+    return await inspectPdfStructure(bytes, limits);
+  } catch (error) {
+    // A cyclic page tree or absurd nesting overflows the parser's stack.
+    if (error instanceof RangeError) return refuse('pdf_too_complex', { detail: 'its page tree or objects nest too deeply or loop' });
+    throw error;
+  }
+}
+
+async function inspectPdfStructure(bytes: Buffer, limits: IntakeLimits): Promise<IntakeResult> {
   // A PDF ends with %%EOF (possibly followed by a little whitespace).
   if (!bytes.subarray(-1024).includes('%%EOF')) return refuse('file_truncated', { format: 'PDF' });
   let pdf: PDFDocument;
@@ -74,13 +87,14 @@ async function inspectPdf(bytes: Buffer, limits: IntakeLimits): Promise<IntakeRe
     return refuse('file_corrupt', { format: 'PDF', detail: error instanceof Error ? error.message : String(error) });
   }
   if (pdf.isEncrypted) return refuse('pdf_encrypted');
+  const objects = pdf.context.enumerateIndirectObjects().length;
+  if (objects > MAX_PDF_OBJECTS) return refuse('pdf_too_complex', { detail: `${objects} objects` });
   const pageCount = pdf.getPageCount();
   if (pageCount === 0) return refuse('pdf_no_pages');
   if (pageCount > limits.maxPdfPages) return refuse('pdf_too_many_pages', { pages: pageCount, limit: limits.maxPdfPages });
-  const largest = pageImages(pdf)
-    .flat()
-    .reduce((max, image) => Math.max(max, image.width * image.height), 0);
-  if (largest > limits.maxPixels) return refuse('pixel_limit_exceeded', { pixels: largest, limit: limits.maxPixels });
+  // The limit holds for the document: normalisation decodes the largest image of every page.
+  const pixels = pageImages(pdf).reduce((sum, images) => sum + (images[0] ? images[0].width * images[0].height : 0), 0);
+  if (pixels > limits.maxPixels) return refuse('pixel_limit_exceeded', { pixels, limit: limits.maxPixels });
   // Pixel size is known once normalisation has decoded the page images.
   return { ok: true, contentType: 'application/pdf', pageCount };
 }

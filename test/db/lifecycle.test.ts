@@ -1,6 +1,7 @@
 // Every status transition through the one writer of Application.status:
 // allowed moves leave history, an audit event and a notification; every other
 // move is refused and leaves nothing.
+import { DEFAULT_ORGANIZATION_ID } from '../../db/organizations.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSITIONS, ApplicationStatus } from '../../core/lifecycle.ts';
 import { openDatabase, type Database } from '../../db/index.ts';
@@ -23,9 +24,9 @@ const PAIRS = STATUSES.flatMap((from) => STATUSES.map((to) => [from, to] as cons
 
 async function applicationIn(status: ApplicationStatus): Promise<string> {
   const account = await db.prisma.account.create({
-    data: { surnameLatin: 'JURAEV', givenNamesLatin: 'ULUGBEK', dateOfBirth: new Date('1997-11-14'), sex: 'M', citizenship: 'UZB' },
+    data: { organizationId: DEFAULT_ORGANIZATION_ID, surnameLatin: 'JURAEV', givenNamesLatin: 'ULUGBEK', dateOfBirth: new Date('1997-11-14'), sex: 'M', citizenship: 'UZB' },
   });
-  return (await db.prisma.application.create({ data: { accountId: account.id, serviceType: 'inn', status } })).id;
+  return (await db.prisma.application.create({ data: { organizationId: DEFAULT_ORGANIZATION_ID, accountId: account.id, serviceType: 'inn', status } })).id;
 }
 
 describe('application lifecycle', () => {

@@ -21,7 +21,7 @@ describe('a worker killed mid-job (PostgreSQL + BullMQ)', () => {
     environment = await testEnvironment({ db: 'postgres', queue: 'bullmq' }, { RUN_WORKERS: '0', JOB_LOCK_MS: '2000' });
     api = await startService(environment.config);
     await importGoldenRegistries(api.runtime.db);
-    key = (await createApiKey(api.runtime.db.prisma, 'portal', 'crash test')).key;
+    key = (await createApiKey(api.runtime.db.prisma, { role: 'portal', name: 'crash test' })).key;
   });
   afterAll(async () => {
     await api?.close();

@@ -87,14 +87,8 @@ export async function pdf(pages: PdfPageSpec[]): Promise<Buffer> {
   return Buffer.from(await doc.save({ addDefaultPage: false }));
 }
 
-/** A minimal PDF whose trailer names an /Encrypt dictionary, as password-protected files do. */
-export function encryptedPdf(): Buffer {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
-    '<< /Filter /Standard /V 2 /R 3 /Length 128 /P -1028 /O <00> /U <00> >>',
-  ];
+/** A PDF written object by object (1-based numbering), with a correct cross-reference table. */
+export function rawPdf(objects: string[], trailer = ''): Buffer {
   let body = '%PDF-1.7\n';
   const offsets: number[] = [];
   objects.forEach((object, i) => {
@@ -104,8 +98,21 @@ export function encryptedPdf(): Buffer {
   const xref = body.length;
   body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
   body += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<01> <01>] >>\nstartxref\n${xref}\n%%EOF\n`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailer}>>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(body, 'latin1');
+}
+
+/** A minimal PDF whose trailer names an /Encrypt dictionary, as password-protected files do. */
+export function encryptedPdf(): Buffer {
+  return rawPdf(
+    [
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
+      '<< /Filter /Standard /V 2 /R 3 /Length 128 /P -1028 /O <00> /U <00> >>',
+    ],
+    '/Encrypt 4 0 R /ID [<01> <01>] ',
+  );
 }
 
 /** Cuts a file to a fraction of its length, as an interrupted upload would. */

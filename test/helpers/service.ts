@@ -114,9 +114,9 @@ export async function startTestService(drivers: Drivers, overrides: Record<strin
   await importGoldenRegistries(service.runtime.db);
   const { prisma } = service.runtime.db;
   const keys = {
-    portal: (await createApiKey(prisma, 'portal', 'test portal')).key,
-    reviewer: (await createApiKey(prisma, 'reviewer', 'test reviewer')).key,
-    admin: (await createApiKey(prisma, 'admin', 'test admin')).key,
+    portal: (await createApiKey(prisma, { role: 'portal', name: 'test portal' })).key,
+    reviewer: (await createApiKey(prisma, { role: 'reviewer', name: 'test reviewer' })).key,
+    admin: (await createApiKey(prisma, { role: 'admin', name: 'test admin' })).key,
   };
   return {
     url: service.url,

@@ -11,11 +11,40 @@ describe('authentication and roles', () => {
 
   it('keeps /health and /ready open and everything under /v1 behind a key', async () => {
     expect((await t.api('GET', '/health', { key: '' })).status).toBe(200);
+    // Anyone learns whether it is ready; only an admin learns what runs where.
     const ready = await t.api('GET', '/ready', { key: '' });
-    expect(ready).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: 'ok', queue: 'ok' } } });
+    expect(ready).toEqual({ status: 200, body: { status: 'ready' } });
+    expect((await t.api('GET', '/ready', { key: t.keys.portal })).body).toEqual({ status: 'ready' });
+    const detailed = await t.api('GET', '/ready', { key: t.keys.admin });
+    expect(detailed).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: 'ok', queue: 'ok' } } });
     for (const key of ['', 'dv_portal_not-a-real-key']) {
       const response = await t.api('GET', '/v1/applications/00000000-0000-4000-8000-000000000000', { key });
       expect([response.status, response.body.error.code]).toEqual([401, 'unauthorized']);
+    }
+  });
+
+  it('sends security headers, no-store on /v1 and a challenge on 401', async () => {
+    const applicationId = await createApplication(t);
+    const response = await fetch(`${t.url}/v1/applications/${applicationId}`, { headers: { authorization: `Bearer ${t.keys.portal}` } });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const denied = await fetch(`${t.url}/v1/applications/${applicationId}`);
+    expect(denied.headers.get('www-authenticate')).toBe('Bearer realm="docverify"');
+  });
+
+  it('limits failed authentications per address, not successful ones', async () => {
+    const limited = await startTestService({ db: 'pglite', queue: 'memory' }, { RUN_WORKERS: '0', RATE_LIMIT_AUTH_FAILURES: '5' });
+    try {
+      for (let i = 0; i < 8; i++) expect((await limited.api('GET', '/v1/reviews', { key: limited.keys.admin })).status).toBe(200);
+      const statuses = [];
+      for (let i = 0; i < 7; i++) statuses.push((await limited.api('GET', '/v1/reviews', { key: `dv_admin_guess${i}` })).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+      const body = (await limited.api('GET', '/v1/reviews', { key: 'dv_admin_guess' })).body;
+      expect(body.error.code).toBe('rate_limited');
+    } finally {
+      await limited.stop();
     }
   });
 

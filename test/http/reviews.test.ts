@@ -10,7 +10,7 @@ describe('reviewer API', () => {
 
   beforeAll(async () => {
     t = await startTestService({ db: 'pglite', queue: 'memory' });
-    second = (await createApiKey(t.service.runtime.db.prisma, 'reviewer', 'second reviewer')).key;
+    second = (await createApiKey(t.service.runtime.db.prisma, { role: 'reviewer', name: 'second reviewer' })).key;
     applicationId = await createApplication(t, goldenProfile('translit-probable'));
     await uploadGoldenSet(t, applicationId, 'translit-probable');
     // A surname one vowel away from the passport's: the case a reviewer must decide.

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { currentDocuments, decide, type ApplicationFacts, type DocumentFact } from '../../pipeline/decision/index.ts';
-import { IMPLEMENTED_STAGES } from '../../pipeline/stages.ts';
 
-const ALL_STAGES = IMPLEMENTED_STAGES;
 const pass = (...stages: string[]): DocumentFact['checks'] => stages.map((stage) => ({ stage, outcome: 'pass', reasonCode: null, details: {} }));
 
 function facts(overrides: Partial<ApplicationFacts> = {}, passport: Partial<DocumentFact> = {}): ApplicationFacts {
@@ -21,7 +19,6 @@ function facts(overrides: Partial<ApplicationFacts> = {}, passport: Partial<Docu
       { id: 'm', kind: 'migration_card', failed: false, checks: pass('normalize', 'quality', 'migration_card') },
       { id: 's', kind: 'selfie', failed: false, checks: pass('normalize', 'liveness', 'selfie', 'face') },
     ],
-    implementedStages: ALL_STAGES,
     now: new Date('2026-06-01'),
     ...overrides,
   };
@@ -135,11 +132,39 @@ describe('decision rules', () => {
     expect(verdict.reasons.map((r) => r.code)).toEqual(['inn_invalid', 'snils_invalid']);
   });
 
-  it('never approves while a stage an approval needs does not exist yet', () => {
-    const verdict = decide(facts({ implementedStages: ['normalize', 'quality', 'mrz'] }));
+  it('approves on positive evidence only: all required checks passed', () => {
+    expect(decide(facts()).status).toBe('approved');
+  });
+
+  // Fail closed: each required check of each document, in turn absent, crashed or unavailable.
+  const REQUIRED: [number, string][] = [
+    [0, 'normalize'], [0, 'quality'], [0, 'mrz'], [0, 'viz'], [0, 'portrait'],
+    [1, 'normalize'], [1, 'quality'], [1, 'migration_card'],
+    [2, 'normalize'], [2, 'liveness'], [2, 'selfie'], [2, 'face'],
+  ];
+  it.each(REQUIRED.flatMap(([doc, stage]) => (['absent', 'error', 'unavailable'] as const).map((how) => [doc, stage, how] as const)))(
+    'never approves when document %i has its %s check %s',
+    (doc, stage, how) => {
+      const base = facts();
+      const document = base.documents[doc]!;
+      const checks = document.checks.filter((c) => c.stage !== stage);
+      if (how === 'error') checks.push({ stage, outcome: 'error', reasonCode: 'stage_crashed', details: { stage, detail: 'boom' } });
+      if (how === 'unavailable') checks.push({ stage, outcome: 'unavailable', reasonCode: null, details: {} });
+      const documents = base.documents.map((d, i) => (i === doc ? { ...d, checks } : d));
+      const verdict = decide({ ...base, documents });
+      expect(verdict.status).toBe('under_review');
+      const expected = how === 'error' ? 'stage_failed' : 'evidence_missing';
+      expect(verdict.reasons.map((r) => r.code)).toEqual([expected]);
+      expect(verdict.reasons[0]!.message).toContain(stage);
+    },
+  );
+
+  it('sends a document that ran out of retries to a reviewer, naming the stage', () => {
+    const crashed = { stage: 'pipeline', outcome: 'error', reasonCode: 'stage_crashed', details: { stage: 'pipeline', detail: 'checksum' } };
+    const verdict = decide(facts({}, { failed: true, checks: [crashed] }));
     expect(verdict.status).toBe('under_review');
-    expect(verdict.reasons[0]).toMatchObject({ code: 'manual_review_required' });
-    expect(verdict.reasons[0]!.message).toContain('viz, portrait, migration_card, liveness, selfie, face');
+    expect(verdict.reasons.map((r) => r.code)).toEqual(['stage_failed']);
+    expect(verdict.reasons[0]!.message).toContain('pipeline check of the passport');
   });
 
   it('counts only the latest upload of each kind', () => {

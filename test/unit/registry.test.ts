@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type ApplicationFacts, type DocumentFact } from '../../pipeline/decision/index.ts';
 import { plannedLookups, registryKey, type RegistryAnswer, type RegistryAnswers, type RegistryKind } from '../../pipeline/registry/index.ts';
-import { IMPLEMENTED_STAGES } from '../../pipeline/stages.ts';
 import { csvFields } from '../../workers/registry/import.ts';
 
 const pass = (...stages: string[]): DocumentFact['checks'] => stages.map((stage) => ({ stage, outcome: 'pass', reasonCode: null, details: {} }));
@@ -20,7 +19,6 @@ function facts(registries: RegistryAnswers, permit = false): ApplicationFacts {
         : { id: 'm', kind: 'migration_card', failed: false, checks: pass('normalize', 'quality', 'migration_card'), card: { fields: CARD } },
       { id: 's', kind: 'selfie', failed: false, checks: pass('normalize', 'liveness', 'selfie', 'face') },
     ],
-    implementedStages: IMPLEMENTED_STAGES,
     registries,
     now: new Date('2026-06-01T12:00:00Z'),
   };

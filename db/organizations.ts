@@ -1,0 +1,22 @@
+// Organisations (tenants) and their webhook endpoints.
+import { randomBytes } from 'node:crypto';
+import type { Prisma } from './index.ts';
+
+/** Created by the tenancy migration; owns everything from before it and takes the WEBHOOK_URL/WEBHOOK_SECRET pair. */
+export const DEFAULT_ORGANIZATION_ID = '00000000-0000-4000-8000-000000000001';
+
+export interface WebhookEndpoint {
+  url: string;
+  secret: string;
+}
+
+export async function createOrganization(prisma: Prisma, name: string, webhook?: Partial<WebhookEndpoint>) {
+  const secret = webhook?.url ? (webhook.secret ?? randomBytes(32).toString('base64url')) : undefined;
+  return prisma.organization.create({ data: { name, webhookUrl: webhook?.url ?? null, webhookSecret: secret ?? null } });
+}
+
+/** The environment's webhook pair is the default organisation's endpoint. */
+export async function syncDefaultWebhook(prisma: Prisma, endpoint: WebhookEndpoint | undefined): Promise<void> {
+  if (!endpoint) return;
+  await prisma.organization.update({ where: { id: DEFAULT_ORGANIZATION_ID }, data: { webhookUrl: endpoint.url, webhookSecret: endpoint.secret } });
+}

@@ -1,0 +1,185 @@
+// Personal data at rest and over time: DATA_DIR private whatever the umask,
+// erasure on request and after retention leaving no personal data in any
+// table or blob, the tamper-evident audit chain (and the CLI that checks it),
+// and the exactly-once webhook outbox under two dispatchers.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAudit } from '../../db/audit.ts';
+import { eraseExpired } from '../../db/erasure.ts';
+import { createOrganization } from '../../db/organizations.ts';
+import { dispatchWebhooks } from '../../workers/webhooks.ts';
+import { runCli } from '../helpers/process.ts';
+import { createApplication, goldenProfile, startTestService, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
+
+const GOLDEN = 'valid-kaz';
+const truth = () => JSON.parse(fs.readFileSync(new URL(`../../fixtures/golden/${GOLDEN}/expected.json`, import.meta.url), 'utf8'));
+
+/** Every row of every table of ours, as text (the registry mirrors are the state's data, not the applicant's). */
+async function everyRow(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = (await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT LIKE 'registry_%' AND table_name <> '_prisma_migrations'",
+    )).rows.map((row) => row.table_name);
+    expect(tables).toEqual(expect.arrayContaining(['Account', 'Application', 'Document', 'CheckResult', 'Notification', 'WebhookDelivery', 'AuditEvent', 'ApplicationStatusHistory', 'Review', 'VerificationRun']));
+    const dumps = [];
+    for (const table of tables) dumps.push(...(await client.query(`SELECT t::text AS row FROM "${table}" t`)).rows.map((row) => `${table}: ${row.row}`));
+    return dumps.join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
+async function settledApplication(t: TestService): Promise<{ applicationId: string; accountId: string; documentIds: string[] }> {
+  const applicationId = await createApplication(t, goldenProfile(GOLDEN));
+  const documentIds = await uploadGoldenSet(t, applicationId, GOLDEN);
+  const application = await waitFor(async () => {
+    const { body } = await t.api('GET', `/v1/applications/${applicationId}`);
+    return body.status !== 'processing' ? body : undefined;
+  }, 90_000, 'settlement');
+  expect(application.status).toBe('approved');
+  return { applicationId, accountId: application.accountId, documentIds };
+}
+
+describe('personal data lifecycle (PostgreSQL)', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService({ db: 'postgres', queue: 'memory' }, { WEBHOOK_URL: 'http://127.0.0.1:9/hook', WEBHOOK_SECRET: 'a-default-secret-of-length' });
+  });
+  afterAll(() => t?.stop());
+
+  it('erases an applicant on request: no name, number, date of birth or contact in any table, no scan or crop left; the verdict stays', async () => {
+    const { applicationId, accountId, documentIds } = await settledApplication(t);
+    const { profile, documents } = truth();
+    const passportNumber = documents.find((d: { kind: string }) => d.kind === 'passport').fields.documentNumber as string;
+    const personal = [profile.surnameLatin, profile.givenNamesLatin, profile.surnameCyrillic, profile.dateOfBirth, passportNumber].filter(Boolean) as string[];
+    const before = await everyRow(t.environment.env.DATABASE_URL!);
+    for (const value of personal) expect(before, `${value} is stored before erasure`).toContain(value);
+
+    const erased = await t.api('DELETE', `/v1/accounts/${accountId}`);
+    expect(erased).toMatchObject({ status: 200, body: { accountId, applications: 1 } });
+
+    const after = await everyRow(t.environment.env.DATABASE_URL!);
+    for (const value of personal) expect(after.includes(value), `${value} survives erasure`).toBe(false);
+    const blobs = [];
+    for await (const blob of t.service.runtime.blobs.list()) blobs.push(blob.key);
+    expect(blobs.filter((key) => documentIds.some((id) => key.startsWith(id)))).toEqual([]);
+    // What stays: the status, reason codes, history, a pseudonymous audit trail.
+    const application = await t.api('GET', `/v1/applications/${applicationId}`, { key: t.keys.admin });
+    expect(application.body).toMatchObject({ status: 'approved', erased: true });
+    expect(application.body.history.map((h: { to: string }) => h.to)).toEqual(['draft', 'processing', 'approved']);
+    const audit = await t.service.runtime.db.prisma.auditEvent.findMany({ where: { entityId: { in: [applicationId, accountId] } } });
+    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['application.erased', 'account.erased', 'application.status_changed']));
+    // The portal no longer finds the applicant.
+    expect((await t.api('DELETE', `/v1/accounts/${accountId}`)).status).toBe(404);
+  });
+
+  it('erases decided applications after RETENTION_DAYS, and their applicant once all are erased', async () => {
+    const { applicationId, accountId } = await settledApplication(t);
+    const { profile } = truth();
+    const deps = t.service.runtime;
+    // Not yet due: decided just now.
+    expect(await eraseExpired(deps, new Date(), 90)).toEqual({ applications: 0, accounts: 0 });
+    const result = await eraseExpired(deps, new Date(Date.now() + 91 * 86_400_000), 90);
+    expect(result).toEqual({ applications: 1, accounts: 1 });
+    const { prisma } = deps.db;
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: applicationId } })).toMatchObject({ status: 'approved' });
+    expect((await prisma.account.findUniqueOrThrow({ where: { id: accountId } })).erasedAt).not.toBeNull();
+    const after = await everyRow(t.environment.env.DATABASE_URL!);
+    expect(after.includes(profile.surnameLatin)).toBe(false);
+  });
+
+  it('refuses to UPDATE or DELETE audit rows, and `docverify audit verify` finds an edited and a deleted row', async () => {
+    const url = t.environment.env.DATABASE_URL!;
+    const verifyCli = async () => {
+      const cli = runCli(['audit', 'verify'], { DATABASE_URL: url, STORAGE_KEY: t.environment.env.STORAGE_KEY!, LOG_LEVEL: 'error' });
+      const code = await cli.exited;
+      return { code, output: cli.output() };
+    };
+    expect(await verifyCli()).toMatchObject({ code: 0, output: expect.stringContaining('audit trail intact') });
+
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await expect(client.query(`UPDATE "AuditEvent" SET "action" = 'x'`)).rejects.toThrow(/append-only/);
+      await expect(client.query(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);
+      // Someone who can alter the table gets past the trigger; the chain still tells.
+      const victim = (await client.query(`SELECT id, chain, seq, data FROM "AuditEvent" WHERE chain <> 'global' ORDER BY seq LIMIT 1 OFFSET 3`)).rows[0];
+      await client.query('ALTER TABLE "AuditEvent" DISABLE TRIGGER USER');
+      await client.query(`UPDATE "AuditEvent" SET data = '{"edited": true}' WHERE id = $1`, [victim.id]);
+      expect((await verifyAudit(t.service.runtime.db.prisma)).broken).toEqual({ chain: victim.chain, seq: victim.seq, id: victim.id, problem: 'hash_mismatch' });
+      const edited = await verifyCli();
+      expect(edited.code).toBe(1);
+      expect(edited.output).toContain(`broken at event ${victim.seq}`);
+
+      // Put the row back as it was: the chain holds again. Then delete it.
+      await client.query(`UPDATE "AuditEvent" SET data = $2 WHERE id = $1`, [victim.id, JSON.stringify(victim.data)]);
+      expect((await verifyAudit(t.service.runtime.db.prisma)).broken).toBeUndefined();
+      await client.query(`DELETE FROM "AuditEvent" WHERE id = $1`, [victim.id]);
+      expect((await verifyAudit(t.service.runtime.db.prisma)).broken).toMatchObject({ chain: victim.chain, seq: victim.seq, problem: 'missing_event' });
+      const deleted = await verifyCli();
+      expect(deleted.code).toBe(1);
+      expect(deleted.output).toContain('missing_event');
+      await client.query('ALTER TABLE "AuditEvent" ENABLE TRIGGER USER');
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('delivers each event once per endpoint, with two dispatchers running at once', async () => {
+    const received: string[] = [];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received.push(String(req.headers['x-docverify-delivery']));
+        setTimeout(() => res.end('ok'), 20);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { prisma } = t.service.runtime.db;
+    const org = await createOrganization(prisma, `outbox ${Date.now()}`, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
+    const account = await prisma.account.create({ data: { organizationId: org.id, surnameLatin: 'X', givenNamesLatin: 'Y', dateOfBirth: new Date('1990-01-01'), sex: 'M', citizenship: 'UZB' } });
+    const { notify } = await import('../../db/notifications.ts');
+    for (let i = 0; i < 30; i++) await prisma.$transaction((tx) => notify(tx, { organizationId: org.id, accountId: account.id, type: 'status_changed', payload: { i } }));
+    const config = { attempts: 3, backoffMs: 1000, intervalMs: 1000 };
+    await Promise.all([dispatchWebhooks(t.service.runtime.db, config), dispatchWebhooks(t.service.runtime.db, config)]);
+    server.close();
+    const deliveries = await prisma.webhookDelivery.findMany({ where: { organizationId: org.id } });
+    expect(deliveries).toHaveLength(30);
+    expect(deliveries.every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
+    expect(received.sort()).toEqual(deliveries.map((d) => d.id).sort());
+    // The unique key: a second delivery row for the same notification and endpoint is refused.
+    await expect(prisma.webhookDelivery.create({ data: { organizationId: org.id, notificationId: deliveries[0]!.notificationId, url: deliveries[0]!.url, event: 'x', payload: {} } })).rejects.toThrow();
+  });
+});
+
+describe('DATA_DIR at rest (PGlite)', () => {
+  it('is 0700/0600 whatever the umask', async () => {
+    const previous = process.umask(0);
+    let t: TestService | undefined;
+    try {
+      t = await startTestService({ db: 'pglite', queue: 'memory' }, { RUN_WORKERS: '0' });
+      await createApplication(t);
+      const loose: string[] = [];
+      const walk = (entry: string) => {
+        const stat = fs.lstatSync(entry);
+        if (stat.isDirectory()) {
+          if ((stat.mode & 0o777) !== 0o700) loose.push(`${entry} ${(stat.mode & 0o777).toString(8)}`);
+          for (const child of fs.readdirSync(entry)) walk(path.join(entry, child));
+        } else if ((stat.mode & 0o077) !== 0) loose.push(`${entry} ${(stat.mode & 0o777).toString(8)}`);
+      };
+      const dataDir = t.environment.env.DATA_DIR!;
+      walk(dataDir);
+      expect(fs.readdirSync(dataDir).length).toBeGreaterThan(0);
+      expect(loose).toEqual([]);
+    } finally {
+      await t?.stop();
+      process.umask(previous);
+    }
+  });
+});
