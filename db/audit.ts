@@ -53,9 +53,11 @@ interface HashedFields {
   data: unknown;
 }
 
+/** The hash of an event: its fields (named one by one, so a stored row's id and hash stay out) after the previous hash. */
 export function eventHash(event: HashedFields): string {
-  const { prevHash, at, ...rest } = event;
-  return createHash('sha256').update(`${prevHash}\n${canonical({ ...rest, at: at.toISOString() })}`).digest('hex');
+  const { chain, seq, prevHash, at, actorType, actorId, action, entityType, entityId, data } = event;
+  const fields = { chain, seq, at: at.toISOString(), actorType, actorId, action, entityType, entityId, data };
+  return createHash('sha256').update(`${prevHash}\n${canonical(fields)}`).digest('hex');
 }
 
 /** Appends an event to its chain, in the caller's transaction (the chain is locked until it commits). */

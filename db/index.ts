@@ -9,6 +9,7 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../core/config.ts';
 import { log } from '../core/log.ts';
 import { lockDataDir } from './lock.ts';
+import { makePrivate } from './private-dir.ts';
 import { applyMigrations } from './migrate.ts';
 import { pgliteRunner, pgRunner, type SqlRunner } from './sql.ts';
 
@@ -55,6 +56,8 @@ async function openPglite(dir: string): Promise<Database> {
   const release = lockDataDir(dir);
   try {
     const pglite = await PGlite.create({ dataDir: dir });
+    // A new data directory is unpacked with the modes of PGlite's bundled image (0666), whatever the umask.
+    makePrivate(dir);
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
     return {
       kind: 'pglite',

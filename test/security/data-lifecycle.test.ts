@@ -2,6 +2,7 @@
 // erasure on request and after retention leaving no personal data in any
 // table or blob, the tamper-evident audit chain (and the CLI that checks it),
 // and the exactly-once webhook outbox under two dispatchers.
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -133,16 +134,23 @@ describe('personal data lifecycle (PostgreSQL)', () => {
 
   it('delivers each event once per endpoint, with two dispatchers running at once', async () => {
     const received: string[] = [];
+    const signatures: { expected: string; got: string }[] = [];
+    let secret = '';
     const server = http.createServer((req, res) => {
-      req.resume();
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
         received.push(String(req.headers['x-docverify-delivery']));
+        // Signed with this organisation's own secret, recomputed here independently.
+        const expected = `sha256=${createHmac('sha256', secret).update(`${req.headers['x-docverify-timestamp']}.${body}`).digest('hex')}`;
+        signatures.push({ expected, got: String(req.headers['x-docverify-signature']) });
         setTimeout(() => res.end('ok'), 20);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { prisma } = t.service.runtime.db;
     const org = await createOrganization(prisma, `outbox ${Date.now()}`, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
+    secret = org.webhookSecret!;
     const account = await prisma.account.create({ data: { organizationId: org.id, surnameLatin: 'X', givenNamesLatin: 'Y', dateOfBirth: new Date('1990-01-01'), sex: 'M', citizenship: 'UZB' } });
     const { notify } = await import('../../db/notifications.ts');
     for (let i = 0; i < 30; i++) await prisma.$transaction((tx) => notify(tx, { organizationId: org.id, accountId: account.id, type: 'status_changed', payload: { i } }));
@@ -153,6 +161,7 @@ describe('personal data lifecycle (PostgreSQL)', () => {
     expect(deliveries).toHaveLength(30);
     expect(deliveries.every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
     expect(received.sort()).toEqual(deliveries.map((d) => d.id).sort());
+    expect(signatures.every((s) => s.expected === s.got)).toBe(true);
     // The unique key: a second delivery row for the same notification and endpoint is refused.
     await expect(prisma.webhookDelivery.create({ data: { organizationId: org.id, notificationId: deliveries[0]!.notificationId, url: deliveries[0]!.url, event: 'x', payload: {} } })).rejects.toThrow();
   });
