@@ -22,16 +22,21 @@ const REDACTED = [
   'descriptor',
 ];
 
-export const logger = pino(
-  {
-    level: (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info',
-    base: undefined,
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: [...REDACTED, ...REDACTED.map((field) => `*.${field}`), 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-  },
-  pino.destination({ fd: 2, sync: true }),
-);
+/** The service's logger; tests pass their own destination to read what it writes. */
+export function createLogger(destination: pino.DestinationStream = pino.destination({ fd: 2, sync: true })) {
+  return pino(
+    {
+      level: (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'info',
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: [...REDACTED, ...REDACTED.map((field) => `*.${field}`), 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    },
+    destination,
+  );
+}
+
+export const logger = createLogger();
 
 export function setLogLevel(level: LogLevel): void {
   logger.level = level;

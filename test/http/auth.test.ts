@@ -35,7 +35,7 @@ describe('authentication and roles', () => {
   });
 
   it('limits failed authentications per address, not successful ones', async () => {
-    const limited = await startTestService({ db: 'pglite', queue: 'memory' }, { RUN_WORKERS: '0', RATE_LIMIT_AUTH_FAILURES: '5' });
+    const limited = await startTestService({ db: 'pglite', queue: 'memory' }, { RUN_WORKERS: '0', RATE_LIMIT_AUTH_FAILURES: '5', RATE_LIMIT_UPLOADS_PER_MIN: '3' });
     try {
       for (let i = 0; i < 8; i++) expect((await limited.api('GET', '/v1/reviews', { key: limited.keys.admin })).status).toBe(200);
       const statuses = [];
@@ -43,6 +43,13 @@ describe('authentication and roles', () => {
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
       const body = (await limited.api('GET', '/v1/reviews', { key: 'dv_admin_guess' })).body;
       expect(body.error.code).toBe('rate_limited');
+      // Uploads: per key.
+      const applicationId = await createApplication(limited);
+      const upload = async (key: string) => (await limited.api('POST', `/v1/applications/${applicationId}/documents`, { key, body: uploadForm('passport', await files.jpeg(), 'a.jpg', 'image/jpeg') })).status;
+      const uploads = [];
+      for (let i = 0; i < 4; i++) uploads.push(await upload(limited.keys.portal));
+      expect(uploads).toEqual([202, 202, 202, 429]);
+      expect(await upload(limited.keys.admin)).toBe(202);
     } finally {
       await limited.stop();
     }

@@ -2,7 +2,7 @@
 // erasure on request and after retention leaving no personal data in any
 // table or blob, the tamper-evident audit chain (and the CLI that checks it),
 // and the exactly-once webhook outbox under two dispatchers.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,9 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../db/audit.ts';
 import { eraseExpired } from '../../db/erasure.ts';
 import { createOrganization } from '../../db/organizations.ts';
+import { sweepOrphanBlobs } from '../../workers/sweeper.ts';
 import { dispatchWebhooks } from '../../workers/webhooks.ts';
+import * as files from '../helpers/files.ts';
 import { runCli } from '../helpers/process.ts';
-import { createApplication, goldenProfile, startTestService, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
+import { createApplication, goldenProfile, PG_URL, startTestService, uploadForm, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
 
 const GOLDEN = 'valid-kaz';
 const truth = () => JSON.parse(fs.readFileSync(new URL(`../../fixtures/golden/${GOLDEN}/expected.json`, import.meta.url), 'utf8'));
@@ -190,5 +192,76 @@ describe('DATA_DIR at rest (PGlite)', () => {
       await t?.stop();
       process.umask(previous);
     }
+  });
+});
+
+describe('uploads leave nothing behind, and a database outage is a 503 (PostgreSQL)', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService({ db: 'postgres', queue: 'memory' }, { RUN_WORKERS: '0' });
+  });
+  afterAll(() => t?.stop());
+
+  const blobKeys = async () => {
+    const keys: string[] = [];
+    for await (const blob of t.service.runtime.blobs.list()) keys.push(blob.key);
+    return keys.sort();
+  };
+
+  it('removes the blob when the upload transaction fails', async () => {
+    const applicationId = await createApplication(t);
+    const client = new pg.Client({ connectionString: t.environment.env.DATABASE_URL });
+    await client.connect();
+    await client.query(`CREATE FUNCTION refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF NEW."originalName" = 'fail-me.jpg' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
+    await client.query('CREATE TRIGGER refuse_marked BEFORE INSERT ON "Document" FOR EACH ROW EXECUTE FUNCTION refuse_marked()');
+    await client.end();
+    const before = await blobKeys();
+    const failed = await t.api('POST', `/v1/applications/${applicationId}/documents`, { body: uploadForm('passport', await files.jpeg(), 'fail-me.jpg', 'image/jpeg') });
+    expect(failed.status).toBe(500);
+    expect(failed.body.error.code).toBe('internal_error');
+    expect(await blobKeys()).toEqual(before);
+    expect(await t.service.runtime.db.prisma.document.count({ where: { applicationId } })).toBe(0);
+  });
+
+  it('sweeps blobs without a row once they are a day old, and keeps the rest', async () => {
+    const applicationId = await createApplication(t);
+    const kept = (await t.api('POST', `/v1/applications/${applicationId}/documents`, { body: uploadForm('passport', await files.jpeg(), 'a.jpg', 'image/jpeg') })).body.documentId as string;
+    const { blobs } = t.service.runtime;
+    const orphan = randomUUID();
+    const fresh = randomUUID();
+    await blobs.put(orphan, Buffer.from('orphan'));
+    await blobs.put(`${orphan}.portrait`, Buffer.from('orphan crop'));
+    await blobs.put(fresh, Buffer.from('still being committed'));
+    const dir = t.service.runtime.config.storage.dir;
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    for (const key of [kept, orphan, `${orphan}.portrait`]) fs.utimesSync(path.join(dir, key.slice(0, 2), key), twoDaysAgo, twoDaysAgo);
+    expect(await sweepOrphanBlobs(t.service.runtime.db, blobs)).toBe(2);
+    const left = await blobKeys();
+    expect(left).toEqual(expect.arrayContaining([kept, fresh]));
+    expect(left).not.toContain(orphan);
+    expect(left).not.toContain(`${orphan}.portrait`);
+  });
+
+  it('answers 503 with the standard error body while the database refuses connections, and recovers', async () => {
+    const applicationId = await createApplication(t);
+    const database = new URL(t.environment.env.DATABASE_URL!).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+      const down = await t.api('GET', `/v1/applications/${applicationId}`);
+      expect(down.status).toBe(503);
+      expect(down.body.error).toMatchObject({ code: 'service_unavailable', message: expect.stringContaining('database') });
+    } finally {
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    const up = await waitFor(async () => {
+      const answer = await t.api('GET', `/v1/applications/${applicationId}`);
+      return answer.status === 200 ? answer : undefined;
+    }, 10_000, 'the service to reconnect');
+    expect(up.body.id).toBe(applicationId);
   });
 });
