@@ -121,6 +121,14 @@ export const ApplicationView = ApplicationSummaryView.extend({
   ),
 });
 
+export const ReviewQueueItemView = ApplicationSummaryView.extend({
+  waitingMinutes: z.number(),
+  claimedBy: z.string().nullable(),
+  leaseExpiresAt: z.date().nullable(),
+});
+
+export const ClaimView = z.object({ reviewId: z.string(), applicationId: z.string(), leaseExpiresAt: z.date().nullable() });
+
 export const NotificationView = z.object({
   id: z.string(),
   accountId: z.string(),
@@ -216,6 +224,18 @@ export function applicationView(application: ApplicationRow) {
     })),
   });
 }
+
+export function reviewQueueItem(application: Parameters<typeof applicationSummary>[0], claim: { reviewerId: string | null; leaseExpiresAt: Date | null } | undefined, now: Date) {
+  return ReviewQueueItemView.parse({
+    ...applicationSummary(application),
+    waitingMinutes: Math.floor((now.getTime() - application.updatedAt.getTime()) / 60_000),
+    claimedBy: claim?.reviewerId ?? null,
+    leaseExpiresAt: claim?.leaseExpiresAt ?? null,
+  });
+}
+
+export const claimView = (review: { id: string; applicationId: string; leaseExpiresAt: Date | null }) =>
+  ClaimView.parse({ reviewId: review.id, applicationId: review.applicationId, leaseExpiresAt: review.leaseExpiresAt });
 
 export const notificationView = (notification: PrismaNs.NotificationGetPayload<object>) => NotificationView.parse(notification);
 export const deliveryView = (delivery: PrismaNs.WebhookDeliveryGetPayload<object>) => DeliveryView.parse(delivery);

@@ -49,14 +49,16 @@ export function recordsRouter(deps: ApiDeps): Router {
       include: { applications: { orderBy: { createdAt: 'desc' } } },
     });
     if (!account) throw new AppError('not_found', { entity: 'Account' });
+    await auditStaffRead(prisma, res, { type: 'Account', id, organizationId: account.organizationId });
     res.json({ accountId: account.id, applications: account.applications.map(applicationSummary) });
   });
 
   router.get('/accounts/:id/notifications', async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
     const { unread } = parse(z.object({ unread: z.enum(['true', 'false']).optional() }), req.query);
-    const account = await prisma.account.findFirst({ where: { id, ...ownedBy(res) }, select: { id: true } });
+    const account = await prisma.account.findFirst({ where: { id, ...ownedBy(res) }, select: { id: true, organizationId: true } });
     if (!account) throw new AppError('not_found', { entity: 'Account' });
+    await auditStaffRead(prisma, res, { type: 'Account', id, organizationId: account.organizationId });
     const notifications = await prisma.notification.findMany({
       where: { accountId: id, ...(unread === 'true' ? { readAt: null } : {}) },
       orderBy: { createdAt: 'desc' },

@@ -11,7 +11,7 @@ import { DocumentKind } from '../../generated/prisma/enums.ts';
 import { actorOf, allow, caller, ownedBy } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
-import { applicationSummary } from '../views.ts';
+import { applicationSummary, claimView, reviewQueueItem } from '../views.ts';
 import type { ApiDeps } from '../app.ts';
 
 /** How long a claim keeps other reviewers out. */
@@ -53,13 +53,8 @@ export function reviewsRouter(deps: ApiDeps): Router {
     const queue = applications
       .filter((application) => !query.reason || (application.reasons as ReasonEntry[]).some((r) => r.code === query.reason))
       .map(({ reviews, ...application }) => {
-        const claim = reviews.find((review) => review.leaseExpiresAt && review.leaseExpiresAt > new Date());
-        return {
-          ...applicationSummary(application),
-          waitingMinutes: Math.floor((Date.now() - application.updatedAt.getTime()) / 60_000),
-          claimedBy: claim?.reviewerId ?? null,
-          leaseExpiresAt: claim?.leaseExpiresAt ?? null,
-        };
+        const now = new Date();
+        return reviewQueueItem(application, reviews.find((review) => review.leaseExpiresAt && review.leaseExpiresAt > now), now);
       });
     res.json({ applications: queue });
   });
@@ -84,7 +79,7 @@ export function reviewsRouter(deps: ApiDeps): Router {
       await recordAudit(tx, { actor: actorOf(res), action: 'review.claimed', entityType: 'Application', entityId: id, organizationId: application.organizationId, data: { reviewId: claimed.id } });
       return claimed;
     });
-    res.json({ reviewId: review.id, applicationId: id, leaseExpiresAt: review.leaseExpiresAt });
+    res.json(claimView(review));
   });
 
   router.post('/applications/:id/review/decision', reviewers, async (req, res) => {
