@@ -1,7 +1,8 @@
 // Tesseract (tesseract.js, WebAssembly) with language data shipped in
 // models/tesseract/ (licences beside each file). Nothing is fetched: the data
 // is read from this folder and never cached to the working directory.
-//   mrz — MRZ-trained LSTM model (BSD-3-Clause), one MRZ line at a time;
+//   mrz — MRZ-trained LSTM model (BSD-3-Clause), one MRZ line at a time, or a
+//   block of lines;
 //   eng, rus — tessdata LSTM models (Apache-2.0) for the printed visual zone
 //   and forms, with word boxes. One language per worker: mixed, Tesseract
 //   reads Latin capitals as their Cyrillic look-alikes (KAYA → КАУА).
@@ -75,6 +76,18 @@ export async function createMrzLineReader(): Promise<OcrEngine<LineReading>> {
   return engine(worker, async (w, image) => {
     const { data } = await w.recognize(image);
     return { text: data.text.replace(/\s+/g, ''), confidence: data.confidence };
+  });
+}
+
+/** The MRZ model over a block of lines (a crop holding the whole zone); lines in reading order. */
+export async function createMrzBlockReader(): Promise<OcrEngine<LineReading[]>> {
+  const worker = await startWorker('mrz');
+  await worker.setParameters({ tessedit_char_whitelist: MRZ_CHARSET, tessedit_pageseg_mode: PSM.SINGLE_BLOCK, user_defined_dpi: '300' });
+  return engine(worker, async (w, image) => {
+    const { data } = await w.recognize(image, {}, { blocks: true, text: false });
+    return (data.blocks ?? []).flatMap((block) =>
+      block.paragraphs.flatMap((paragraph) => paragraph.lines.map((line) => ({ text: line.text.replace(/\s+/g, ''), confidence: line.confidence }))),
+    );
   });
 }
 
