@@ -17,6 +17,8 @@ export interface StageContext {
   ocr: {
     /** One MRZ line per image. */
     mrzLine(image: Buffer): Promise<LineReading>;
+    /** A crop holding a whole MRZ, as lines top to bottom. */
+    mrzBlock(image: Buffer): Promise<LineReading[]>;
     /** Printed Latin text of a page or of one value, as lines with boxes. */
     latin(image: Buffer, options?: TextReadOptions): Promise<OcrLine[]>;
     /** Printed Cyrillic text (a crop of a bilingual value), as lines with boxes. */

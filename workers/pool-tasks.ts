@@ -1,7 +1,7 @@
 // What runs inside a piscina worker thread: CPU-heavy pipeline code only.
 // Each task names its kind; inputs and results are plain, cloneable data.
 import { createFaceEngine, type FaceEngine } from '../models/face.ts';
-import { createMrzLineReader, createTextReader } from '../models/tesseract.ts';
+import { createMrzBlockReader, createMrzLineReader, createTextReader } from '../models/tesseract.ts';
 import { inspectUpload, type IntakeLimits, type IntakeResult } from '../pipeline/intake/index.ts';
 import { readMrzLine, type MrzLineResult } from '../pipeline/mrz/read-line.ts';
 import { runPipeline, type CheckRecord, type FaultOptions } from '../pipeline/stages.ts';
@@ -41,7 +41,7 @@ function warm<A extends unknown[], T>(start: () => Promise<{ read(...args: A): P
   return async (...args) => (await (started ??= start())).read(...args);
 }
 
-const ocr = { mrzLine: warm(createMrzLineReader), latin: warm(() => createTextReader('eng')), cyrillic: warm(() => createTextReader('rus')) };
+const ocr = { mrzLine: warm(createMrzLineReader), mrzBlock: warm(createMrzBlockReader), latin: warm(() => createTextReader('eng')), cyrillic: warm(() => createTextReader('rus')) };
 
 // The face models load on the first face stage this thread runs, once.
 let faceEngine: Promise<FaceEngine> | undefined;

@@ -1,7 +1,10 @@
-// MRZ stage: find the machine readable zone on the readable pages, read its
-// lines, repair them with their check digits and parse them (`mrz` package:
-// TD1, TD2, TD3). The result is the document's MRZ with every check digit's
-// verdict, or the reason it could not be read.
+// MRZ stage: find the machine readable zone on the pages, read its lines,
+// repair them with their check digits and parse them (`mrz` package: TD1,
+// TD2, TD3). Several candidates are read — the located text rows of the
+// upright page (and turned 180°), then plain bottom crops read as one block —
+// and the check digits choose: the first whose every digit agrees wins, else
+// the one with most agreeing digits. Any layout is accepted on any kind of
+// document: a residence permit may be a TD1 card or a TD2 or TD3 booklet.
 import { parse } from 'mrz';
 import type { LineReading } from '../../models/tesseract.ts';
 import type { ReasonCode } from '../../core/reasons.ts';
@@ -9,14 +12,23 @@ import type { DocumentKind } from '../../generated/prisma/enums.ts';
 import type { NormalizedPage } from '../normalize/index.ts';
 import type { StageVerdict } from '../types.ts';
 import { correctLine, type Correction } from './line-correction.ts';
-import { turn180, uprightDocument, type Grey } from '../image/document.ts';
+import { cropGrey, greyPng, resizeGrey, turn180, uprightDocument, type Grey } from '../image/document.ts';
 import { bottomTextRows, lowerPart } from './locate.ts';
 
-/** Lines and length of each document kind's MRZ. */
-const MRZ_SHAPE: Partial<Record<DocumentKind, { lines: number; length: number }>> = {
-  passport: { lines: 2, length: 44 },
-  residence_permit: { lines: 3, length: 30 },
-};
+/** Document kinds that carry an MRZ. */
+const WITH_MRZ: readonly DocumentKind[] = ['passport', 'residence_permit'];
+
+/** ICAO 9303 layouts by line length: TD3 (and MRV-A) 2×44, TD2 (and MRV-B) 2×36, TD1 3×30. */
+const LAYOUTS = [
+  { length: 44, lines: 2 },
+  { length: 36, lines: 2 },
+  { length: 30, lines: 3 },
+] as const;
+
+/** Shares of the page, from the bottom, read as one block when the located rows do not give a zone. */
+const BOTTOM_CROPS = [0.35, 0.5, 1] as const;
+/** A block crop narrower than this is scaled up first: MRZ characters of 8–15 px read badly. */
+const BLOCK_WIDTH = 1600;
 
 /** The `mrz` package's field names → ours, for the fields the rest of the pipeline reads. */
 const FIELD_NAMES: Record<string, string> = {
@@ -58,8 +70,25 @@ function isoDate(yymmdd: string, kind: 'birth' | 'expiry', now: Date): string {
   return `${century + yy}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`;
 }
 
-function toReading(lines: string[], corrections: Correction[], page: number, rotation: number, now: Date): MrzReading {
-  const result = parse(lines);
+/** The last run of lines, top to bottom, that has an MRZ layout's shape (every line its exact length). */
+export function zoneIn(lines: readonly string[]): string[] | undefined {
+  for (let end = lines.length; end > 0; end--) {
+    for (const layout of LAYOUTS) {
+      const run = lines.slice(Math.max(0, end - layout.lines), end);
+      if (run.length === layout.lines && run.every((line) => line.length === layout.length)) return run;
+    }
+  }
+  return undefined;
+}
+
+/** The parsed MRZ, or undefined where the `mrz` package cannot parse the lines at all. */
+function toReading(lines: string[], corrections: Correction[], page: number, rotation: number, now: Date): MrzReading | undefined {
+  let result: ReturnType<typeof parse>;
+  try {
+    result = parse(lines);
+  } catch {
+    return undefined;
+  }
   const fields: Record<string, string> = {};
   for (const [theirs, ours] of Object.entries(FIELD_NAMES)) {
     const value = (result.fields as Record<string, string | null>)[theirs];
@@ -91,38 +120,68 @@ const ABOVE_MRZ: Record<string, number> = { TD3: 0.74, TD1: 0.64 };
 
 export type MrzResult = StageVerdict & { mrz?: MrzReading; views: Record<number, PageView> };
 
-/** Reads the MRZ of the first page (readable pages first) where one is found, trying the page upside down too. */
-export async function readMrz(
-  kind: DocumentKind,
-  pages: NormalizedPage[],
-  readablePages: number[],
-  ocr: (image: Buffer) => Promise<LineReading>,
-  now: Date,
-): Promise<MrzResult> {
-  const shape = MRZ_SHAPE[kind];
+export interface MrzOcr {
+  /** One MRZ line per image. */
+  line(image: Buffer): Promise<LineReading>;
+  /** A crop holding the whole zone, as lines top to bottom. */
+  block(image: Buffer): Promise<LineReading[]>;
+}
+
+/** How good a reading is: all check digits agreeing first, then how many agree. */
+const agreeing = (mrz: MrzReading) => Object.values(mrz.checkDigits).filter(Boolean).length;
+const better = (a: MrzReading, b: MrzReading | undefined) => !b || (a.valid !== b.valid ? a.valid : agreeing(a) > agreeing(b));
+
+/** The bottom `share` of an image, wide enough for the MRZ model. */
+async function bottomCrop(image: Grey, share: number): Promise<Buffer> {
+  const top = Math.floor(image.height * (1 - share));
+  const crop = await cropGrey(image, { left: 0, top, width: image.width, height: image.height - top });
+  return greyPng(crop.width < BLOCK_WIDTH ? await resizeGrey(crop, Math.round((BLOCK_WIDTH / crop.width) * Math.max(crop.width, crop.height))) : crop);
+}
+
+/**
+ * Reads the MRZ: for each page (readable pages first), each candidate in turn
+ * until one has every check digit agreeing; otherwise the best partial reading.
+ */
+export async function readMrz(kind: DocumentKind, pages: NormalizedPage[], readablePages: number[], ocr: MrzOcr, now: Date): Promise<MrzResult> {
   const views: Record<number, PageView> = {};
-  if (!shape) return { outcome: 'pass', details: { skipped: `${kind} has no MRZ` }, views };
+  if (!WITH_MRZ.includes(kind)) return { outcome: 'pass', details: { skipped: `${kind} has no MRZ` }, views };
   const ordered = [...pages].sort((a, b) => Number(readablePages.includes(b.index)) - Number(readablePages.includes(a.index)));
-  const tried: { page: number; rotation: number; found: string; lines: string[] }[] = [];
-  for (const page of ordered) {
+  const tried: { page: number; rotation: number; how: string; lines: string[] }[] = [];
+  let best: { mrz: MrzReading; image: Grey } | undefined;
+
+  /** Repairs and parses what one candidate read; true when it settles the search. */
+  const consider = (raw: string[], how: string, page: number, rotation: number, image: Grey): boolean => {
+    const read = raw.map((text) => correctLine(text));
+    const lines = zoneIn(read.map((line) => line.text));
+    tried.push({ page, rotation, how, lines: lines ?? read.map((line) => line.text) });
+    const mrz = lines && toReading(lines, read.filter((line) => lines.includes(line.text)).flatMap((line) => line.corrections), page, rotation, now);
+    if (mrz && better(mrz, best?.mrz)) best = { mrz, image };
+    return Boolean(best?.mrz.valid);
+  };
+
+  search: for (const page of ordered) {
     const upright = await uprightDocument(page.raster);
     views[page.index] = { image: upright.image, oriented: false };
-    for (const halfTurn of [0, 180]) {
-      const image = halfTurn ? turn180(upright.image) : upright.image;
-      const rotation = upright.rotation + halfTurn;
-      const rows = await bottomTextRows(await lowerPart(image), shape.lines);
-      const read = await Promise.all(rows.map(async (row) => correctLine((await ocr(row.png)).text)));
-      const lines = read.map((line) => line.text);
-      tried.push({ page: page.index, rotation, found: upright.found, lines });
-      if (lines.length === shape.lines && lines.every((line) => line.length === shape.length)) {
-        const mrz = toReading(lines, read.flatMap((line) => line.corrections), page.index, rotation, now);
-        views[page.index] = { image, oriented: true, mrzTop: Math.round(image.height * (ABOVE_MRZ[mrz.format] ?? 1)) };
-        const failed = Object.entries(mrz.checkDigits).find(([, ok]) => !ok)?.[0];
-        if (failed) return { outcome: 'fail', reasonCode: 'mrz_check_digit_invalid', params: { field: failed }, details: { mrz }, mrz, views };
-        const reasonCode: ReasonCode | undefined = mrz.valid ? undefined : 'mrz_format_invalid';
-        return { outcome: mrz.valid ? 'pass' : 'fail', reasonCode, details: { mrz }, mrz, views };
+    const turns = [0, 180].map((halfTurn) => ({ image: halfTurn ? turn180(upright.image) : upright.image, rotation: upright.rotation + halfTurn }));
+    // The located text rows, each read as one line.
+    for (const { image, rotation } of turns) {
+      const rows = await bottomTextRows(await lowerPart(image), 3);
+      const texts = await Promise.all(rows.map(async (row) => (await ocr.line(row.png)).text));
+      if (consider(texts, 'rows', page.index, rotation, image)) break search;
+    }
+    // Plain bottom crops read as one block: tight crops, bands, layouts the row finder misses.
+    for (const { image, rotation } of turns) {
+      for (const share of BOTTOM_CROPS) {
+        const lines = await ocr.block(await bottomCrop(image, share));
+        if (consider(lines.map((line) => line.text), `bottom ${share * 100}%`, page.index, rotation, image)) break search;
       }
     }
   }
-  return { outcome: 'fail', reasonCode: 'mrz_not_found', details: { tried }, views };
+  if (!best) return { outcome: 'fail', reasonCode: 'mrz_not_found', details: { tried }, views };
+  const { mrz, image } = best;
+  views[mrz.page] = { image, oriented: true, mrzTop: Math.round(image.height * (ABOVE_MRZ[mrz.format] ?? 1)) };
+  const failed = Object.entries(mrz.checkDigits).find(([, ok]) => !ok)?.[0];
+  if (failed) return { outcome: 'fail', reasonCode: 'mrz_check_digit_invalid', params: { field: failed }, details: { mrz }, mrz, views };
+  const reasonCode: ReasonCode | undefined = mrz.valid ? undefined : 'mrz_format_invalid';
+  return { outcome: mrz.valid ? 'pass' : 'fail', reasonCode, details: { mrz }, mrz, views };
 }
