@@ -52,14 +52,12 @@ export const STAGES = [
     },
   },
   {
-    // Not a gate: reading decides (`readingDecides` below). With no page passing the
-    // measures every page is still read, readable ones first.
     name: 'quality',
     appliesTo: DOCUMENTS,
-    gate: false,
+    gate: true,
     async run(state) {
       const { readablePages, ...verdict } = await assessQuality(state.pages ?? []);
-      return { verdict, state: { ...state, readablePages: readablePages.length ? readablePages : (state.pages ?? []).map((page) => page.index) } };
+      return { verdict, state: { ...state, readablePages } };
     },
   },
   {
@@ -153,21 +151,6 @@ export interface FaultOptions {
   stage?: string;
 }
 
-/** The stage whose reading settles whether a document of a kind is readable. */
-const READING_STAGE: Partial<Record<DocumentKind, StageName>> = { passport: 'mrz', residence_permit: 'mrz', migration_card: 'migration_card' };
-
-/**
- * Reading decides: a document whose reading passed (an MRZ with every check
- * digit agreeing, a migration card with every field) is readable whatever the
- * quality measures said — their findings stay, as a warning. A quality failure
- * stands, and names the reason, only where reading failed too.
- */
-function readingDecides(kind: DocumentKind, records: CheckRecord[]): CheckRecord[] {
-  const reading = records.find((record) => record.stage === READING_STAGE[kind]);
-  if (reading?.outcome !== 'pass') return records;
-  return records.map((record) => (record.stage === 'quality' && record.outcome === 'fail' ? { ...record, outcome: 'warn' } : record));
-}
-
 export async function runPipeline(document: UploadedDocument, ctx: StageContext, faults: FaultOptions = { stageDelayMs: 0 }): Promise<CheckRecord[]> {
   const records: CheckRecord[] = [];
   let state: PipelineState = { document };
@@ -197,5 +180,5 @@ export async function runPipeline(document: UploadedDocument, ctx: StageContext,
     });
     if (stage.gate && verdict.outcome !== 'pass' && verdict.outcome !== 'warn') break;
   }
-  return readingDecides(document.kind, records);
+  return records;
 }

@@ -88,12 +88,6 @@ export const STAGES_FOR_APPROVAL: Record<DocumentKind, readonly string[]> = {
   selfie: ['normalize', 'liveness', 'selfie', 'face'],
 };
 
-/** Warnings an approval accepts: quality findings on a document whose reading passed (reading decides). */
-const ACCEPTED_WARNINGS = new Set(['quality']);
-
-/** A document whose quality check failed: its reading failures are explained by the capture, and the quality reason is the one given. */
-const badCapture = (document: DocumentFact) => document.checks.some((c) => c.stage === 'quality' && c.outcome === 'fail');
-
 /** Checks that, when they fail, mean "send a better file" rather than "the document is wrong". */
 const RETAKE_STAGES = new Set(['normalize', 'quality', 'selfie']);
 
@@ -200,7 +194,7 @@ export const RULES: readonly Rule[] = [
     reads: ['documents.checks.mrz'],
     check: (facts) =>
       facts.documents
-        .filter((d) => !badCapture(d) && d.checks.some((c) => c.stage === 'mrz' && c.reasonCode === 'mrz_not_found'))
+        .filter((d) => d.checks.some((c) => c.stage === 'mrz' && c.reasonCode === 'mrz_not_found'))
         .map((d) => ({ document: { kind: d.kind, id: d.id } })),
   },
   {
@@ -223,7 +217,7 @@ export const RULES: readonly Rule[] = [
     code: 'migration_card_unreadable',
     severity: 'clarify',
     reads: ['documents.checks.migration_card'],
-    check: (facts) => checkHits('migration_card', 'migration_card_unreadable')({ ...facts, documents: facts.documents.filter((d) => !badCapture(d)) }),
+    check: checkHits('migration_card', 'migration_card_unreadable'),
   },
   {
     code: 'migration_card_dates_invalid',
@@ -384,7 +378,7 @@ export function missingEvidence(facts: ApplicationFacts): (RuleHit & { code: Rea
   return facts.documents.flatMap((document) =>
     STAGES_FOR_APPROVAL[document.kind].flatMap((stage) => {
       const check = document.checks.find((c) => c.stage === stage);
-      if (check?.outcome === 'pass' || (check?.outcome === 'warn' && ACCEPTED_WARNINGS.has(stage))) return [];
+      if (check?.outcome === 'pass') return [];
       return [{ code: 'evidence_missing' as const, document: { kind: document.kind, id: document.id }, params: { stage, kind: document.kind, outcome: check?.outcome ?? 'absent' } }];
     }),
   );
