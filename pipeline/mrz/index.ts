@@ -25,6 +25,9 @@ const LAYOUTS = [
   { length: 30, lines: 3 },
 ] as const;
 
+/** MRZ rows to look for, in order: a passport's two first, a card's three. */
+const ROW_COUNTS: Partial<Record<DocumentKind, readonly number[]>> = { passport: [2, 3], residence_permit: [3, 2] };
+
 /** Shares of the page, from the bottom, read as one block when the located rows do not give a zone. */
 const BOTTOM_CROPS = [0.35, 0.5, 1] as const;
 /** A block crop narrower than this is scaled up first: MRZ characters of 8–15 px read badly. */
@@ -163,11 +166,15 @@ export async function readMrz(kind: DocumentKind, pages: NormalizedPage[], reada
     const upright = await uprightDocument(page.raster);
     views[page.index] = { image: upright.image, oriented: false };
     const turns = [0, 180].map((halfTurn) => ({ image: halfTurn ? turn180(upright.image) : upright.image, rotation: upright.rotation + halfTurn }));
-    // The located text rows, each read as one line.
+    // The located text rows, each read as one line: as many rows as the kind's usual layout first
+    // (the band around fewer rows deskews better), then the other count.
     for (const { image, rotation } of turns) {
-      const rows = await bottomTextRows(await lowerPart(image), 3);
-      const texts = await Promise.all(rows.map(async (row) => (await ocr.line(row.png)).text));
-      if (consider(texts, 'rows', page.index, rotation, image)) break search;
+      const lower = await lowerPart(image);
+      for (const count of ROW_COUNTS[kind] ?? [2, 3]) {
+        const rows = await bottomTextRows(lower, count);
+        const texts = await Promise.all(rows.map(async (row) => (await ocr.line(row.png)).text));
+        if (consider(texts, `${count} rows`, page.index, rotation, image)) break search;
+      }
     }
     // Plain bottom crops read as one block: tight crops, bands, layouts the row finder misses.
     for (const { image, rotation } of turns) {
