@@ -20,7 +20,7 @@ import type { ApiDeps } from '../app.ts';
 /** Room for the multipart envelope and the form fields around the file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 /** An upload is answered within this even when the queue is down: the sweeper enqueues it later. */
-const ENQUEUE_TIMEOUT_MS = 1000;
+const ENQUEUE_TIMEOUT_MS = 500;
 // Control characters (NUL included) have no place in a file name, and PostgreSQL refuses NUL.
 // eslint-disable-next-line no-control-regex
 const BAD_FILE_NAME = /[\u0000-\u001f\u007f]/;
