@@ -32,12 +32,18 @@ export interface PipelineState {
 interface StageDefinition {
   name: string;
   appliesTo: readonly DocumentKind[];
-  /** A gate's failure stops the run: the stages after it need its output. */
-  gate: boolean;
+  /** A gate's failure stops the run (for these kinds): the stages after it need its output. */
+  gate: boolean | readonly DocumentKind[];
+  /** When this is false of the results so far, the run stops before this stage. */
+  requires?: (records: Outcomes) => boolean;
   run(state: PipelineState, ctx: StageContext): Promise<{ verdict: StageVerdict; state: PipelineState }>;
 }
 
 const ALL_KINDS = Object.values(DocumentKind);
+type Outcomes = readonly { stage: string; outcome: CheckOutcome }[];
+const outcomeOf = (records: Outcomes, stage: string): CheckOutcome | undefined => records.find((record) => record.stage === stage)?.outcome;
+/** A capture the quality gate refused stays readable when its MRZ was read anyway (reading decides). */
+const readable = (records: Outcomes): boolean => outcomeOf(records, 'quality') !== 'fail' || outcomeOf(records, 'mrz') === 'pass';
 const DOCUMENTS: readonly DocumentKind[] = ['passport', 'residence_permit', 'migration_card'];
 const WITH_PORTRAIT: readonly DocumentKind[] = ['passport', 'residence_permit'];
 
@@ -52,12 +58,15 @@ export const STAGES = [
     },
   },
   {
+    // A gate for migration cards only. On a document with an MRZ, reading decides
+    // (`readingDecides` below): with no page passing the measures, every page is still
+    // read for its MRZ, and the later stages run only if it was read.
     name: 'quality',
     appliesTo: DOCUMENTS,
-    gate: true,
+    gate: ['migration_card'],
     async run(state) {
       const { readablePages, ...verdict } = await assessQuality(state.pages ?? []);
-      return { verdict, state: { ...state, readablePages } };
+      return { verdict, state: { ...state, readablePages: readablePages.length ? readablePages : (state.pages ?? []).map((page) => page.index) } };
     },
   },
   {
@@ -73,6 +82,7 @@ export const STAGES = [
     name: 'viz',
     appliesTo: WITH_PORTRAIT,
     gate: false,
+    requires: readable,
     async run(state, ctx) {
       const { viz, ...verdict } = await readViz(state.document.kind, state.pages ?? [], state.readablePages ?? [], state.mrz, state.views, ctx.ocr);
       return { verdict, state: { ...state, viz } };
@@ -82,6 +92,7 @@ export const STAGES = [
     name: 'portrait',
     appliesTo: WITH_PORTRAIT,
     gate: false,
+    requires: readable,
     async run(state, ctx) {
       const known = state.mrz && { page: state.mrz.page, rotation: state.mrz.rotation };
       const { face: _face, ...verdict } = await extractPortrait(state.pages ?? [], state.readablePages ?? [], known, ctx.face);
@@ -151,11 +162,24 @@ export interface FaultOptions {
   stage?: string;
 }
 
+/**
+ * Reading decides: a document whose MRZ was read with every check digit
+ * agreeing is readable whatever the quality measures said — their findings stay,
+ * as a warning. A quality failure stands, and names the reason, only where the
+ * MRZ could not be read. (A migration card has no check digits to prove its
+ * reading right, so its quality gate stays a gate.)
+ */
+function readingDecides(records: CheckRecord[]): CheckRecord[] {
+  if (records.find((record) => record.stage === 'mrz')?.outcome !== 'pass') return records;
+  return records.map((record) => (record.stage === 'quality' && record.outcome === 'fail' ? { ...record, outcome: 'warn' } : record));
+}
+
 export async function runPipeline(document: UploadedDocument, ctx: StageContext, faults: FaultOptions = { stageDelayMs: 0 }): Promise<CheckRecord[]> {
   const records: CheckRecord[] = [];
   let state: PipelineState = { document };
   for (const stage of STAGES as readonly StageDefinition[]) {
     if (!stage.appliesTo.includes(document.kind)) continue;
+    if (stage.requires && !stage.requires(records)) break;
     if (faults.stageDelayMs) await sleep(faults.stageDelayMs);
     const started = performance.now();
     let verdict: StageVerdict;
@@ -178,7 +202,8 @@ export async function runPipeline(document: UploadedDocument, ctx: StageContext,
       durationMs: Math.round(performance.now() - started),
       ...(verdict.artifacts ? { artifacts: verdict.artifacts } : {}),
     });
-    if (stage.gate && verdict.outcome !== 'pass' && verdict.outcome !== 'warn') break;
+    const gate = stage.gate === true || (Array.isArray(stage.gate) && stage.gate.includes(document.kind));
+    if (gate && verdict.outcome !== 'pass' && verdict.outcome !== 'warn') break;
   }
-  return records;
+  return readingDecides(records);
 }

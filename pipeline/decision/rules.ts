@@ -88,6 +88,12 @@ export const STAGES_FOR_APPROVAL: Record<DocumentKind, readonly string[]> = {
   selfie: ['normalize', 'liveness', 'selfie', 'face'],
 };
 
+/** Warnings an approval accepts: quality findings on a document whose MRZ was read with valid check digits (reading decides). */
+const ACCEPTED_WARNINGS = new Set(['quality']);
+
+/** A document whose quality check failed: what could not be read is explained by the capture, whose reason is the one given. */
+const badCapture = (document: DocumentFact) => document.checks.some((c) => c.stage === 'quality' && c.outcome === 'fail');
+
 /** Checks that, when they fail, mean "send a better file" rather than "the document is wrong". */
 const RETAKE_STAGES = new Set(['normalize', 'quality', 'selfie']);
 
@@ -194,7 +200,7 @@ export const RULES: readonly Rule[] = [
     reads: ['documents.checks.mrz'],
     check: (facts) =>
       facts.documents
-        .filter((d) => d.checks.some((c) => c.stage === 'mrz' && c.reasonCode === 'mrz_not_found'))
+        .filter((d) => !badCapture(d) && d.checks.some((c) => c.stage === 'mrz' && c.reasonCode === 'mrz_not_found'))
         .map((d) => ({ document: { kind: d.kind, id: d.id } })),
   },
   {
@@ -378,7 +384,7 @@ export function missingEvidence(facts: ApplicationFacts): (RuleHit & { code: Rea
   return facts.documents.flatMap((document) =>
     STAGES_FOR_APPROVAL[document.kind].flatMap((stage) => {
       const check = document.checks.find((c) => c.stage === stage);
-      if (check?.outcome === 'pass') return [];
+      if (check?.outcome === 'pass' || (check?.outcome === 'warn' && ACCEPTED_WARNINGS.has(stage))) return [];
       return [{ code: 'evidence_missing' as const, document: { kind: document.kind, id: document.id }, params: { stage, kind: document.kind, outcome: check?.outcome ?? 'absent' } }];
     }),
   );

@@ -159,6 +159,22 @@ describe('decision rules', () => {
     },
   );
 
+  it('approves a document whose quality findings were waived because its MRZ read (reading decides)', () => {
+    const checks = facts().documents[0]!.checks.map((c) => (c.stage === 'quality' ? { ...c, outcome: 'warn', reasonCode: 'resolution_too_low' } : c));
+    expect(decide(facts({}, { checks })).status).toBe('approved');
+  });
+
+  it('names only the quality reason when a bad capture could not be read either', () => {
+    const checks = [
+      ...pass('normalize'),
+      { stage: 'quality', outcome: 'fail', reasonCode: 'image_blurred', details: {} },
+      { stage: 'mrz', outcome: 'fail', reasonCode: 'mrz_not_found', details: {} },
+    ];
+    const verdict = decide(facts({}, { checks, mrz: undefined }));
+    expect(verdict.status).toBe('clarification_required');
+    expect(verdict.reasons.map((r) => r.code)).toEqual(['image_blurred']);
+  });
+
   it('sends a document that ran out of retries to a reviewer, naming the stage', () => {
     const crashed = { stage: 'pipeline', outcome: 'error', reasonCode: 'stage_crashed', details: { stage: 'pipeline', detail: 'checksum' } };
     const verdict = decide(facts({}, { failed: true, checks: [crashed] }));
