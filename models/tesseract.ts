@@ -8,6 +8,7 @@
 //   reads Latin capitals as their Cyrillic look-alikes (KAYA → КАУА).
 import { fileURLToPath } from 'node:url';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
+import { TimeoutError, withTimeout } from '../core/timeout.ts';
 
 export const TESSDATA_DIR = fileURLToPath(new URL('./tesseract', import.meta.url));
 const MRZ_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
@@ -79,16 +80,37 @@ export async function createMrzLineReader(): Promise<OcrEngine<LineReading>> {
   });
 }
 
+/**
+ * Tesseract over a block of noise (a photo of anything but a document) can run
+ * for tens of seconds: past this a block read gives up with a TimeoutError,
+ * and its worker is stopped and replaced.
+ */
+export const BLOCK_TIMEOUT_MS = 3000;
+
 /** The MRZ model over a block of lines (a crop holding the whole zone); lines in reading order. */
-export async function createMrzBlockReader(): Promise<OcrEngine<LineReading[]>> {
-  const worker = await startWorker('mrz');
-  await worker.setParameters({ tessedit_char_whitelist: MRZ_CHARSET, tessedit_pageseg_mode: PSM.SINGLE_BLOCK, user_defined_dpi: '300' });
-  return engine(worker, async (w, image) => {
-    const { data } = await w.recognize(image, {}, { blocks: true, text: false });
-    return (data.blocks ?? []).flatMap((block) =>
-      block.paragraphs.flatMap((paragraph) => paragraph.lines.map((line) => ({ text: line.text.replace(/\s+/g, ''), confidence: line.confidence }))),
-    );
-  });
+export async function createMrzBlockReader(timeoutMs = BLOCK_TIMEOUT_MS): Promise<OcrEngine<LineReading[]>> {
+  const start = async () => {
+    const started = await startWorker('mrz');
+    await started.setParameters({ tessedit_char_whitelist: MRZ_CHARSET, tessedit_pageseg_mode: PSM.SINGLE_BLOCK, user_defined_dpi: '300' });
+    return started;
+  };
+  let worker = await start();
+  const read = async (image: Buffer): Promise<LineReading[]> => {
+    const current = worker;
+    try {
+      const { data } = await withTimeout(current.recognize(image, {}, { blocks: true, text: false }), timeoutMs, 'MRZ block OCR');
+      return (data.blocks ?? []).flatMap((block) =>
+        block.paragraphs.flatMap((paragraph) => paragraph.lines.map((line) => ({ text: line.text.replace(/\s+/g, ''), confidence: line.confidence }))),
+      );
+    } catch (error) {
+      if (error instanceof TimeoutError) {
+        await current.terminate().catch(() => undefined);
+        worker = await start();
+      }
+      throw error;
+    }
+  };
+  return { read: serialised(read), close: async () => void (await worker.terminate()) };
 }
 
 const box = ({ x0, y0, x1, y1 }: { x0: number; y0: number; x1: number; y1: number }): Box => ({ left: x0, top: y0, right: x1, bottom: y1 });

@@ -8,6 +8,7 @@
 import { parse } from 'mrz';
 import type { LineReading } from '../../models/tesseract.ts';
 import type { ReasonCode } from '../../core/reasons.ts';
+import { TimeoutError } from '../../core/timeout.ts';
 import type { DocumentKind } from '../../generated/prisma/enums.ts';
 import type { NormalizedPage } from '../normalize/index.ts';
 import type { StageVerdict } from '../types.ts';
@@ -24,6 +25,9 @@ const LAYOUTS = [
   { length: 36, lines: 2 },
   { length: 30, lines: 3 },
 ] as const;
+
+/** After this long, no further candidate is tried: a page of noise is not read for ever. */
+const SEARCH_BUDGET_MS = 8_000;
 
 /** MRZ rows to look for, in order: a passport's two first, a card's three. */
 const ROW_COUNTS: Partial<Record<DocumentKind, readonly number[]>> = { passport: [2, 3], residence_permit: [3, 2] };
@@ -162,6 +166,8 @@ export async function readMrz(kind: DocumentKind, pages: NormalizedPage[], reada
     return Boolean(best?.mrz.valid);
   };
 
+  const started = performance.now();
+  const outOfTime = () => performance.now() - started > SEARCH_BUDGET_MS;
   search: for (const page of ordered) {
     const upright = await uprightDocument(page.raster);
     views[page.index] = { image: upright.image, oriented: false };
@@ -179,7 +185,12 @@ export async function readMrz(kind: DocumentKind, pages: NormalizedPage[], reada
     // Plain bottom crops read as one block: tight crops, bands, layouts the row finder misses.
     for (const { image, rotation } of turns) {
       for (const share of BOTTOM_CROPS) {
-        const lines = await ocr.block(await bottomCrop(image, share));
+        if (outOfTime()) break search;
+        // A block that takes too long is noise, not an MRZ: no lines.
+        const lines = await ocr.block(await bottomCrop(image, share)).catch((error: unknown) => {
+          if (error instanceof TimeoutError) return [];
+          throw error;
+        });
         if (consider(lines.map((line) => line.text), `bottom ${share * 100}%`, page.index, rotation, image)) break search;
       }
     }

@@ -52,7 +52,8 @@ async function bytesOf(file: string): Promise<Buffer> {
 
 // ---- The naive baseline -------------------------------------------------------
 const LENGTHS: Record<number, number> = { 44: 2, 36: 2, 30: 3 };
-const blockReader = await createMrzBlockReader();
+// The baseline as the issue describes it: no time limit on a block read.
+const blockReader = await createMrzBlockReader(10 * 60_000);
 
 /** The last run of lines that has an MRZ's shape, from OCR lines of a crop. */
 function mrzLines(lines: string[]): string[] | undefined {
