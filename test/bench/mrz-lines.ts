@@ -68,7 +68,9 @@ const summary = {
   raw: rate((r) => r.raw),
   corrected: rate((r) => r.text),
   linesRepaired: results.filter((r) => r.corrected).length,
-  repairsThatBrokeALine: results.filter((r) => r.corrected && r.raw === r.truth).length,
+  // Both directions, on the same lines: a repair must never turn a right line wrong.
+  repairsThatFixedALine: results.filter((r) => r.corrected && r.raw !== r.truth && r.text === r.truth).length,
+  repairsThatBrokeALine: results.filter((r) => r.corrected && r.raw === r.truth && r.text !== r.truth).length,
   msPerLineP50: Math.round(percentile(times, 50)),
   msPerLineP95: Math.round(percentile(times, 95)),
   linesPerSecond: Math.round((results.length / wallSeconds) * 10) / 10,
@@ -85,7 +87,7 @@ console.table({
   },
 });
 console.log(
-  `repaired ${summary.linesRepaired} lines (${summary.repairsThatBrokeALine} of them were right before); ` +
+  `repaired ${summary.linesRepaired} lines: ${summary.repairsThatFixedALine} wrong → right, ${summary.repairsThatBrokeALine} right → wrong; ` +
     `p50 ${summary.msPerLineP50} ms, p95 ${summary.msPerLineP95} ms per line, ${summary.linesPerSecond} lines/s; worker start-up ${startupMs} ms`,
 );
 const misses = results.filter((r) => r.text !== r.truth);
