@@ -13,7 +13,7 @@ import type { BlobStore } from '../db/blob-store.ts';
 import type { Database } from '../db/index.ts';
 import type { StagePool } from '../workers/pool.ts';
 import type { JobQueue } from '../workers/queue/index.ts';
-import { authenticate } from './auth.ts';
+import { authenticate, bearerKey } from './auth.ts';
 import { errorHandler, limited } from './errors.ts';
 import { applicationsRouter } from './routes/applications.ts';
 import { recordsRouter } from './routes/records.ts';
@@ -61,7 +61,7 @@ export function createApp(deps: ApiDeps): express.Express {
     const probes = { database: deps.db.sql.query('SELECT 1'), queue: deps.queue.ping() };
     const results = await Promise.allSettled(Object.values(probes));
     const ready = results.every((result) => result.status === 'fulfilled');
-    const key = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    const key = bearerKey(req);
     const admin = key ? (await findApiClient(deps.db.prisma, key).catch(() => undefined))?.role === 'admin' : false;
     const body = { status: ready ? 'ready' : 'not_ready' };
     if (!admin) return void res.status(ready ? 200 : 503).json(body);

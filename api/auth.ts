@@ -2,7 +2,7 @@
 // Routes say which roles they admit; queries are limited to the caller's
 // organisation with `ownedBy`, and another organisation's object answers 404,
 // exactly like one that does not exist.
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Role } from '../generated/prisma/enums.ts';
 import type { ApiClient } from '../generated/prisma/client.ts';
 import { AppError } from '../core/errors.ts';
@@ -10,10 +10,13 @@ import { findApiClient } from '../db/api-keys.ts';
 import { recordAudit, type Actor } from '../db/audit.ts';
 import type { Prisma } from '../db/index.ts';
 
+/** The key of an `Authorization: Bearer <key>` header, if the request carries one. */
+export const bearerKey = (req: Request): string | undefined => /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+
 export function authenticate(prisma: Prisma, onFailure: RequestHandler = (_req, _res, next) => next()): RequestHandler {
   return async (req, res, next) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    const client = match ? await findApiClient(prisma, match[1]!) : undefined;
+    const key = bearerKey(req);
+    const client = key ? await findApiClient(prisma, key) : undefined;
     if (!client) {
       // Counted by the failed-authentication limiter before the 401.
       return onFailure(req, res, (error?: unknown) => next(error ?? new AppError('unauthorized')));
@@ -45,10 +48,21 @@ export function ownedBy(res: Response): { organizationId?: string } {
  * Reads of personal data by staff (reviewers, admins) leave an audit event
  * under the reader's real role; the portal reading its own applicants does not.
  */
-export async function auditStaffRead(prisma: Prisma, res: Response, entity: { type: string; id: string; organizationId: string }): Promise<void> {
+export async function auditStaffRead(
+  prisma: Prisma,
+  res: Response,
+  read: { type: string; id: string; organizationId: string; action?: string; data?: object },
+): Promise<void> {
   if (caller(res).role === 'portal') return;
   await prisma.$transaction((tx) =>
-    recordAudit(tx, { actor: actorOf(res), action: `${entity.type.toLowerCase()}.viewed`, entityType: entity.type, entityId: entity.id, organizationId: entity.organizationId }),
+    recordAudit(tx, {
+      actor: actorOf(res),
+      action: read.action ?? `${read.type.toLowerCase()}.viewed`,
+      entityType: read.type,
+      entityId: read.id,
+      organizationId: read.organizationId,
+      data: read.data,
+    }),
   );
 }
 

@@ -85,7 +85,7 @@ export async function createMrzLineReader(): Promise<OcrEngine<LineReading>> {
  * for tens of seconds: past this a block read gives up with a TimeoutError,
  * and its worker is stopped and replaced.
  */
-export const BLOCK_TIMEOUT_MS = 3000;
+const BLOCK_TIMEOUT_MS = 3000;
 
 /** The MRZ model over a block of lines (a crop holding the whole zone); lines in reading order. */
 export async function createMrzBlockReader(timeoutMs = BLOCK_TIMEOUT_MS): Promise<OcrEngine<LineReading[]>> {

@@ -32,8 +32,8 @@ export interface PipelineState {
 interface StageDefinition {
   name: string;
   appliesTo: readonly DocumentKind[];
-  /** A gate's failure stops the run (for these kinds): the stages after it need its output. */
-  gate: boolean | readonly DocumentKind[];
+  /** The kinds for which this stage's failure stops the run: the stages after it need its output. */
+  gate: readonly DocumentKind[];
   /** When this is false of the results so far, the run stops before this stage. */
   requires?: (records: Outcomes) => boolean;
   run(state: PipelineState, ctx: StageContext): Promise<{ verdict: StageVerdict; state: PipelineState }>;
@@ -51,7 +51,7 @@ export const STAGES = [
   {
     name: 'normalize',
     appliesTo: ALL_KINDS,
-    gate: true,
+    gate: ALL_KINDS,
     async run(state, ctx) {
       const { pages, ...verdict } = await normalize(state.document, ctx);
       return { verdict, state: { ...state, pages } };
@@ -72,7 +72,7 @@ export const STAGES = [
   {
     name: 'mrz',
     appliesTo: WITH_PORTRAIT,
-    gate: false,
+    gate: [],
     async run(state, ctx) {
       const { mrz, views, ...verdict } = await readMrz(state.document.kind, state.pages ?? [], state.readablePages ?? [], { line: ctx.ocr.mrzLine, block: ctx.ocr.mrzBlock }, ctx.now());
       return { verdict, state: { ...state, mrz, views } };
@@ -81,7 +81,7 @@ export const STAGES = [
   {
     name: 'viz',
     appliesTo: WITH_PORTRAIT,
-    gate: false,
+    gate: [],
     requires: readable,
     async run(state, ctx) {
       const { viz, ...verdict } = await readViz(state.document.kind, state.pages ?? [], state.readablePages ?? [], state.mrz, state.views, ctx.ocr);
@@ -91,7 +91,7 @@ export const STAGES = [
   {
     name: 'portrait',
     appliesTo: WITH_PORTRAIT,
-    gate: false,
+    gate: [],
     requires: readable,
     async run(state, ctx) {
       const known = state.mrz && { page: state.mrz.page, rotation: state.mrz.rotation };
@@ -103,7 +103,7 @@ export const STAGES = [
     // First for a selfie: a screen or a print is refused before its face is judged.
     name: 'liveness',
     appliesTo: ['selfie'],
-    gate: true,
+    gate: ['selfie'],
     async run(state, ctx) {
       const image = await selfieImage(state.pages![0]!);
       const faces = await ctx.face.detect(image);
@@ -114,7 +114,7 @@ export const STAGES = [
   {
     name: 'selfie',
     appliesTo: ['selfie'],
-    gate: true,
+    gate: ['selfie'],
     async run(state) {
       const { face: _face, measures: _measures, ...verdict } = assessSelfie(state.selfie!.image, state.selfie!.faces);
       return { verdict, state };
@@ -123,7 +123,7 @@ export const STAGES = [
   {
     name: 'migration_card',
     appliesTo: ['migration_card'],
-    gate: false,
+    gate: [],
     async run(state, ctx) {
       const { card, ...verdict } = await readMigrationCard(state.pages ?? [], state.readablePages ?? [], ctx.ocr);
       return { verdict, state: { ...state, card } };
@@ -170,7 +170,7 @@ export interface FaultOptions {
  * reading right, so its quality gate stays a gate.)
  */
 function readingDecides(records: CheckRecord[]): CheckRecord[] {
-  if (records.find((record) => record.stage === 'mrz')?.outcome !== 'pass') return records;
+  if (outcomeOf(records, 'mrz') !== 'pass') return records;
   return records.map((record) => (record.stage === 'quality' && record.outcome === 'fail' ? { ...record, outcome: 'warn' } : record));
 }
 
@@ -202,8 +202,7 @@ export async function runPipeline(document: UploadedDocument, ctx: StageContext,
       durationMs: Math.round(performance.now() - started),
       ...(verdict.artifacts ? { artifacts: verdict.artifacts } : {}),
     });
-    const gate = stage.gate === true || (Array.isArray(stage.gate) && stage.gate.includes(document.kind));
-    if (gate && verdict.outcome !== 'pass' && verdict.outcome !== 'warn') break;
+    if (stage.gate.includes(document.kind) && verdict.outcome !== 'pass' && verdict.outcome !== 'warn') break;
   }
   return readingDecides(records);
 }

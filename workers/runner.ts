@@ -83,7 +83,7 @@ export async function processDocument(deps: RunnerDeps, documentId: string, atte
 }
 
 /** Thrown so the queue counts the attempt as failed and retries it with backoff. */
-export class StageCrashError extends Error {}
+class StageCrashError extends Error {}
 
 async function finish(
   deps: RunnerDeps,

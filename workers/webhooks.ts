@@ -28,9 +28,7 @@ export function backoffMs(attempt: number, baseMs: number, random = Math.random)
 
 type Delivery = { id: string; organizationId: string; url: string; event: string; payload: unknown; attempts: number };
 
-async function send(db: Database, config: WebhookConfig, delivery: Delivery) {
-  const organization = await db.prisma.organization.findUnique({ where: { id: delivery.organizationId }, select: { webhookSecret: true } });
-  const secret = organization?.webhookSecret;
+async function send(db: Database, config: WebhookConfig, delivery: Delivery, secret: string | null | undefined) {
   const body = JSON.stringify({ id: delivery.id, event: delivery.event, ...(delivery.payload as object) });
   const timestamp = new Date().toISOString();
   let statusCode: number | undefined;
@@ -84,12 +82,15 @@ export async function dispatchWebhooks(db: Database, config: WebhookConfig): Pro
     orderBy: { nextAttemptAt: 'asc' },
     take: BATCH,
   });
+  // Each delivery is signed with its organisation's secret: read once per pass.
+  const organizations = await db.prisma.organization.findMany({ where: { id: { in: [...new Set(due.map((d) => d.organizationId))] } }, select: { id: true, webhookSecret: true } });
+  const secrets = new Map(organizations.map((organization) => [organization.id, organization.webhookSecret]));
   for (const delivery of due) {
     const claimed = await db.prisma.webhookDelivery.updateMany({
       where: { id: delivery.id, status: 'pending', nextAttemptAt: delivery.nextAttemptAt },
       data: { nextAttemptAt: new Date(Date.now() + CLAIM_MS) },
     });
-    if (claimed.count === 1) await send(db, config, delivery);
+    if (claimed.count === 1) await send(db, config, delivery, secrets.get(delivery.organizationId));
   }
 }
 

@@ -4,7 +4,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
-import { recordAudit } from '../../db/audit.ts';
 import { eraseAccount } from '../../db/erasure.ts';
 import { ARTIFACT_NAMES } from '../../pipeline/artifacts.ts';
 import { actorOf, allow, auditStaffRead, ownedBy } from '../auth.ts';
@@ -36,9 +35,7 @@ export function recordsRouter(deps: ApiDeps): Router {
     const key = keys?.map((artifacts) => (Object.hasOwn(artifacts, name) ? artifacts[name] : undefined)).find(Boolean);
     if (!document || !key) throw new AppError('not_found', { entity: 'Artifact' });
     const bytes = await deps.blobs.get(key);
-    await prisma.$transaction((tx) =>
-      recordAudit(tx, { actor: actorOf(res), action: 'document.artifact_viewed', entityType: 'Document', entityId: id, organizationId: document.application.organizationId, data: { name } }),
-    );
+    await auditStaffRead(prisma, res, { type: 'Document', id, organizationId: document.application.organizationId, action: 'document.artifact_viewed', data: { name } });
     res.type('image/png').send(bytes);
   });
 

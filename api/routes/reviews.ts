@@ -50,12 +50,10 @@ export function reviewsRouter(deps: ApiDeps): Router {
       include: { reviews: { where: { status: { not: 'decided' } } } },
       take: 500,
     });
+    const now = new Date();
     const queue = applications
       .filter((application) => !query.reason || (application.reasons as ReasonEntry[]).some((r) => r.code === query.reason))
-      .map(({ reviews, ...application }) => {
-        const now = new Date();
-        return reviewQueueItem(application, reviews.find((review) => review.leaseExpiresAt && review.leaseExpiresAt > now), now);
-      });
+      .map(({ reviews, ...application }) => reviewQueueItem(application, reviews.find((review) => review.leaseExpiresAt && review.leaseExpiresAt > now), now));
     res.json({ applications: queue });
   });
 

@@ -16,8 +16,6 @@ import { correctLine, type Correction } from './line-correction.ts';
 import { cropGrey, greyPng, resizeGrey, turn180, uprightDocument, type Grey } from '../image/document.ts';
 import { bottomTextRows, lowerPart } from './locate.ts';
 
-/** Document kinds that carry an MRZ. */
-const WITH_MRZ: readonly DocumentKind[] = ['passport', 'residence_permit'];
 
 /** ICAO 9303 layouts by line length: TD3 (and MRV-A) 2×44, TD2 (and MRV-B) 2×36, TD1 3×30. */
 const LAYOUTS = [
@@ -29,7 +27,7 @@ const LAYOUTS = [
 /** After this long, no further candidate is tried: a page of noise is not read for ever. */
 const SEARCH_BUDGET_MS = 8_000;
 
-/** MRZ rows to look for, in order: a passport's two first, a card's three. */
+/** The kinds that carry an MRZ, and how many rows to look for, in order: a passport's two first, a card's three. */
 const ROW_COUNTS: Partial<Record<DocumentKind, readonly number[]>> = { passport: [2, 3], residence_permit: [3, 2] };
 
 /** Shares of the page, from the bottom, read as one block when the located rows do not give a zone. */
@@ -151,7 +149,8 @@ async function bottomCrop(image: Grey, share: number): Promise<Buffer> {
  */
 export async function readMrz(kind: DocumentKind, pages: NormalizedPage[], readablePages: number[], ocr: MrzOcr, now: Date): Promise<MrzResult> {
   const views: Record<number, PageView> = {};
-  if (!WITH_MRZ.includes(kind)) return { outcome: 'pass', details: { skipped: `${kind} has no MRZ` }, views };
+  const rowCounts = ROW_COUNTS[kind];
+  if (!rowCounts) return { outcome: 'pass', details: { skipped: `${kind} has no MRZ` }, views };
   const ordered = [...pages].sort((a, b) => Number(readablePages.includes(b.index)) - Number(readablePages.includes(a.index)));
   const tried: { page: number; rotation: number; how: string; lines: string[] }[] = [];
   let best: { mrz: MrzReading; image: Grey } | undefined;
@@ -176,7 +175,7 @@ export async function readMrz(kind: DocumentKind, pages: NormalizedPage[], reada
     // (the band around fewer rows deskews better), then the other count.
     for (const { image, rotation } of turns) {
       const lower = await lowerPart(image);
-      for (const count of ROW_COUNTS[kind] ?? [2, 3]) {
+      for (const count of rowCounts) {
         const rows = await bottomTextRows(lower, count);
         const texts = await Promise.all(rows.map(async (row) => (await ocr.line(row.png)).text));
         if (consider(texts, `${count} rows`, page.index, rotation, image)) break search;
