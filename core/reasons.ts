@@ -132,7 +132,6 @@ export const REASONS = {
     ru: 'Контрольная цифра в машиночитаемой зоне не сходится ({field})',
     en: 'A check digit of the machine readable zone does not match ({field})',
   },
-  mrz_format_invalid: { ru: 'Машиночитаемая зона не соответствует стандарту', en: 'The machine readable zone does not follow ICAO 9303' },
 
   // Pipeline: visual zone and migration card
   viz_mrz_mismatch: {

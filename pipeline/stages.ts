@@ -74,7 +74,14 @@ export const STAGES = [
     appliesTo: WITH_PORTRAIT,
     gate: [],
     async run(state, ctx) {
-      const { mrz, views, ...verdict } = await readMrz(state.document.kind, state.pages ?? [], state.readablePages ?? [], { line: ctx.ocr.mrzLine, block: ctx.ocr.mrzBlock }, ctx.now());
+      const { mrz, views, ...verdict } = await readMrz(
+        state.document.kind,
+        state.pages ?? [],
+        state.readablePages ?? [],
+        { detect: ctx.ocr.textBoxes, line: ctx.ocr.mrzLine, block: ctx.ocr.mrzBlock },
+        ctx.now(),
+        ctx.mrzLocators,
+      );
       return { verdict, state: { ...state, mrz, views } };
     },
   },

@@ -4,7 +4,10 @@ import type { CheckOutcome, DocumentKind } from '../generated/prisma/enums.ts';
 import type { ReasonCode, ReasonParams } from '../core/reasons.ts';
 import type { FaceEngine } from '../models/face.ts';
 import type { LineReading, OcrLine, TextReadOptions } from '../models/tesseract.ts';
+import type { TextBox } from '../models/text-detector.ts';
 import type { ArtifactName } from './artifacts.ts';
+import type { Grey } from './image/document.ts';
+import type { MrzLocator } from './mrz/index.ts';
 
 export type { CheckOutcome, DocumentKind };
 
@@ -19,6 +22,8 @@ export interface StageContext {
     mrzLine(image: Buffer): Promise<LineReading>;
     /** A crop holding a whole MRZ, as lines top to bottom. */
     mrzBlock(image: Buffer): Promise<LineReading[]>;
+    /** Text boxes on an image seen at most `side` px on its longer side (PaddleOCR's DB detector). */
+    textBoxes(image: Grey, side: number): Promise<TextBox[]>;
     /** Printed Latin text of a page or of one value, as lines with boxes. */
     latin(image: Buffer, options?: TextReadOptions): Promise<OcrLine[]>;
     /** Printed Cyrillic text (a crop of a bilingual value), as lines with boxes. */
@@ -26,6 +31,8 @@ export interface StageContext {
   };
   /** Face detection, mesh and descriptors, warm in the calling thread. */
   face: FaceEngine;
+  /** The MRZ locators to run, in order (all by default; the benchmark measures each alone). */
+  mrzLocators?: readonly MrzLocator[];
 }
 
 export interface StageVerdict {

@@ -1,8 +1,10 @@
 // What runs inside a piscina worker thread: CPU-heavy pipeline code only.
 // Each task names its kind; inputs and results are plain, cloneable data.
 import { createFaceEngine, type FaceEngine } from '../models/face.ts';
+import { createTextDetector } from '../models/text-detector.ts';
 import { createMrzBlockReader, createMrzLineReader, createTextReader } from '../models/tesseract.ts';
 import { inspectUpload, type IntakeLimits, type IntakeResult } from '../pipeline/intake/index.ts';
+import type { MrzLocator } from '../pipeline/mrz/index.ts';
 import { readMrzLine, type MrzLineResult } from '../pipeline/mrz/read-line.ts';
 import { runPipeline, type CheckRecord, type FaultOptions } from '../pipeline/stages.ts';
 import { matchSession, type MatchSession } from '../pipeline/face/session.ts';
@@ -20,6 +22,7 @@ export type PoolTask =
       limits: StageContext['limits'];
       now: string;
       faults: FaultOptions;
+      mrzLocators?: readonly MrzLocator[];
     };
 
 /** A file as intake judged it. */
@@ -41,7 +44,12 @@ function warm<A extends unknown[], T>(start: () => Promise<{ read(...args: A): P
   return async (...args) => (await (started ??= start())).read(...args);
 }
 
-const ocr = { mrzLine: warm(createMrzLineReader), mrzBlock: warm(createMrzBlockReader), latin: warm(() => createTextReader('eng')), cyrillic: warm(() => createTextReader('rus')) };
+const ocr = {
+  mrzLine: warm(createMrzLineReader),
+  mrzBlock: warm(createMrzBlockReader),
+  textBoxes: warm(createTextDetector),
+  latin: warm(() => createTextReader('eng')), cyrillic: warm(() => createTextReader('rus')),
+};
 
 // The face models load on the first face stage this thread runs, once.
 let faceEngine: Promise<FaceEngine> | undefined;
@@ -66,7 +74,7 @@ export default async function runTask(task: PoolTask): Promise<PoolResults[PoolT
       const { bytes, ...rest } = task.document;
       const document = { ...rest, bytes: asBuffer(bytes) };
       const now = new Date(task.now);
-      return runPipeline(document, { limits: task.limits, now: () => now, ocr, face }, task.faults);
+      return runPipeline(document, { limits: task.limits, now: () => now, ocr, face, mrzLocators: task.mrzLocators }, task.faults);
     }
   }
 }

@@ -15,6 +15,8 @@ export interface Component {
   area: number;
   /** Extremes of x+y and x−y: top-left, top-right, bottom-right, bottom-left. */
   corners: [Point, Point, Point, Point];
+  /** Sums of x, y, x², y², xy over the pixels: centre and orientation of an elongated component (a text line). */
+  moments: { x: number; y: number; xx: number; yy: number; xy: number };
 }
 
 /** Calls `visit` for every component of pixels equal to 1; the mask is consumed (set to 2). */
@@ -23,6 +25,7 @@ export function forEachComponent(mask: Uint8Array, width: number, height: number
   for (let start = 0; start < mask.length; start++) {
     if (mask[start] !== 1) continue;
     const c = { minX: width, maxX: 0, minY: height, maxY: 0, area: 0 };
+    const moments = { x: 0, y: 0, xx: 0, yy: 0, xy: 0 };
     const best = { tl: Infinity, br: -Infinity, tr: -Infinity, bl: Infinity };
     const corners: Point[] = [
       { x: 0, y: 0 },
@@ -37,6 +40,11 @@ export function forEachComponent(mask: Uint8Array, width: number, height: number
       const x = i % width;
       const y = (i - x) / width;
       c.area++;
+      moments.x += x;
+      moments.y += y;
+      moments.xx += x * x;
+      moments.yy += y * y;
+      moments.xy += x * y;
       if (x < c.minX) c.minX = x;
       if (x > c.maxX) c.maxX = x;
       if (y < c.minY) c.minY = y;
@@ -52,6 +60,6 @@ export function forEachComponent(mask: Uint8Array, width: number, height: number
         }
       }
     }
-    visit({ ...c, corners: corners as Component['corners'] });
+    visit({ ...c, corners: corners as Component['corners'], moments });
   }
 }

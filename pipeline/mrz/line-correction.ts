@@ -1,134 +1,93 @@
-// Repairs one OCR'd MRZ line using its check digits. The lines that carry
-// check digits are described as tables (where each checked field starts and
-// ends, where its check digit is, which characters the field may hold); a
-// character is swapped for its OCR-B look-alike only where the field's class
-// allows it, and a repair is accepted only when it is the single one that
-// makes the check digit agree.
-import { checkDigit } from './check-digit.ts';
-
-type CharClass = 'digit' | 'alnum';
-
-interface CheckedField {
-  name: string;
-  start: number;
-  end: number;
-  /** Index of the field's check digit. */
-  check: number;
-  chars: CharClass;
-  /** Optional data follows national rules (specimens even carry wrong digits): check it, never repair it. */
-  validateOnly?: boolean;
-}
+// Repairs one OCR'd MRZ line where the layout leaves no doubt. Each line of
+// each format in formats.ts is a layout: where only digits may stand (dates,
+// check digits), where only letters (document code, names) and where the sex. A letter OCR read where only a digit can stand is certainly
+// misread, and its OCR-B look-alike digit is the only reading — and the other
+// way round for a digit in a name; those swaps are the whole repair. Nothing is guessed in a field that may hold both
+// letters and digits (document numbers, optional data): two check digits
+// agreeing after a guessed swap happen by chance one time in a hundred, and
+// specimens print wrong check digits on purpose — a guess would turn a right
+// reading of a wrong digit into a wrong reading that looks valid.
+import { FORMATS, checkAgrees, type CheckSpec, type FormatSpec } from './formats.ts';
 
 interface LineLayout {
   name: string;
   length: number;
-  /** The unchecked parts that tell this line from others of its length (sex, nationality, codes). */
-  shape: RegExp;
-  fields: CheckedField[];
-  /** The line's own composite check digit and the ranges it covers, when the line has one. */
-  composite?: { check: number; ranges: [number, number][] };
+  /** Position → the field (or check digit) it belongs to, for positions that hold only digits. */
+  digits: Map<number, string>;
+  /** Position → the field it belongs to, for positions that hold only letters or filler. */
+  letters: Map<number, string>;
+  /** The letter positions whose digits are repaired (not state codes). */
+  fixable: Set<number>;
+  sex: number[];
+  /** The check digits whose covered characters all lie on this line. */
+  checks: CheckSpec[];
 }
 
-const dates = (birth: number, sex: number): CheckedField[] => [
-  { name: 'dateOfBirth', start: birth, end: birth + 6, check: birth + 6, chars: 'digit' },
-  { name: 'dateOfExpiry', start: sex + 1, end: sex + 7, check: sex + 7, chars: 'digit' },
-];
+const positions = (start: number, end: number) => Array.from({ length: end - start }, (_, i) => start + i);
 
-export const LINE_LAYOUTS: readonly LineLayout[] = [
-  {
-    name: 'TD3 line 2',
-    length: 44,
-    shape: /^.{10}[A-Z<]{3}.{7}[MFX<]/,
-    fields: [
-      { name: 'documentNumber', start: 0, end: 9, check: 9, chars: 'alnum' },
-      ...dates(13, 20),
-      { name: 'personalNumber', start: 28, end: 42, check: 42, chars: 'alnum', validateOnly: true },
-    ],
-    composite: { check: 43, ranges: [[0, 10], [13, 20], [21, 43]] },
-  },
-  {
-    name: 'TD2 line 2',
-    length: 36,
-    shape: /^.{10}[A-Z<]{3}.{7}[MFX<]/,
-    fields: [{ name: 'documentNumber', start: 0, end: 9, check: 9, chars: 'alnum' }, ...dates(13, 20)],
-    composite: { check: 35, ranges: [[0, 10], [13, 20], [21, 35]] },
-  },
-  {
-    name: 'TD1 line 1',
-    length: 30,
-    shape: /^[ACI][A-Z<][A-Z<]{3}/,
-    fields: [{ name: 'documentNumber', start: 5, end: 14, check: 14, chars: 'alnum' }],
-  },
-  { name: 'TD1 line 2', length: 30, shape: /^.{7}[MFX<].{7}[A-Z<]{3}/, fields: dates(0, 7) },
-];
+function layoutsOf(spec: FormatSpec): LineLayout[] {
+  return Array.from({ length: spec.lines }, (_, line): LineLayout => {
+    const on = spec.fields.filter((field) => field.at[0] === line);
+    const digits = new Map<number, string>();
+    for (const field of on.filter((f) => f.kind === 'birth' || f.kind === 'expiry')) for (const at of positions(field.at[1], field.at[2])) digits.set(at, field.name);
+    for (const check of spec.checks.filter((c) => c.digit[0] === line)) digits.set(check.digit[1], check.name === 'composite' ? 'composite' : check.name);
+    const letters = new Map<number, string>();
+    const fixable = new Set<number>();
+    for (const field of on.filter((f) => f.kind === 'state' || FIXED_LETTER_KINDS.has(f.kind))) {
+      // The document code's second character is the issuer's choice: the US green card's is «C1».
+      const span = field.kind === 'code' ? [field.at[1]] : positions(field.at[1], field.at[2]);
+      for (const at of span) {
+        letters.set(at, field.kind === 'names' ? 'names' : field.name);
+        if (field.kind !== 'state') fixable.add(at);
+      }
+    }
+    return {
+      name: `${spec.format} line ${line + 1}`,
+      length: spec.length,
+      digits,
+      letters,
+      fixable,
+      sex: on.filter((f) => f.kind === 'sex').map((f) => f.at[1]),
+      checks: spec.checks.filter((c) => c.digit[0] === line && c.over.every(([l]) => l === line)),
+    };
+  });
+}
 
-/** OCR-B characters that are read as one another. */
-const LOOK_ALIKES: Record<string, string> = {
-  '0': 'OQD',
-  O: '0Q',
-  Q: '0O',
-  D: '0',
-  '1': 'I',
-  I: '1',
-  '2': 'Z',
-  Z: '2',
-  '4': 'A',
-  A: '4',
-  '5': 'S',
-  S: '5',
-  '6': 'G',
-  G: '6',
-  '8': 'B',
-  B: '8',
-  '<': 'K',
-  K: '<',
-};
+/**
+ * Field kinds whose digits are certainly misread letters. State codes are
+ * letters too and tell the line's layout, but are left as read: a nonstandard
+ * document prints «6HA», and a misread code is implausible anyway (the MRZ
+ * stage reads on for a better one).
+ */
+const FIXED_LETTER_KINDS = new Set(['code', 'names', 'name']);
+
+export const LINE_LAYOUTS: readonly LineLayout[] = FORMATS.flatMap(layoutsOf);
+
+/** OCR-B letters that are read for digits, and the digit each stands for. */
+const DIGIT_LOOK_ALIKES: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', Z: '2', A: '4', S: '5', G: '6', B: '8' };
+/** The same pairs the other way: the letter a digit among letters stands for (the first listed above). */
+const LETTER_LOOK_ALIKES: Record<string, string> = Object.fromEntries(
+  Object.entries(DIGIT_LOOK_ALIKES)
+    .reverse()
+    .map(([letter, digit]) => [digit, letter]),
+);
 
 const isDigit = (char: string) => char >= '0' && char <= '9';
-const allowed = (char: string, chars: CharClass) => (chars === 'digit' ? isDigit(char) : /^[A-Z0-9<]$/.test(char));
 
-function checks(line: string, field: CheckedField): boolean {
-  const value = line.slice(field.start, field.end);
-  const digit = line[field.check]!;
-  // An empty optional field may carry '<' (or 0) as its check digit.
-  if (/^<+$/.test(value)) return digit === '<' || digit === '0';
-  return isDigit(digit) && [...value].every((char) => allowed(char, field.chars)) && checkDigit(value) === digit;
-}
+/** Most of `positions` hold what they should: a fifth may be misread, and one always (a state code is three letters). */
+const mostly = (positions: number[], holds: (at: number) => boolean) => positions.filter((at) => !holds(at)).length <= Math.max(1, 0.2 * positions.length);
 
-/** Positions that can only hold digits: dates and every check digit. */
-function digitPositions(layout: LineLayout): number[] {
-  return layout.fields.flatMap((field) => [
-    ...(field.chars === 'digit' ? Array.from({ length: field.end - field.start }, (_, i) => field.start + i) : []),
-    field.check,
-  ]);
-}
-
-/** A line is taken for this layout only if its digit positions mostly hold digits already. */
+/** A line is taken for a layout when its sex is in place and its digit and letter positions mostly hold digits and letters already. */
 function fits(raw: string, layout: LineLayout): boolean {
-  if (raw.length !== layout.length || !layout.shape.test(raw)) return false;
-  const positions = digitPositions(layout);
-  return positions.filter((i) => isDigit(raw[i]!)).length >= 0.8 * positions.length;
+  if (raw.length !== layout.length || !layout.sex.every((at) => /[MFX<]/.test(raw[at]!))) return false;
+  return mostly([...layout.digits.keys()], (at) => isDigit(raw[at]!)) && mostly([...layout.letters.keys()], (at) => /[A-Z<]/.test(raw[at]!));
 }
 
-function compositeChecks(line: string, layout: LineLayout): boolean {
-  if (!layout.composite) return false;
-  const covered = layout.composite.ranges.map(([start, end]) => line.slice(start, end)).join('');
-  return checkDigit(covered) === line[layout.composite.check];
-}
-
-/** A letter where only a digit can stand is certainly misread: its look-alike digit is the only reading. */
-function forceDigits(raw: string, layout: LineLayout): { line: string; corrections: Correction[] } {
-  const chars = [...raw];
-  const corrections: Correction[] = [];
-  for (const position of digitPositions(layout)) {
-    const from = chars[position]!;
-    const to = [...(LOOK_ALIKES[from] ?? '')].find(isDigit);
-    if (isDigit(from) || from === '<' || !to) continue;
-    chars[position] = to;
-    const field = layout.fields.find((f) => (position >= f.start && position < f.end) || position === f.check)!;
-    corrections.push({ field: field.name, position, from, to });
-  }
-  return { line: chars.join(''), corrections };
+/** A check digit of one line, judged on that line alone. */
+function agrees(text: string, check: CheckSpec): boolean {
+  const lines: string[] = [];
+  lines[check.digit[0]] = text;
+  return checkAgrees(check, lines);
 }
 
 export interface Correction {
@@ -140,56 +99,83 @@ export interface Correction {
 
 export interface CorrectedLine {
   text: string;
+  /** The layouts the line fits (a TD3 and a visa line 2 look alike). */
   layout?: string;
-  /** Every checked field agrees with its check digit. */
+  /** Every check digit of the line agrees, in some layout it fits. */
   valid: boolean;
   corrections: Correction[];
 }
 
-/**
- * The single look-alike swap in the field (or its check digit) that makes both
- * the field and the line's composite check; undefined if none or several.
- * One check digit alone is weak evidence: one wrong swap in ten passes it.
- */
-function repair(line: string, field: CheckedField, layout: LineLayout): Correction | undefined {
-  const found: Correction[] = [];
-  const positions = [...Array.from({ length: field.end - field.start }, (_, i) => field.start + i), field.check];
-  for (const position of positions) {
-    const from = line[position]!;
-    const chars = position === field.check ? 'digit' : field.chars;
-    for (const to of LOOK_ALIKES[from] ?? '') {
-      if (!allowed(to, chars)) continue;
-      const candidate = line.slice(0, position) + to + line.slice(position + 1);
-      if (checks(candidate, field) && compositeChecks(candidate, layout)) found.push({ field: field.name, position, from, to });
-    }
-  }
-  return found.length === 1 ? found[0] : undefined;
-}
+const LENGTHS = new Set(LINE_LAYOUTS.map((layout) => layout.length));
 
-function tryLayout(raw: string, layout: LineLayout): CorrectedLine {
-  let { line, corrections } = forceDigits(raw, layout);
-  let valid = true;
-  for (const field of layout.fields) {
-    if (checks(line, field)) continue;
-    const fix = field.validateOnly ? undefined : repair(line, field, layout);
-    if (!fix) {
-      valid = false;
-      continue;
-    }
-    line = line.slice(0, fix.position) + fix.to + line.slice(fix.position + 1);
-    corrections = [...corrections, fix];
-  }
-  return { text: line, layout: layout.name, valid, corrections };
+/**
+ * A line read one character longer than any layout, shortened the ways it may
+ * have gained the character: a paper edge read as «I» or «1» at either end, or
+ * one filler too many in the longest run of fillers. Only a shortening that
+ * makes the line's check digits agree is taken — or, on a line without any
+ * (names), an edge mark before a document code («IVNUSA…» for «VNUSA…»).
+ */
+function shortened(read: string): CorrectedLine | undefined {
+  if (!LENGTHS.has(read.length - 1)) return undefined;
+  const longest = [...read.matchAll(/<{3,}/g)].sort((a, b) => b[0].length - a[0].length)[0];
+  const ways = [
+    ...(/^[I1|]/.test(read) ? [read.slice(1)] : []),
+    ...(/[I1|]$/.test(read) ? [read.slice(0, -1)] : []),
+    ...(longest ? [read.slice(0, longest.index) + read.slice(longest.index! + 1)] : []),
+  ];
+  const checked = ways.map(correctLine).find((line) => line.valid);
+  if (checked) return checked;
+  return /^[I1|][PIACV][A-Z<]/.test(read) ? correctLine(read.slice(1)) : undefined;
 }
 
 /**
- * Corrects a line whose length and check digits identify it as a checked MRZ
- * line. Lines without check digits (names) and lines no layout validates come
- * back unchanged with valid: false.
+ * Corrects a line whose shape identifies it as an MRZ line. Where it fits
+ * several layouts, only positions that are digits (or letters) in all of them
+ * are touched. A line with no check digit of its own (names) is never valid.
  */
+/**
+ * A line read one character off an MRZ length, mended (see `shortened` and
+ * `lengthened`), or undefined. Used only where the lines as read make no zone:
+ * a lone line of another length may be just that.
+ */
+export function mendLength(read: string): CorrectedLine | undefined {
+  return shortened(read) ?? lengthened(read);
+}
+
+/**
+ * A line read one character short that ends in fillers: OCR lost one of them
+ * (a run of «<» at the end of a crop). Taken where the line's last character
+ * is a filler by its layout (names, a visa's optional data), never a check digit.
+ */
+function lengthened(read: string): CorrectedLine | undefined {
+  if (!LENGTHS.has(read.length + 1) || !read.endsWith('<<')) return undefined;
+  const longer = `${read}<`;
+  const layouts = LINE_LAYOUTS.filter((layout) => fits(longer, layout));
+  // Never where the lost character was a check digit (a TD1 or TD3 line 2 ends with its composite).
+  if (layouts.length === 0 || layouts.some((layout) => layout.digits.has(read.length))) return undefined;
+  return correctLine(longer);
+}
+
 export function correctLine(raw: string): CorrectedLine {
-  const results = LINE_LAYOUTS.filter((layout) => fits(raw, layout)).map((layout) => tryLayout(raw, layout));
-  // Two layouts that read the line differently leave it as OCR read it.
-  if (results.length !== 1) return { text: raw, valid: false, corrections: [] };
-  return results[0]!;
+  const layouts = LINE_LAYOUTS.filter((layout) => fits(raw, layout));
+  if (layouts.length === 0) return { text: raw, valid: false, corrections: [] };
+  const chars = [...raw];
+  const corrections: Correction[] = [];
+  const swap = (positions: (layout: LineLayout) => Map<number, string>, lookAlikes: Record<string, string>, fixable = (_: LineLayout, __: number) => true) => {
+    for (const [position, field] of positions(layouts[0]!)) {
+      const to = lookAlikes[chars[position]!];
+      if (!to || !layouts.every((layout) => positions(layout).has(position) && fixable(layout, position))) continue;
+      corrections.push({ field, position, from: chars[position]!, to });
+      chars[position] = to;
+    }
+  };
+  swap((layout) => layout.digits, DIGIT_LOOK_ALIKES);
+  swap((layout) => layout.letters, LETTER_LOOK_ALIKES, (layout, position) => layout.fixable.has(position));
+  const text = chars.join('');
+  return {
+    text,
+    layout: [...new Set(layouts.map((layout) => layout.name))].join(' / '),
+    valid: layouts.some((layout) => layout.checks.length > 0 && layout.checks.every((check) => agrees(text, check))),
+    corrections,
+  };
 }

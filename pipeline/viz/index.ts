@@ -217,8 +217,22 @@ export async function readPrintedFields(
 
 export type VizResult = StageVerdict & { viz?: VizReading };
 
-/** At least this many fields must be confirmed for the printed zone to count as read. */
+/** At least this many fields must be confirmed for the printed zone to count as read (and one fewer beside a mismatch). */
 const MIN_CONFIRMED = 4;
+
+/**
+ * The verdict of a comparison. A difference counts only where the reader knows
+ * the layout — most other fields agree; on a layout it does not know, labels
+ * land on other values: that is «unreadable» (warn), never a mismatch, since a
+ * false mismatch sends an honest applicant to a reviewer.
+ */
+export function vizVerdict(comparison: readonly FieldComparison[]): Omit<StageVerdict, 'details'> {
+  const confirmed = comparison.filter((c) => c.status === 'match').length;
+  const mismatch = comparison.find((c) => c.status === 'mismatch');
+  if (mismatch && confirmed >= MIN_CONFIRMED - 1) return { outcome: 'fail', reasonCode: 'viz_mrz_mismatch', params: { field: mismatch.field } };
+  if (confirmed < MIN_CONFIRMED) return { outcome: 'warn', reasonCode: 'viz_unreadable', params: { confirmed, of: COMPARED.length } };
+  return { outcome: 'pass', score: confirmed / COMPARED.length };
+}
 
 export async function readViz(
   kind: DocumentKind,
@@ -229,13 +243,6 @@ export async function readViz(
   ocr: TextOcr,
 ): Promise<VizResult> {
   const fields = await readPrintedFields(pages, readablePages, VIZ_FIELDS, ocr, VIZ_SIDE[kind] ?? 1200, views);
-  const comparison = mrz ? compareWithMrz(fields, mrz.fields) : [];
-  const viz = { fields, comparison };
-  const mismatch = comparison.find((c) => c.status === 'mismatch');
-  if (mismatch) return { outcome: 'fail', reasonCode: 'viz_mrz_mismatch', params: { field: mismatch.field }, details: viz, viz };
-  const confirmed = comparison.filter((c) => c.status === 'match').length;
-  if (!mrz || confirmed < MIN_CONFIRMED) {
-    return { outcome: 'warn', reasonCode: 'viz_unreadable', params: { confirmed, of: COMPARED.length }, details: viz, viz };
-  }
-  return { outcome: 'pass', score: confirmed / COMPARED.length, details: viz, viz };
+  const viz = { fields, comparison: mrz ? compareWithMrz(fields, mrz.fields) : [] };
+  return { ...vizVerdict(viz.comparison), details: viz, viz };
 }

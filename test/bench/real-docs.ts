@@ -15,6 +15,7 @@ import { percentile } from '../../core/stats.ts';
 import { decodeBmp } from '../../fixtures/lib/bmp.ts';
 import type { DocumentKind } from '../../generated/prisma/enums.ts';
 import { createMrzBlockReader } from '../../models/tesseract.ts';
+import { MRZ_LOCATORS, type MrzLocator } from '../../pipeline/mrz/index.ts';
 import { createStagePool } from '../../workers/pool.ts';
 
 const DIR = path.resolve(process.env.REAL_DOCS ?? '../shared/datasets/real-docs');
@@ -94,20 +95,37 @@ interface Row {
   file: string;
   format: string;
   expect: string;
-  ours: { found: boolean; exact: boolean; valid: boolean | null; checkDigits: Record<string, boolean>; quality: string[]; mrzReason: string | null; ms: number; stages: Record<string, number> };
+  ours: Reading;
+  /** Each MRZ locator on its own, the others off. */
+  locators: Record<MrzLocator, { exact: boolean; ms: number }>;
   naive: { found: boolean; exact: boolean; ms: number };
 }
 
-async function ours(label: Label, bytes: Buffer): Promise<Row['ours']> {
+interface Reading {
+  found: boolean;
+  exact: boolean;
+  valid: boolean | null;
+  checkDigits: Record<string, boolean>;
+  quality: string[];
+  mrzReason: string | null;
+  vizReason: string | null;
+  ms: number;
+  stages: Record<string, number>;
+}
+
+async function ours(label: Label, bytes: Buffer, mrzLocators?: MrzLocator[]): Promise<Reading> {
   const started = performance.now();
   const intake = await pool.run({ type: 'inspect', bytes, limits: LIMITS });
-  if (!intake.ok) return { found: false, exact: false, valid: null, checkDigits: {}, quality: [`intake:${intake.reasonCode}`], mrzReason: null, ms: performance.now() - started, stages: {} };
+  if (!intake.ok) {
+    return { found: false, exact: false, valid: null, checkDigits: {}, quality: [`intake:${intake.reasonCode}`], mrzReason: null, vizReason: null, ms: performance.now() - started, stages: {} };
+  }
   const checks = await pool.run({
     type: 'process',
     document: { kind: KIND[label.format] ?? 'passport', contentType: intake.contentType, bytes },
     limits: LIMITS,
     now: new Date().toISOString(),
     faults: { stageDelayMs: 0 },
+    mrzLocators,
   });
   const ms = performance.now() - started;
   const quality = checks.find((c) => c.stage === 'quality');
@@ -121,6 +139,7 @@ async function ours(label: Label, bytes: Buffer): Promise<Row['ours']> {
     checkDigits: mrz?.checkDigits ?? {},
     quality: [...new Set(pages.flatMap((page) => page.failed ?? []))],
     mrzReason: mrzCheck ? (mrzCheck.reasonCode ?? null) : 'not run',
+    vizReason: checks.find((c) => c.stage === 'viz')?.reasonCode ?? null,
     ms,
     stages: Object.fromEntries(checks.map((c) => [c.stage, c.durationMs])),
   };
@@ -135,12 +154,18 @@ const rows: Row[] = [];
 for (const label of labels) {
   const bytes = await bytesOf(label.file);
   const mine = await ours(label, bytes);
+  const locators = {} as Row['locators'];
+  for (const locator of MRZ_LOCATORS) {
+    const alone = await ours(label, bytes, [locator]);
+    locators[locator] = { exact: alone.exact, ms: Math.round(alone.ms) };
+  }
   const baseline = await naive(bytes);
   rows.push({
     file: label.file,
     format: label.format,
     expect: label.expect,
     ours: { ...mine, ms: Math.round(mine.ms) },
+    locators,
     naive: { found: Boolean(baseline.lines), exact: baseline.lines?.join('|') === label.truth.join('|'), ms: Math.round(baseline.ms) },
   });
   process.stderr.write(`[${rows.length}/${labels.length}] ${label.file}\n`);
@@ -164,6 +189,20 @@ const summary = {
   },
   naive: { exact: naiveExact, p50ms: percentile(target.map((r) => r.naive.ms), 50), p95ms: percentile(target.map((r) => r.naive.ms), 95) },
   ratio: naiveExact ? Math.round((oursExact / naiveExact) * 100) / 100 : null,
+  locatorsAlone: Object.fromEntries(
+    MRZ_LOCATORS.map((locator) => [
+      locator,
+      { exact: count(target, (r) => r.locators[locator].exact), p50ms: percentile(target.map((r) => r.locators[locator].ms), 50) },
+    ]),
+  ),
+  // A printed zone the reader does not know is viz_unreadable, never a mismatch.
+  vizMismatch: rows.filter((r) => r.ours.vizReason === 'viz_mrz_mismatch').map((r) => r.file),
+  stageMs: Object.fromEntries(
+    [...new Set(target.flatMap((r) => Object.keys(r.ours.stages)))].map((stage) => {
+      const times = target.flatMap((r) => (stage in r.ours.stages ? [r.ours.stages[stage]!] : []));
+      return [stage, { p50: percentile(times, 50), p95: percentile(times, 95) }];
+    }),
+  ),
   // Specimens that print a wrong check digit on purpose must be reported invalid.
   invalidReportedInvalid: rows.filter((r) => r.expect === 'invalid').map((r) => ({ file: r.file, found: r.ours.found, valid: r.ours.valid })),
   byFormat: Object.fromEntries(
@@ -183,6 +222,8 @@ console.table(
     quality: r.ours.quality.join(','),
     'mrz reason': r.ours.mrzReason ?? '',
     'ours ms': r.ours.ms,
+    ...Object.fromEntries(MRZ_LOCATORS.map((locator) => [`${locator} alone`, r.locators[locator].exact ? 'yes' : '—'])),
+    viz: r.ours.vizReason ?? '',
     'naive exact': r.naive.exact ? 'yes' : r.naive.found ? 'wrong' : '—',
     'naive ms': r.naive.ms,
   })),
@@ -193,6 +234,9 @@ console.log(
     `ours p50/p95 ${summary.ours.p50ms}/${summary.ours.p95ms} ms, naive ${summary.naive.p50ms}/${summary.naive.p95ms} ms`,
 );
 console.table(Object.entries(summary.byFormat).map(([format, v]) => ({ format, ...v })));
+console.table(Object.entries(summary.locatorsAlone).map(([locator, v]) => ({ 'MRZ locator alone': locator, ...v, naive: naiveExact })));
+console.table(Object.entries(summary.stageMs).map(([stage, v]) => ({ stage, 'p50 ms': v.p50, 'p95 ms': v.p95 })));
+console.log(`false viz_mrz_mismatch: ${summary.vizMismatch.length}${summary.vizMismatch.length ? ` (${summary.vizMismatch.join(', ')})` : ''}`);
 fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
 fs.writeFileSync(RESULTS, `${JSON.stringify({ dataset: DIR, summary, rows }, null, 2)}\n`);
 console.log(`wrote ${path.relative(process.cwd(), RESULTS)}`);

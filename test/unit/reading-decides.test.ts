@@ -1,6 +1,6 @@
-// Reading decides: a small but sharp scan whose MRZ reads with valid check
-// digits is not refused for its size (the quality finding stays, as a
-// warning); a truly bad capture — too blurred to read — is still refused, with
+// Reading decides: a small but sharp scan is not flagged for its size (text
+// height is what counts); a capture a measure flags but whose MRZ reads with
+// valid check digits is not refused (the finding stays, as a warning); a truly bad capture — too blurred to read — is still refused, with
 // its quality reason and without reading further.
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,11 +16,18 @@ const run = (bytes: Buffer) =>
 const outcomes = (checks: { stage: string; outcome: string; reasonCode?: string }[]) => Object.fromEntries(checks.map((c) => [c.stage, [c.outcome, c.reasonCode ?? null]]));
 
 describe('reading decides', () => {
-  it('reads a 560-px-wide sharp scan: quality warns, the MRZ passes, nothing is refused', async () => {
+  it('reads a 560-px-wide sharp scan: its text is large enough, nothing is flagged', async () => {
     const small = await sharp(files.golden('valid-uzb/passport.jpg')).resize({ width: 560 }).jpeg({ quality: 92 }).toBuffer();
     const checks = outcomes(await run(small));
-    expect(checks.quality).toEqual(['warn', 'resolution_too_low']);
+    expect(checks.quality).toEqual(['pass', null]);
     expect(checks.mrz).toEqual(['pass', null]);
+  });
+
+  it('reads a page on a dark desk: quality finds it dark, the MRZ reads, so it is only a warning', async () => {
+    const checks = outcomes(await run(files.golden('passport-desk-tjk/passport.jpg')));
+    expect(checks.quality).toEqual(['warn', 'image_too_dark']);
+    expect(checks.mrz).toEqual(['pass', null]);
+    expect(checks.portrait?.[0]).toBe('pass');
   });
 
   it('still refuses a capture too blurred to read, and stops before the printed zone and portrait', async () => {

@@ -2,7 +2,7 @@
 // OCR is the witness, and what is a real difference.
 import { describe, expect, it } from 'vitest';
 import type { FormReading } from '../../pipeline/forms/index.ts';
-import { compareWithMrz } from '../../pipeline/viz/index.ts';
+import { compareWithMrz, vizVerdict } from '../../pipeline/viz/index.ts';
 
 const MRZ = { documentNumber: 'B12042336', surname: 'QODIROV', givenNames: 'SUHROB', dateOfBirth: '1976-03-13', dateOfExpiry: '2029-04-08', sex: 'M' };
 const box = { left: 0, top: 0, right: 1, bottom: 1 };
@@ -41,5 +41,19 @@ describe('visual zone against the MRZ', () => {
 
   it('reports fields it could not read as unread, never as matching', () => {
     expect(statuses(read({}))).toEqual({ documentNumber: 'unread', surname: 'unread', givenNames: 'unread', dateOfBirth: 'unread', dateOfExpiry: 'unread', sex: 'unread' });
+  });
+
+  it('reports a layout the reader does not know as unreadable, never as a mismatch', () => {
+    // Labels of an unfamiliar page landed on other values: one field «differs», nothing agrees.
+    const unknownLayout = compareWithMrz(read({ documentNumber: 'DIENSTPASS', dateOfBirth: '2027-02-28' }), MRZ);
+    expect(unknownLayout.some((c) => c.status === 'mismatch')).toBe(true);
+    expect(vizVerdict(unknownLayout)).toEqual({ outcome: 'warn', reasonCode: 'viz_unreadable', params: { confirmed: 0, of: 6 } });
+  });
+
+  it('keeps a real difference on a known layout a mismatch: the other fields agree', () => {
+    const forged = compareWithMrz(read({ documentNumber: 'B12042336', surname: 'PETROSIAN', givenNames: 'SUHROB', dateOfBirth: '1976-03-13', dateOfExpiry: '2029-04-08' }), MRZ);
+    expect(vizVerdict(forged)).toEqual({ outcome: 'fail', reasonCode: 'viz_mrz_mismatch', params: { field: 'surname' } });
+    const agreeing = compareWithMrz(read({ documentNumber: 'B12042336', surname: 'QODIROV', givenNames: 'SUHROB', dateOfBirth: '1976-03-13', sex: 'M' }), MRZ);
+    expect(vizVerdict(agreeing)).toMatchObject({ outcome: 'pass', score: 5 / 6 });
   });
 });
