@@ -64,6 +64,8 @@ const sameName: Compare = (viz, mrz, confidence) => {
   // The Latin line is what the MRZ was written from; a Cyrillic line decides only when it stands alone.
   if (latin) {
     const printed = latin.replace(/[\s-]+/g, ' ');
+    // Letter-spaced print reads with stray spaces («MUS TERMANN»): spacing alone is no difference.
+    if (printed.replace(/ /g, '') === target.replace(/ /g, '')) return { status: 'match', note: 'equal but for spacing' };
     const result = sameCode(printed, target, confidence);
     // The MRZ cuts long names short; the printed name is the whole.
     if (result.status === 'mismatch' && printed.startsWith(target)) return { status: 'match', note: 'truncated in the MRZ' };

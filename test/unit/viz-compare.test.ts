@@ -56,4 +56,10 @@ describe('visual zone against the MRZ', () => {
     const agreeing = compareWithMrz(read({ documentNumber: 'B12042336', surname: 'QODIROV', givenNames: 'SUHROB', dateOfBirth: '1976-03-13', sex: 'M' }), MRZ);
     expect(vizVerdict(agreeing)).toMatchObject({ outcome: 'pass', score: 5 / 6 });
   });
+
+  it('does not count spacing alone as a difference in a name (letter-spaced print)', () => {
+    const result = compareWithMrz(read({ surname: 'QODI ROV' }), MRZ);
+    expect(result.find((c) => c.field === 'surname')).toMatchObject({ status: 'match', note: 'equal but for spacing' });
+    expect(compareWithMrz(read({ surname: 'QODIRAV' }), MRZ).find((c) => c.field === 'surname')?.status).toBe('mismatch');
+  });
 });
