@@ -198,10 +198,13 @@ export interface ParsedMrz {
  * «HLD» for NLD passes every check digit.
  */
 export function plausible(parsed: ParsedMrz): boolean {
-  const spec = FORMATS.find((f) => f.format === parsed.format)!;
+  const spec = specOf(parsed.format);
   const states = [parsed.fields.issuingState, parsed.fields.nationality];
   return spec.codes.test(parsed.lines[0]!) && states.every((code) => code === undefined || code === 'UTO' || isIcaoCode(code));
 }
+
+/** A format's table entry. */
+export const specOf = (format: MrzFormat): FormatSpec => FORMATS.find((spec) => spec.format === format)!;
 
 /** The format whose shape the lines have, if any. */
 export function formatOf(lines: readonly string[]): FormatSpec | undefined {
@@ -250,11 +253,11 @@ function fieldValues(spec: FieldSpec, raw: string, now: Date): Partial<Record<Mr
 
 /** Whether a check digit agrees with the characters it covers; non-MRZ characters never agree. */
 export function checkAgrees(spec: CheckSpec, lines: readonly string[]): boolean {
-  const digit = lines[spec.digit[0]]![spec.digit[1]]!;
-  if (spec.overflow && digit === '<' && take(lines, spec.overflow)[0] !== '<') {
-    const rest = take(lines, spec.overflow).split('<')[0]!;
+  const rest = overflow(spec, lines);
+  if (rest !== undefined) {
     return rest.length > 1 && MRZ_CHARS.test(rest) && checkDigit(spec.over.map((span) => take(lines, span)).join('') + rest.slice(0, -1)) === rest.slice(-1);
   }
+  const digit = lines[spec.digit[0]]![spec.digit[1]]!;
   const covered = spec.over.map((span) => take(lines, span)).join('');
   if (!MRZ_CHARS.test(covered)) return false;
   // An empty optional field may carry '<' (or 0) as its check digit.
@@ -262,12 +265,18 @@ export function checkAgrees(spec: CheckSpec, lines: readonly string[]): boolean 
   return checkDigit(covered) === digit;
 }
 
+/** What an overflowing number continues with (its check digit last), when '<' stands where the check digit would. */
+function overflow(check: CheckSpec, lines: readonly string[]): string | undefined {
+  if (!check.overflow || lines[check.digit[0]]![check.digit[1]] !== '<' || take(lines, check.overflow)[0] === '<') return undefined;
+  return take(lines, check.overflow).split('<')[0]!;
+}
+
 /** The long document number of a TD1 card, when it overflows into the optional data. */
 function documentNumber(spec: FormatSpec, lines: readonly string[]): string | undefined {
   const check = spec.checks.find((c) => c.name === 'documentNumber');
-  if (!check?.overflow || lines[check.digit[0]]![check.digit[1]] !== '<' || take(lines, check.overflow)[0] === '<') return undefined;
-  const rest = take(lines, check.overflow).split('<')[0]!;
-  return unfill(take(lines, check.over[0]!)).replace(/</g, '') + rest.slice(0, -1);
+  const rest = check && overflow(check, lines);
+  if (rest === undefined) return undefined;
+  return unfill(take(lines, check!.over[0]!)).replace(/</g, '') + rest.slice(0, -1);
 }
 
 /** The lines read as the format their shape names, or undefined if no format has that shape or a character is not an MRZ one. */

@@ -3,16 +3,17 @@
 // TD3, both visas, the French ID). Several candidates are read — rows a text
 // detector found anywhere on the page, the lowest wide ink rows of the upright
 // page (and turned 180°), then plain bottom crops read as one block —
-// and the check digits choose: the first whose every digit agrees wins, else
-// the one with most agreeing digits. Any layout is accepted on any kind of
-// document: a residence permit may be a TD1 card or a TD2 or TD3 booklet.
+// and the check digits choose: the first whose every digit agrees (and whose
+// document and state codes are plausible) wins, else the best of the others.
+// Any layout is accepted on any kind of document: a residence permit may be a
+// TD1 card or a TD2 or TD3 booklet.
 import type { LineReading } from '../../models/tesseract.ts';
 import { TimeoutError } from '../../core/timeout.ts';
 import type { DocumentKind } from '../../generated/prisma/enums.ts';
 import type { NormalizedPage } from '../normalize/index.ts';
 import type { StageVerdict } from '../types.ts';
 import { correctLine, mendLength, type Correction } from './line-correction.ts';
-import { FORMATS, formatOf, parseMrz, plausible, type ParsedMrz } from './formats.ts';
+import { FORMATS, formatOf, parseMrz, plausible, specOf, type ParsedMrz } from './formats.ts';
 import { cropGrey, greyPng, resizeGrey, turn180, uprightDocument, type Grey, type UprightDocument } from '../image/document.ts';
 import type { TextBox } from '../../models/text-detector.ts';
 import { bottomTextRows, detectedZones, lowerPart, rowCrop, turnBoxes } from './locate.ts';
@@ -128,13 +129,12 @@ const detectAt =
   async function* (upright, rowCounts, ocr) {
     const boxes = await ocr.detect(upright.image, side);
     const zones = rowCounts.flatMap((count, i) => detectedZones(boxes, count, i === 0).slice(0, DETECTED_ZONES));
-    for (const halfTurn of [0, 180]) {
-      const image = halfTurn ? turn180(upright.image) : upright.image;
+    for (const [turned, { image, rotation }] of halfTurns(upright).entries()) {
       for (const zone of zones) {
-        const rows = halfTurn ? turnBoxes(zone, upright.image).reverse() : zone;
+        const rows = turned ? turnBoxes(zone, upright.image).reverse() : zone;
         yield {
           how: `detected ${zone.length} rows at ${side} px`,
-          rotation: upright.rotation + halfTurn,
+          rotation,
           image,
           read: () =>
             Promise.all(
@@ -148,7 +148,6 @@ const detectAt =
     }
   };
 
-/** Each locator's passes, in order; every pass runs over all pages before the next. */
 /** The lowest wide ink rows of the lower part (morphology), each read as one line: as many rows as the kind's usual layout first (the band around fewer rows deskews better), then the other count. */
 const inkRows: Pass = async function* (upright, rowCounts, ocr) {
   for (const { image, rotation } of halfTurns(upright)) {
@@ -241,7 +240,7 @@ export async function readMrz(
   }
   if (!best) return { outcome: 'fail', reasonCode: 'mrz_not_found', details: { tried }, views };
   const { mrz, image } = best;
-  views[mrz.page] = { image, oriented: true, mrzTop: Math.round(image.height * FORMATS.find((spec) => spec.format === mrz.format)!.aboveMrz) };
+  views[mrz.page] = { image, oriented: true, mrzTop: Math.round(image.height * specOf(mrz.format).aboveMrz) };
   const failed = Object.entries(mrz.checkDigits).find(([, ok]) => !ok)?.[0];
   if (failed) return { outcome: 'fail', reasonCode: 'mrz_check_digit_invalid', params: { field: failed }, details: { mrz }, mrz, views };
   return { outcome: 'pass', details: { mrz }, mrz, views };

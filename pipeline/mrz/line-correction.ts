@@ -30,7 +30,7 @@ function layoutsOf(spec: FormatSpec): LineLayout[] {
     const on = spec.fields.filter((field) => field.at[0] === line);
     const digits = new Map<number, string>();
     for (const field of on.filter((f) => f.kind === 'birth' || f.kind === 'expiry')) for (const at of positions(field.at[1], field.at[2])) digits.set(at, field.name);
-    for (const check of spec.checks.filter((c) => c.digit[0] === line)) digits.set(check.digit[1], check.name === 'composite' ? 'composite' : check.name);
+    for (const check of spec.checks.filter((c) => c.digit[0] === line)) digits.set(check.digit[1], check.name);
     const letters = new Map<number, string>();
     const fixable = new Set<number>();
     for (const field of on.filter((f) => f.kind === 'state' || FIXED_LETTER_KINDS.has(f.kind))) {
@@ -61,7 +61,7 @@ function layoutsOf(spec: FormatSpec): LineLayout[] {
  */
 const FIXED_LETTER_KINDS = new Set(['code', 'names', 'name']);
 
-export const LINE_LAYOUTS: readonly LineLayout[] = FORMATS.flatMap(layoutsOf);
+const LINE_LAYOUTS: readonly LineLayout[] = FORMATS.flatMap(layoutsOf);
 
 /** OCR-B letters that are read for digits, and the digit each stands for. */
 const DIGIT_LOOK_ALIKES: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', Z: '2', A: '4', S: '5', G: '6', B: '8' };

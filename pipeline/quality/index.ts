@@ -99,7 +99,7 @@ function lightness(image: GreyImage): { median: number; darkShare: number } {
  * white paper with its text still on it is paper, a spot that washed the text
  * out is glare.
  */
-export function glareShare({ width, height, data }: GreyImage): number {
+function glareShare({ width, height, data }: GreyImage): number {
   const mask = new Uint8Array(width * height);
   for (let i = 0; i < mask.length; i++) mask[i] = data[i]! >= 254 ? 1 : 0;
   let glare = 0;
