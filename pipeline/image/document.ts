@@ -207,8 +207,8 @@ export function textDirection(image: GreyImage, angles: readonly number[], axes:
 export const angleRange = (max: number, step: number, around = 0) =>
   Array.from({ length: Math.round((2 * max) / step) + 1 }, (_, i) => around - max + i * step);
 
-/** Clockwise turn that makes rows of this direction horizontal. */
-const turnFor = ({ transpose, degrees }: TextDirection) => (transpose ? 90 + degrees : -degrees);
+/** Clockwise turn that makes rows of this direction horizontal (`0 - degrees`: a level page turns by 0°, never −0°). */
+const turnFor = ({ transpose, degrees }: TextDirection) => (transpose ? 90 + degrees : 0 - degrees);
 
 /** Rotates the image so that its ink rows are sharpest, within ±maxDegrees. */
 export async function deskew(image: Grey, maxDegrees: number, step: number): Promise<Grey> {

@@ -21,8 +21,15 @@ import { bottomTextRows, detectedZones, lowerPart, rowCrop, turnBoxes } from './
 /** How many lines an MRZ has: each layout's count, tried at every end of the OCR'd lines. */
 const LINE_COUNTS = [...new Set(FORMATS.map((spec) => spec.lines))];
 
-/** After this long, no further candidate is tried: a page of noise is not read for ever. */
-const SEARCH_BUDGET_MS = 8_000;
+/**
+ * How much OCR one search may spend, in line reads (a block read costs
+ * BLOCK_COST of them): a page of noise is not read for ever. Counted in work,
+ * not wall-clock time, so a busy machine reads exactly what an idle one reads —
+ * about 8 s of an idle core.
+ */
+const READ_BUDGET = 56;
+/** A bottom-crop block read takes about five line reads' time on real-docs. */
+const BLOCK_COST = 5;
 
 /** The kinds that carry an MRZ, and how many rows to look for, in order: a passport's two first, a card's three. */
 const ROW_COUNTS: Partial<Record<DocumentKind, readonly number[]>> = { passport: [2, 3], residence_permit: [3, 2] };
@@ -111,76 +118,69 @@ async function bottomCrop(image: Grey, share: number): Promise<Buffer> {
 /** One way of reading a zone: what it read is judged by the check digits. */
 interface Candidate {
   how: string;
-  /** The page's clockwise turn to upright, degrees. */
-  rotation: number;
-  image: Grey;
   read(): Promise<string[]>;
 }
 
-/** One pass of a locator over one page: its candidates, likeliest first. */
-type Pass = (upright: UprightDocument, rowCounts: readonly number[], ocr: MrzOcr) => AsyncGenerator<Candidate>;
+/** A page's document as one pass sees it: upright, or turned half round in case the upright guess was upside down. */
+interface PageTurn {
+  upright: UprightDocument;
+  halfTurned: boolean;
+  image: Grey;
+  /** The page's clockwise turn to `image`, degrees. */
+  rotation: number;
+}
 
-const halfTurns = (upright: UprightDocument) =>
-  [0, 180].map((halfTurn) => ({ image: halfTurn ? turn180(upright.image) : upright.image, rotation: upright.rotation + halfTurn }));
+/** One pass of a locator over one page turn: its candidates, likeliest first. */
+type Pass = (turn: PageTurn, rowCounts: readonly number[], ocr: MrzOcr) => AsyncGenerator<Candidate>;
 
 /** Rows a text detector found anywhere on the page seen at `side` px, the longest runs of 2 or 3 first, each row turned level and read as a line. */
 const detectAt =
   (side: number): Pass =>
-  async function* (upright, rowCounts, ocr) {
+  async function* ({ upright, halfTurned, image }, rowCounts, ocr) {
+    // Boxes of the upright page, turned with it: the detector sees each page once per size.
     const boxes = await ocr.detect(upright.image, side);
-    const zones = rowCounts.flatMap((count, i) => detectedZones(boxes, count, i === 0).slice(0, DETECTED_ZONES));
-    for (const [turned, { image, rotation }] of halfTurns(upright).entries()) {
-      for (const zone of zones) {
-        const rows = turned ? turnBoxes(zone, upright.image).reverse() : zone;
-        yield {
-          how: `detected ${zone.length} rows at ${side} px`,
-          rotation,
-          image,
-          read: () =>
-            Promise.all(
-              rows.map(async (row) => {
-                const crop = await rowCrop(image, row);
-                return crop ? (await ocr.line(crop)).text : '';
-              }),
-            ),
-        };
-      }
+    for (const zone of rowCounts.flatMap((count, i) => detectedZones(boxes, count, i === 0).slice(0, DETECTED_ZONES))) {
+      const rows = halfTurned ? turnBoxes(zone, upright.image).reverse() : zone;
+      yield {
+        how: `detected ${zone.length} rows at ${side} px`,
+        read: () =>
+          Promise.all(
+            rows.map(async (row) => {
+              const crop = await rowCrop(image, row);
+              return crop ? (await ocr.line(crop)).text : '';
+            }),
+          ),
+      };
     }
   };
 
 /** The lowest wide ink rows of the lower part (morphology), each read as one line: as many rows as the kind's usual layout first (the band around fewer rows deskews better), then the other count. */
-const inkRows: Pass = async function* (upright, rowCounts, ocr) {
-  for (const { image, rotation } of halfTurns(upright)) {
-    const lower = await lowerPart(image);
-    for (const count of rowCounts) {
-      const rows = await bottomTextRows(lower, count);
-      yield { how: `${count} rows`, rotation, image, read: () => Promise.all(rows.map(async (row) => (await ocr.line(row.png)).text)) };
-    }
+const inkRows: Pass = async function* ({ image }, rowCounts, ocr) {
+  const lower = await lowerPart(image);
+  for (const count of rowCounts) {
+    const rows = await bottomTextRows(lower, count);
+    yield { how: `${count} rows`, read: () => Promise.all(rows.map(async (row) => (await ocr.line(row.png)).text)) };
   }
 };
 
 /** Plain bottom crops read as one block: tight crops, bands, layouts the row finders miss. */
-const bottomCrops: Pass = async function* (upright, _rowCounts, ocr) {
-  for (const { image, rotation } of halfTurns(upright)) {
-    for (const share of BOTTOM_CROPS) {
-      yield {
-        how: `bottom ${share * 100}%`,
-        rotation,
-        image,
-        // A block that takes too long is noise, not an MRZ: no lines.
-        read: async () => {
-          const lines = await ocr.block(await bottomCrop(image, share)).catch((error: unknown) => {
-            if (error instanceof TimeoutError) return [];
-            throw error;
-          });
-          return lines.map((line) => line.text);
-        },
-      };
-    }
+const bottomCrops: Pass = async function* ({ image }, _rowCounts, ocr) {
+  for (const share of BOTTOM_CROPS) {
+    yield {
+      how: `bottom ${share * 100}%`,
+      // A block that takes too long is noise, not an MRZ: no lines.
+      read: async () => {
+        const lines = await ocr.block(await bottomCrop(image, share)).catch((error: unknown) => {
+          if (error instanceof TimeoutError) return [];
+          throw error;
+        });
+        return lines.map((line) => line.text);
+      },
+    };
   }
 };
 
-/** Each locator's passes, in order; every pass runs over all pages before the next. */
+/** Each locator's passes, in order; every pass runs over all pages upright, then all turned, before the next. */
 const LOCATORS: Record<MrzLocator, Pass[]> = { detector: DETECTOR_SIDES.map(detectAt), rows: [inkRows], crops: [bottomCrops] };
 
 /**
@@ -218,23 +218,39 @@ export async function readMrz(
     return Boolean(best && best.mrz.valid && plausible(best.mrz));
   };
 
-  const started = performance.now();
-  const outOfTime = () => performance.now() - started > SEARCH_BUDGET_MS;
-  const uprights = new Map<number, UprightDocument>();
-  const uprightOf = async (page: NormalizedPage) => {
-    if (!uprights.has(page.index)) {
-      uprights.set(page.index, await uprightDocument(page.raster));
-      views[page.index] = { image: uprights.get(page.index)!.image, oriented: false };
-    }
-    return uprights.get(page.index)!;
+  let spent = 0;
+  const detected = new Map<Grey, Map<number, Promise<TextBox[]>>>();
+  const metered: MrzOcr = {
+    detect: (image, side) => {
+      const sides = detected.get(image) ?? detected.set(image, new Map()).get(image)!;
+      return sides.get(side) ?? sides.set(side, ocr.detect(image, side)).get(side)!;
+    },
+    line: (image) => ((spent += 1), ocr.line(image)),
+    block: (image) => ((spent += BLOCK_COST), ocr.block(image)),
   };
-  // Each pass on every page before the next, slower one: a two-page upload whose
-  // MRZ is on its second page is found by the detector before the crops of page one.
+  const turns = new Map<number, PageTurn[]>();
+  const turnsOf = async (page: NormalizedPage) => {
+    if (!turns.has(page.index)) {
+      const upright = await uprightDocument(page.raster);
+      views[page.index] = { image: upright.image, oriented: false };
+      turns.set(page.index, [
+        { upright, halfTurned: false, image: upright.image, rotation: upright.rotation },
+        { upright, halfTurned: true, image: turn180(upright.image), rotation: upright.rotation + 180 },
+      ]);
+    }
+    return turns.get(page.index)!;
+  };
+  // Each pass on every page upright, then on every page turned, before the next, slower
+  // pass: a two-page upload whose MRZ is on its second page is found by the detector
+  // before the turned or cropped first page is read.
   search: for (const pass of locators.flatMap((locator) => LOCATORS[locator])) {
-    for (const page of ordered) {
-      for await (const candidate of pass(await uprightOf(page), rowCounts, ocr)) {
-        if (outOfTime()) break search;
-        if (consider(await candidate.read(), candidate.how, page.index, candidate.rotation, candidate.image)) break search;
+    for (const halfTurned of [false, true]) {
+      for (const page of ordered) {
+        const turn = (await turnsOf(page))[Number(halfTurned)]!;
+        for await (const candidate of pass(turn, rowCounts, metered)) {
+          if (spent >= READ_BUDGET) break search;
+          if (consider(await candidate.read(), candidate.how, page.index, turn.rotation, turn.image)) break search;
+        }
       }
     }
   }
