@@ -1,16 +1,17 @@
 // Face engine: @vladmandic/human (detector, 468-point mesh with iris, head
-// rotation, anti-spoof and liveness scores, the faceres descriptor) and the
-// ResNet-34 face-recognition net that @vladmandic/face-api ships (a dlib
-// model, 128-d), both on TensorFlow.js' WebAssembly backend. Every model is
-// read from node_modules: nothing is fetched (tfjs cannot read file:// URLs
-// by itself, so a load router reads model.json and its weight shards).
-// One engine per thread; models load once.
+// rotation, the faceres descriptor) and the ResNet-34 face-recognition net
+// that @vladmandic/face-api ships (a dlib model, 128-d), both on TensorFlow.js'
+// WebAssembly backend and read from node_modules (tfjs cannot read file:// URLs
+// by itself, so a load router reads model.json and its weight shards); and the
+// MiniFASNet anti-spoof models shipped in models/antispoof (antispoof.ts, on
+// onnxruntime). Nothing is fetched. One engine per thread; models load once.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
+import { createAntiSpoof, type AntiSpoofScores } from './antispoof.ts';
 
 const require = createRequire(import.meta.url);
 const NODE_MODULES = fileURLToPath(new URL('../node_modules/', import.meta.url));
@@ -48,9 +49,6 @@ export interface FaceObservation {
   eyeOpening: [number, number];
   /** Regions for occlusion checks, as points of the mesh (image pixels). */
   regions: { eyes: Point[]; mouth: Point[]; cheeks: Point[] };
-  /** Human's anti-spoof ("real") and liveness scores, 0–1. */
-  real: number;
-  live: number;
   /** ResNet descriptor (128-d) of the aligned chip. */
   descriptor: number[];
   /** Human's faceres descriptor (1024-d), when asked for. */
@@ -64,6 +62,8 @@ export interface FaceEngine {
   detect(image: RgbImage, options?: { thorough?: boolean }): Promise<FaceObservation[]>;
   /** The detector's best face score (0 without a face), without analysing the face: which way up a page is. */
   bestScore(image: RgbImage, options?: { thorough?: boolean }): Promise<number>;
+  /** The passive anti-spoof models' scores for a face box (MiniFASNet, antispoof.ts). */
+  antiSpoof(image: RgbImage, box: FaceObservation['box']): Promise<AntiSpoofScores>;
 }
 
 interface HumanFace {
@@ -72,8 +72,6 @@ interface HumanFace {
   faceScore: number;
   annotations: Record<string, [number, number, number?][]>;
   embedding?: number[];
-  real?: number;
-  live?: number;
   rotation?: { angle: { yaw: number; pitch: number; roll: number } } | null;
 }
 
@@ -163,8 +161,9 @@ export async function createFaceEngine(options: { faceres?: boolean } = {}): Pro
       iris: { enabled: true },
       description: { enabled: options.faceres ?? false },
       emotion: { enabled: false },
-      antispoof: { enabled: true },
-      liveness: { enabled: true },
+      // Human's own anti-spoof and liveness models passed real screen and print attacks (bench, spoof-dev): MiniFASNet does that job.
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
     },
     body: { enabled: false },
     hand: { enabled: false },
@@ -177,6 +176,7 @@ export async function createFaceEngine(options: { faceres?: boolean } = {}): Pro
   const faceApi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as { nets: { faceRecognitionNet: RecognitionNet } };
   const recognition = faceApi.nets.faceRecognitionNet;
   await recognition.loadFromDisk(FACE_API_MODELS);
+  const antiSpoof = await createAntiSpoof();
 
   /** Human on the image scaled to fit `side` and padded to a square; boxes come back in the image's pixels. */
   async function run(image: RgbImage, side: number): Promise<{ faces: HumanFace[]; scale: number }> {
@@ -237,8 +237,6 @@ export async function createFaceEngine(options: { faceres?: boolean } = {}): Pro
         mouth: [...group('lipsUpperOuter'), ...group('lipsLowerOuter')],
         cheeks: [...group('leftCheek'), ...group('rightCheek')],
       },
-      real: face.real ?? 0,
-      live: face.live ?? 0,
       descriptor,
       ...(face.embedding?.length ? { faceres: [...face.embedding] } : {}),
       chip: await sharp(chipPixels, { raw: { width: CHIP_SIZE, height: CHIP_SIZE, channels: 3 } }).png().toBuffer(),
@@ -268,6 +266,7 @@ export async function createFaceEngine(options: { faceres?: boolean } = {}): Pro
   }
 
   return {
+    antiSpoof: (image, box) => antiSpoof.read(image, box),
     async bestScore(image, { thorough = false } = {}) {
       return Math.max(0, ...(await find(image, thorough)).faces.map((face) => face.score));
     },

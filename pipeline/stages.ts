@@ -114,7 +114,7 @@ export const STAGES = [
     async run(state, ctx) {
       const image = await selfieImage(state.pages![0]!);
       const faces = await ctx.face.detect(image);
-      const { liveness: _liveness, ...verdict } = assessLiveness(image, faces);
+      const { liveness: _liveness, ...verdict } = await assessLiveness(image, faces, ctx.face);
       return { verdict, state: { ...state, selfie: { image, faces } } };
     },
   },

@@ -56,6 +56,7 @@ let faceEngine: Promise<FaceEngine> | undefined;
 const face: FaceEngine = {
   detect: async (...args) => (await (faceEngine ??= createFaceEngine())).detect(...args),
   bestScore: async (...args) => (await (faceEngine ??= createFaceEngine())).bestScore(...args),
+  antiSpoof: async (...args) => (await (faceEngine ??= createFaceEngine())).antiSpoof(...args),
 };
 
 export default async function runTask(task: PoolTask): Promise<PoolResults[PoolTask['type']]> {

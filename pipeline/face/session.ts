@@ -21,7 +21,7 @@ export async function matchSession(document: NormalizedPage[], selfies: Normaliz
   for (const pages of selfies) {
     const image = await selfieImage(pages[0]!);
     const faces = await engine.detect(image);
-    frames.push({ faces, liveness: assessLiveness(image, faces), selfie: assessSelfie(image, faces) });
+    frames.push({ faces, liveness: await assessLiveness(image, faces, engine), selfie: assessSelfie(image, faces) });
   }
   const first = frames[0]?.selfie;
   const match: MatchSession['match'] =

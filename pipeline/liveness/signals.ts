@@ -10,7 +10,9 @@
 //                 print's border) on how many of its four sides;
 //   blackLevel  — the darkest tones near the face: backlit screens and ink on
 //                 paper cannot show real black;
-//   coldCast    — blue over red on the face: a backlight's colour;
+//   coldCast    — blue over red on the face, 0–255 units: a backlight's colour;
+//   colour      — how far the face's channels differ (0 in a grey image, where
+//                 colour cues and the colour-trained models cannot speak);
 //   doubleJpeg  — periodic gaps in the DCT coefficients of a twice-compressed image.
 import type { RgbImage } from '../../models/face.ts';
 
@@ -21,6 +23,7 @@ export interface LivenessSignals {
   enclosure: number;
   blackLevel: number;
   coldCast: number;
+  colour: number;
   doubleJpeg: number;
 }
 
@@ -259,15 +262,15 @@ function blackLevel(image: RgbImage, box: Box, lum: Float32Array): number {
   return values[Math.floor(values.length * 0.02)] ?? 0;
 }
 
-/** Mean (blue − red) over the face's central half, 0–255 units. */
-function coldCast(image: RgbImage, box: Box): number {
+/** Mean of a per-pixel measure over the face's central half. */
+function overFaceCentre(image: RgbImage, box: Box, measure: (r: number, g: number, b: number) => number): number {
   const [x0, y0, w, h] = box;
   let sum = 0;
   let count = 0;
-  for (let y = Math.round(y0 + h * 0.25); y < Math.min(image.height, Math.round(y0 + h * 0.75)); y++) {
-    for (let x = Math.round(x0 + w * 0.25); x < Math.min(image.width, Math.round(x0 + w * 0.75)); x++) {
+  for (let y = Math.max(0, Math.round(y0 + h * 0.25)); y < Math.min(image.height, Math.round(y0 + h * 0.75)); y++) {
+    for (let x = Math.max(0, Math.round(x0 + w * 0.25)); x < Math.min(image.width, Math.round(x0 + w * 0.75)); x++) {
       const i = (y * image.width + x) * 3;
-      sum += image.data[i + 2]! - image.data[i]!;
+      sum += measure(image.data[i]!, image.data[i + 1]!, image.data[i + 2]!);
       count++;
     }
   }
@@ -329,7 +332,8 @@ export function livenessSignals(image: RgbImage, box: Box): LivenessSignals {
     ...frequencySignals(image, box),
     enclosure: enclosure(image, box, lum),
     blackLevel: blackLevel(image, box, lum),
-    coldCast: coldCast(image, box),
+    coldCast: overFaceCentre(image, box, (r, _g, b) => b - r),
+    colour: overFaceCentre(image, box, (r, g, b) => Math.max(r, g, b) - Math.min(r, g, b)),
     doubleJpeg: doubleJpeg(image, lum),
   };
 }

@@ -4,9 +4,9 @@
 //     variant) and the golden selfies, scored by Human's faceres (cosine), the
 //     face-api ResNet (1 − distance) and both fused; worst cases and margin per
 //     method, the bands' outcome, a histogram PNG;
-//  2. liveness: genuine selfies and both spoof families drawn from the fixture
-//     renderers; thresholds were tuned on genuine + family A, family B is the
-//     held-back test; caught/passed rates and the confusion table;
+//  1b. faces-dev: the bands on real people's pairs, as photographed and with one
+//     photo printed small and grey like a passport portrait; FMR / FNMR;
+//  (liveness has its own part: test/bench/liveness.ts);
 //  3. speed: portrait + selfie + liveness + match per application (p50/p95);
 //  4. memory: RSS of the engine's process over 1000 analysed images.
 import fs from 'node:fs';
@@ -17,8 +17,6 @@ import { percentile } from '../../core/stats.ts';
 import type { CaseTruth } from '../../fixtures/cases.ts';
 import * as docs from '../../fixtures/lib/documents.ts';
 import { FACES, FACE_DIR, type Person } from '../../fixtures/lib/faces.ts';
-import { createRandom } from '../../fixtures/lib/random.ts';
-import { printedPhoto, screenReplay } from '../../fixtures/render/spoofs.ts';
 import { createFaceEngine, type FaceObservation, type RgbImage } from '../../models/face.ts';
 import { extractPortrait, matchFaces, MATCH_BANDS, assessSelfie } from '../../pipeline/face/index.ts';
 import { assessLiveness } from '../../pipeline/liveness/index.ts';
@@ -26,7 +24,6 @@ import { normalize } from '../../pipeline/normalize/index.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const GOLDEN = fileURLToPath(new URL('../../fixtures/golden', import.meta.url));
-const LIVENESS_SAMPLES = Number(process.env.BENCH_LIVENESS_SEEDS ?? 8);
 const MEMORY_IMAGES = Number(process.env.BENCH_FACE_IMAGES ?? 1000);
 const LIMITS = { limits: { maxPixels: 50_000_000, maxPdfPages: 10 } };
 
@@ -111,6 +108,50 @@ console.table(methods);
 console.log(`Bands on the ResNet distance (approve ≤ ${MATCH_BANDS[0]!.maxDistance}, review ≤ ${MATCH_BANDS[1]!.maxDistance}, decline above):`);
 console.table(bands);
 
+// ---- 1b. Real people: faces-dev ------------------------------------------------
+// 14 people, 94 same-person and 94 different-person pairs (../shared/datasets/faces-dev).
+// Each pair as photographed, and with its first photo turned into a passport
+// portrait as printed: grey, the face 60 px wide — against the second as is.
+const FACES_DEV = path.resolve(process.env.FACES_DEV ?? '../shared/datasets/faces-dev');
+const PRINTED_FACE_WIDTH = 60;
+const tsvRows = (file: string) => fs.readFileSync(path.join(FACES_DEV, file), 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t'));
+const devFaces = new Map<string, { photo?: number[]; printed?: number[] }>();
+for (const [file] of tsvRows('identities.tsv')) {
+  const image = await rgb(fs.readFileSync(path.join(FACES_DEV, file!)));
+  const [face] = await engine.detect(image);
+  let printed: number[] | undefined;
+  if (face) {
+    const scale = PRINTED_FACE_WIDTH / face.box[2];
+    const luma: [number, number, number] = [0.299, 0.587, 0.114];
+    const small = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .resize(Math.round(image.width * scale))
+      .recomb([luma, luma, luma])
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    printed = (await engine.detect({ width: small.info.width, height: small.info.height, data: small.data }, { thorough: true }))[0]?.descriptor;
+  }
+  devFaces.set(file!, { photo: face?.descriptor, printed });
+}
+const devPairs = tsvRows('pairs.tsv').map(([a, b, same]) => ({ a: devFaces.get(a!)!, b: devFaces.get(b!)!, same: same === '1' }));
+const realBands: Record<string, Record<'approve' | 'review' | 'decline' | 'no face', number>> = {};
+for (const [variant, first] of [['as photographed', 'photo'], ['first printed small, grey', 'printed']] as const) {
+  for (const pair of devPairs) {
+    const row = (realBands[`${variant}: ${pair.same ? 'same' : 'different'}`] ??= { approve: 0, review: 0, decline: 0, 'no face': 0 });
+    const [x, y] = [pair.a[first], pair.b.photo];
+    row[x && y ? matchFaces(x, y).band : 'no face']++;
+  }
+}
+const rateOf = (row: Record<string, number>, key: string) => round(row[key]! / Object.values(row).reduce((a, b) => a + b, 0));
+const realRates = Object.fromEntries(
+  (['as photographed', 'first printed small, grey'] as const).map((variant) => {
+    const [same, different] = [realBands[`${variant}: same`]!, realBands[`${variant}: different`]!];
+    return [variant, { 'FNMR (same declined)': rateOf(same, 'decline'), 'same not approved': round(1 - rateOf(same, 'approve')), 'FMR (different approved)': rateOf(different, 'approve'), 'different not declined': round(1 - rateOf(different, 'decline')) }];
+  }),
+);
+console.log(`\nFaces-dev (real people): ${devPairs.filter((p) => p.same).length} same-person and ${devPairs.filter((p) => !p.same).length} different-person pairs, bands on the ResNet distance`);
+console.table(realBands);
+console.table(realRates);
+
 /** Histogram of ResNet distances, same vs different, as a small PNG. */
 async function histogram(file: string): Promise<void> {
   const [width, height, binWidth] = [640, 260, 0.02];
@@ -133,45 +174,6 @@ async function histogram(file: string): Promise<void> {
 fs.mkdirSync(RESULTS, { recursive: true });
 await histogram(path.join(RESULTS, 'face-distances.png'));
 
-// ---- 2. Liveness ------------------------------------------------------------
-type Family = 'genuine' | 'A (screen, tuning)' | 'B (print, held back)';
-const confusion: Record<Family, Record<string, number>> = { genuine: {}, 'A (screen, tuning)': {}, 'B (print, held back)': {} };
-for (const photo of Object.keys(FACES)) {
-  for (let seed = 0; seed < LIVENESS_SAMPLES; seed++) {
-    const random = createRandom(`bench-liveness/${photo}/${seed}`);
-    const genuine = await docs.selfie(photo, seed);
-    const variants: [Family, Buffer][] = [
-      ['genuine', await sharp(genuine).jpeg({ quality: random.int(70, 95) }).toBuffer()],
-      ['A (screen, tuning)', await screenReplay(genuine, random)],
-      ['B (print, held back)', await printedPhoto(genuine, random)],
-    ];
-    for (const [family, bytes] of variants) {
-      const image = await rgb(bytes);
-      const t0 = performance.now();
-      const faces = await engine.detect(image);
-      const verdict = assessLiveness(image, faces);
-      speed.liveness.push(ms(t0));
-      const label = verdict.outcome === 'pass' ? 'live' : verdict.reasonCode!;
-      confusion[family][label] = (confusion[family][label] ?? 0) + 1;
-    }
-  }
-}
-const rate = (family: Family, outcome: (label: string) => boolean) => {
-  const counts = confusion[family];
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  return round(Object.entries(counts).filter(([label]) => outcome(label)).reduce((a, [, n]) => a + n, 0) / total);
-};
-const liveness = {
-  genuinePassed: rate('genuine', (l) => l === 'live'),
-  tuningFamilyCaught: rate('A (screen, tuning)', (l) => l !== 'live'),
-  heldBackFamilyCaught: rate('B (print, held back)', (l) => l !== 'live'),
-  heldBackNamedPrint: rate('B (print, held back)', (l) => l === 'printed_photo'),
-  confusion,
-};
-console.log(`\nLiveness: ${LIVENESS_SAMPLES} seeds × ${Object.keys(FACES).length} photos per family`);
-console.table(confusion);
-console.table({ rates: { genuinePassed: liveness.genuinePassed, tuningFamilyCaught: liveness.tuningFamilyCaught, heldBackFamilyCaught: liveness.heldBackFamilyCaught } });
-
 // ---- 3. Speed per application ------------------------------------------------
 for (const name of manifest.cases.filter((c) => c.startsWith('valid-'))) {
   const truth = JSON.parse(fs.readFileSync(path.join(GOLDEN, name, 'expected.json'), 'utf8')) as CaseTruth;
@@ -183,13 +185,14 @@ for (const name of manifest.cases.filter((c) => c.startsWith('valid-'))) {
   const portrait = await extractPortrait(pages, [0], { page: 0, rotation: 0 }, engine);
   const t1 = performance.now();
   const faces = await engine.detect(selfieImage);
-  assessLiveness(selfieImage, faces);
+  await assessLiveness(selfieImage, faces, engine);
   const t2 = performance.now();
   const own = assessSelfie(selfieImage, faces);
   const t3 = performance.now();
   matchFaces(portrait.face!.descriptor, own.face!.descriptor);
   const t4 = performance.now();
   speed.portrait.push(t1 - t0);
+  speed.liveness.push(t2 - t1);
   speed.selfie.push(t3 - t2);
   speed.match.push(t4 - t3);
   speed.application.push(t4 - t0);
@@ -203,12 +206,15 @@ const images = await Promise.all(['obama-2', 'biden-1', 'obama-3'].map(async (ph
 const rss: { images: number; rssMb: number }[] = [];
 for (let i = 0; i <= MEMORY_IMAGES; i++) {
   if (i % Math.max(1, Math.round(MEMORY_IMAGES / 10)) === 0) rss.push({ images: i, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) });
-  if (i < MEMORY_IMAGES) await engine.detect(images[i % images.length]!);
+  if (i < MEMORY_IMAGES) {
+    const image = images[i % images.length]!;
+    await assessLiveness(image, await engine.detect(image), engine);
+  }
 }
-console.log(`\nRSS over ${MEMORY_IMAGES} analysed selfies (detector, mesh, both descriptors, anti-spoof, liveness)`);
+console.log(`\nRSS over ${MEMORY_IMAGES} analysed selfies (detector, mesh, both descriptors, liveness signals, both MiniFASNet models)`);
 console.table(rss);
 
-fs.writeFileSync(path.join(RESULTS, 'face.json'), `${JSON.stringify({ match: { faces: samples.length, pairs: { same: pairs.filter((p) => p.same).length, different: pairs.filter((p) => !p.same).length }, methods, bands, bandLimits: MATCH_BANDS }, liveness, timing, rss }, null, 2)}\n`);
+fs.writeFileSync(path.join(RESULTS, 'face.json'), `${JSON.stringify({ match: { faces: samples.length, pairs: { same: pairs.filter((p) => p.same).length, different: pairs.filter((p) => !p.same).length }, methods, bands, bandLimits: MATCH_BANDS }, facesDev: { bands: realBands, rates: realRates }, timing, rss }, null, 2)}\n`);
 console.log(`\nwrote ${path.join(RESULTS, 'face.json')} and face-distances.png`);
 if (process.env.BENCH_FACE_DEBUG) {
   const worst = pairs.filter((p) => p.same).map((p) => ({ a: p.a.name, b: p.b.name, d: matchFaces(p.a.descriptor, p.b.descriptor).distance })).sort((x, y) => y.d - x.d).slice(0, 15);
