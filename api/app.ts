@@ -10,19 +10,19 @@ import { AppError } from '../core/errors.ts';
 import { errorMessage, logger } from '../core/log.ts';
 import { findApiClient } from '../db/api-keys.ts';
 import type { BlobStore } from '../db/blob-store.ts';
-import type { Database } from '../db/index.ts';
 import type { StagePool } from '../workers/pool.ts';
 import type { JobQueue } from '../workers/queue/index.ts';
+import type { SettleDeps } from '../workers/settle.ts';
 import { authenticate, bearerKey } from './auth.ts';
 import { errorHandler, limited } from './errors.ts';
 import { applicationsRouter } from './routes/applications.ts';
+import { livenessSessionsRouter } from './routes/liveness-sessions.ts';
 import { recordsRouter } from './routes/records.ts';
 import { reviewsRouter } from './routes/reviews.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 
-export interface ApiDeps {
-  config: Pick<Config, 'limits' | 'http'>;
-  db: Database;
+export interface ApiDeps extends SettleDeps {
+  config: SettleDeps['config'] & Pick<Config, 'limits' | 'http' | 'liveness'>;
   blobs: BlobStore;
   pool: StagePool;
   queue: JobQueue;
@@ -94,6 +94,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(authenticate(deps.db.prisma, failedAuth));
   v1.use(express.json({ limit: http.jsonLimit }));
   v1.use('/applications', applicationsRouter(deps));
+  v1.use('/', livenessSessionsRouter(deps));
   v1.use('/', recordsRouter(deps));
   v1.use('/', reviewsRouter(deps));
   v1.use('/', webhooksRouter(deps));

@@ -1,9 +1,11 @@
 // Maps whatever a route throws to `{ "error": { code, message, field? } }`.
 import type { ErrorRequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import multer from 'multer';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
 import { errorMessage, log } from '../core/log.ts';
+import { caller } from './auth.ts';
 
 /** Turns a zod failure into our validation error, naming the first offending field. */
 export function validationError(error: z.ZodError, prefix?: string): AppError {
@@ -15,6 +17,17 @@ export function validationError(error: z.ZodError, prefix?: string): AppError {
 
 /** The response of a rate limiter: our error body with its reason. */
 export const limited = (detail: string) => (_req: unknown, _res: unknown, next: (error: unknown) => void) => next(new AppError('rate_limited', { detail }));
+
+/** Uploads (documents and liveness frames) per API key per minute. */
+export const uploadRateLimit = (perMinute: number) =>
+  rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    keyGenerator: (_req, res) => caller(res).id,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: limited('uploads per key'),
+  });
 
 export function parse<T extends z.ZodType>(schema: T, value: unknown, prefix?: string): z.infer<T> {
   const result = schema.safeParse(value);

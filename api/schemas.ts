@@ -52,3 +52,6 @@ export const CreateApplicationSchema = z.union([
 export const UploadFieldsSchema = z.object({ kind: z.enum(DocumentKind) });
 
 export const IdParamSchema = z.object({ id: z.uuid() });
+
+/** The multipart fields beside a liveness session's frames. */
+export const FramesFieldsSchema = z.object({ nonce: z.string().min(16).max(128) });

@@ -5,7 +5,7 @@
 // never leave the service. Messages are rendered from reason codes here.
 import { z } from 'zod';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
-import { ApplicationStatus, CheckOutcome, DeliveryStatus, DocumentKind, DocumentStatus, RunStatus, ServiceType } from '../generated/prisma/enums.ts';
+import { ApplicationStatus, CheckOutcome, DeliveryStatus, DocumentKind, DocumentStatus, LivenessSessionStatus, RunStatus, ServiceType } from '../generated/prisma/enums.ts';
 import { STATUS_LABEL_RU } from '../core/lifecycle.ts';
 import { REASONS, reasonMessage, type ReasonCode } from '../core/reasons.ts';
 import { currentDocuments } from '../pipeline/decision/index.ts';
@@ -105,8 +105,31 @@ export const ApplicationSummaryView = z.object({
   erased: z.boolean(),
 });
 
+/** A liveness session: its steps and verdict, never the nonce (only the answer that opened it has it) nor any frame or face template. */
+export const LivenessSessionView = z.object({
+  id: z.string(),
+  applicationId: z.string(),
+  steps: z.array(z.string()),
+  status: z.enum(LivenessSessionStatus),
+  reasonCode: z.string().nullable(),
+  message: z.string().nullable(),
+  messageRu: z.string().nullable(),
+  expiresAt: z.date(),
+  createdAt: z.date(),
+  completedAt: z.date().nullable(),
+  moves: z.array(z.object({ step: z.string(), change: z.number(), ok: z.boolean() })),
+  frames: z.array(z.object({ liveness: z.string(), score: z.number(), reasons: z.array(z.string()), reasonCode: z.string().optional() })),
+});
+export const OpenedLivenessSessionView = LivenessSessionView.extend({
+  /** Send it back with the frames; it is shown once. */
+  nonce: z.string(),
+  framesExpected: z.number(),
+  framesUrl: z.string(),
+});
+
 export const ApplicationView = ApplicationSummaryView.extend({
   documents: z.array(DocumentView),
+  livenessSessions: z.array(LivenessSessionView),
   history: z.array(
     z.object({
       from: z.enum(ApplicationStatus).nullable(),
@@ -198,12 +221,40 @@ export function documentView(document: DocumentRow, current = true) {
 
 export const applicationInclude = {
   documents: { orderBy: { createdAt: 'asc' }, include: documentInclude },
+  livenessSessions: { orderBy: { createdAt: 'asc' } },
   history: { orderBy: { createdAt: 'asc' } },
 } as const satisfies PrismaNs.ApplicationInclude;
 
 type ApplicationRow = PrismaNs.ApplicationGetPayload<{ include: typeof applicationInclude }>;
 
-export function applicationSummary(application: Omit<ApplicationRow, 'documents' | 'history'>) {
+type LivenessSessionRow = PrismaNs.LivenessSessionGetPayload<object>;
+/** What a session's stored judgement holds (db/liveness-sessions.ts writes it). */
+const StoredJudgement = z
+  .object({
+    challenge: z.object({ moves: LivenessSessionView.shape.moves }).partial(),
+    frames: LivenessSessionView.shape.frames,
+    params: z.record(z.string(), z.union([z.string(), z.number()])),
+  })
+  .partial();
+
+export function livenessSessionView(session: LivenessSessionRow) {
+  const judgement = StoredJudgement.safeParse(session.result ?? {});
+  const stored = judgement.success ? judgement.data : {};
+  const code = session.reasonCode as ReasonCode | null;
+  return LivenessSessionView.parse({
+    ...session,
+    message: code ? reasonMessage(code, stored.params, 'en') : null,
+    messageRu: code ? reasonMessage(code, stored.params, 'ru') : null,
+    moves: stored.challenge?.moves ?? [],
+    frames: stored.frames ?? [],
+  });
+}
+
+export function openedLivenessSessionView(session: LivenessSessionRow, nonce: string) {
+  return OpenedLivenessSessionView.parse({ ...livenessSessionView(session), nonce, framesExpected: session.steps.length + 1, framesUrl: `/v1/liveness-sessions/${session.id}/frames` });
+}
+
+export function applicationSummary(application: Omit<ApplicationRow, 'documents' | 'history' | 'livenessSessions'>) {
   return ApplicationSummaryView.parse({ ...application, statusLabel: STATUS_LABEL_RU[application.status], erased: application.erasedAt !== null });
 }
 
@@ -212,6 +263,7 @@ export function applicationView(application: ApplicationRow) {
   return ApplicationView.parse({
     ...applicationSummary(application),
     documents: application.documents.map((document) => documentView(document, current.has(document.id))),
+    livenessSessions: application.livenessSessions.map(livenessSessionView),
     history: application.history.map((entry) => ({
       from: entry.fromStatus,
       to: entry.toStatus,

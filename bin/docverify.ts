@@ -298,7 +298,9 @@ async function match(config: Config, args: string[]): Promise<void> {
       process.stdout.write(
         `match     ${m.band ?? `not compared (${'reason' in m ? m.reason : ''})`}${m.score !== null ? `, score ${m.score}` : ''}\n` +
           `liveness  ${liveness.decision}, score ${liveness.score}${liveness.reasons.length ? ` (${liveness.reasons.join(', ')})` : ''}\n` +
-          (result.challenge ? `challenge ${result.challenge.passed ? 'passed' : `failed: ${result.challenge.problems.join('; ')}`}\n` : ''),
+          (result.challenge
+            ? `challenge ${result.challenge.passed ? 'passed' : `failed: ${result.challenge.problems.map((p) => `${p.code}: ${reasonMessage(p.code, p.params)}`).join('; ')}`}\n`
+            : ''),
       );
     }
   } finally {

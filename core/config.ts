@@ -2,6 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ChallengeStep } from '../pipeline/liveness/challenge.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
@@ -46,6 +47,14 @@ const EnvSchema = z.object({
   /** Fault injection for fail-closed tests: this stage throws every time it runs. */
   FAULT_STAGE: z.string().regex(/^[a-z_]+$/).optional(),
   CLOCK: z.string().datetime({ offset: true }).optional(),
+  /** Active liveness challenge: the moves asked for (those the portal's capture screen can prompt), how many, and the time to send the frames. */
+  LIVENESS_STEPS: z
+    .string()
+    .regex(/^(left|right|up|down)(,(left|right|up|down))+$/, 'two or more of left, right, up, down, comma-separated')
+    .refine((steps) => new Set(steps.split(',')).size >= 2, 'two different steps at least')
+    .default('left,right,up,down'),
+  LIVENESS_STEP_COUNT: z.coerce.number().int().min(1).max(6).default(3),
+  LIVENESS_SESSION_TTL_SECONDS: z.coerce.number().positive().default(120),
   REGISTRY_URL: z.string().url().optional(),
   REGISTRY_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
   REGISTRY_RETRIES: z.coerce.number().int().min(0).default(3),
@@ -106,6 +115,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       uploadsPerMinute: e.RATE_LIMIT_UPLOADS_PER_MIN,
       headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    },
+    liveness: {
+      steps: [...new Set(e.LIVENESS_STEPS.split(','))] as ChallengeStep[],
+      stepCount: e.LIVENESS_STEP_COUNT,
+      sessionTtlMs: e.LIVENESS_SESSION_TTL_SECONDS * 1000,
     },
     retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,

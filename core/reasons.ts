@@ -169,6 +169,45 @@ export const REASONS = {
     ru: 'Не удалось подтвердить, что селфи снято в реальном времени. Сделайте новое селфи: лицо и документ в кадре',
     en: 'The selfie did not pass the liveness check ({attack}); take a new one in real time',
   },
+  // Active liveness challenge (a session of frames)
+  challenge_frames_invalid: {
+    ru: 'Кадры проверки «живого» присутствия не подходят: {detail}',
+    en: 'The challenge frames cannot be judged: {detail}',
+  },
+  challenge_frame_not_live: {
+    ru: 'Кадр {frame} проверки снят с экрана или с фотографии',
+    en: 'Challenge frame {frame} is not a live capture ({attack})',
+  },
+  challenge_person_changed: {
+    ru: 'В кадрах проверки разные люди',
+    en: 'The challenge frames do not all show the same person (descriptor distance up to {distance})',
+  },
+  challenge_step_missed: {
+    ru: 'В кадре {frame} не выполнено действие «{stepRu}»',
+    en: 'Frame {frame} does not show the requested move: {step}',
+  },
+  challenge_expired: {
+    ru: 'Время на проверку «живого» присутствия истекло: начните проверку заново',
+    en: 'The liveness session expired at {expiresAt}; open a new one',
+  },
+  challenge_nonce_invalid: {
+    ru: 'Кадры отправлены не для этой проверки',
+    en: 'The nonce does not belong to this liveness session',
+  },
+  challenge_replayed: {
+    http: 409,
+    ru: 'Кадры этой проверки уже были отправлены ранее',
+    en: 'These frames were already sent ({detail})',
+  },
+  challenge_open: {
+    ru: 'Проверка «живого» присутствия ещё не завершена',
+    en: 'A liveness session is still waiting for its frames',
+  },
+  challenge_frame_type: {
+    http: 415,
+    ru: 'Кадр {frame} должен быть снимком JPEG или PNG',
+    en: 'Challenge frame {frame} must be a JPEG or PNG image ({detail})',
+  },
   face_mismatch: { ru: 'Лицо на селфи не совпадает с фотографией в документе', en: 'The selfie does not match the document portrait (score {score})' },
   face_match_uncertain: {
     ru: 'Сходство лица на селфи с фотографией в документе требует проверки сотрудником',

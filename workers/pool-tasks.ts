@@ -7,7 +7,7 @@ import { inspectUpload, type IntakeLimits, type IntakeResult } from '../pipeline
 import type { MrzLocator } from '../pipeline/mrz/index.ts';
 import { readMrzLine, type MrzLineResult } from '../pipeline/mrz/read-line.ts';
 import { runPipeline, type CheckRecord, type FaultOptions } from '../pipeline/stages.ts';
-import { matchSession, type MatchSession } from '../pipeline/face/session.ts';
+import { judgeChallenge, matchSession, type JudgedChallenge, type MatchSession } from '../pipeline/face/session.ts';
 import type { ChallengeStep } from '../pipeline/liveness/challenge.ts';
 import { normalize } from '../pipeline/normalize/index.ts';
 import type { AcceptedType, DocumentKind, StageContext, UploadedDocument } from '../pipeline/types.ts';
@@ -16,6 +16,7 @@ export type PoolTask =
   | { type: 'inspect'; bytes: Uint8Array; limits: IntakeLimits }
   | { type: 'mrz_line'; bytes: Uint8Array }
   | { type: 'match'; document: Upload; selfies: Upload[]; challenge: ChallengeStep[]; limits: StageContext['limits'] }
+  | { type: 'challenge'; frames: Upload[]; steps: ChallengeStep[]; limits: StageContext['limits'] }
   | {
       type: 'process';
       document: Omit<UploadedDocument, 'bytes'> & { bytes: Uint8Array };
@@ -32,6 +33,7 @@ export interface PoolResults {
   inspect: IntakeResult;
   mrz_line: MrzLineResult;
   match: MatchSession;
+  challenge: JudgedChallenge;
   process: CheckRecord[];
 }
 
@@ -59,6 +61,8 @@ const face: FaceEngine = {
   antiSpoof: async (...args) => (await (faceEngine ??= createFaceEngine())).antiSpoof(...args),
 };
 
+const pagesOf = async (upload: Upload, kind: DocumentKind, limits: StageContext['limits']) => (await normalize({ kind, ...upload, bytes: asBuffer(upload.bytes) }, { limits })).pages;
+
 export default async function runTask(task: PoolTask): Promise<PoolResults[PoolTask['type']]> {
   switch (task.type) {
     case 'inspect':
@@ -66,10 +70,13 @@ export default async function runTask(task: PoolTask): Promise<PoolResults[PoolT
     case 'mrz_line':
       return readMrzLine(asBuffer(task.bytes), ocr.mrzLine);
     case 'match': {
-      const pagesOf = async (upload: Upload, kind: DocumentKind) => (await normalize({ kind, ...upload, bytes: asBuffer(upload.bytes) }, task)).pages;
-      const document = await pagesOf(task.document, 'passport');
-      const selfies = await Promise.all(task.selfies.map((selfie) => pagesOf(selfie, 'selfie')));
+      const document = await pagesOf(task.document, 'passport', task.limits);
+      const selfies = await Promise.all(task.selfies.map((selfie) => pagesOf(selfie, 'selfie', task.limits)));
       return matchSession(document, selfies, task.challenge, face);
+    }
+    case 'challenge': {
+      const frames = await Promise.all(task.frames.map((frame) => pagesOf(frame, 'selfie', task.limits)));
+      return judgeChallenge(frames, task.steps, face);
     }
     case 'process': {
       const { bytes, ...rest } = task.document;

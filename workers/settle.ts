@@ -15,6 +15,7 @@ import type { Database } from '../db/index.ts';
 import { recordAudit } from '../db/audit.ts';
 import { transition } from '../db/lifecycle.ts';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import { challengeFact } from '../db/liveness-sessions.ts';
 import { applicationFaceCheck, applicationFacts, type SettledDocument } from '../pipeline/decision/facts.ts';
 import { currentDocuments, decide, type ApplicationFacts } from '../pipeline/decision/index.ts';
 import { askRegistries, plannedLookups, unavailableRegistries, type RegistryAnswers, type RegistryPort } from '../pipeline/registry/index.ts';
@@ -29,6 +30,7 @@ const SYSTEM = { type: 'system' } as const;
 
 const include = {
   account: true,
+  livenessSessions: { orderBy: { createdAt: 'desc' }, take: 1 },
   documents: { include: { runs: { where: { status: { in: ['succeeded', 'failed'] } }, include: { checks: true } } } },
 } as const satisfies PrismaNs.ApplicationInclude;
 
@@ -36,6 +38,11 @@ type StoredApplication = PrismaNs.ApplicationGetPayload<{ include: typeof includ
 type StoredDocument = StoredApplication['documents'][number];
 
 const finished = (documents: StoredDocument[]) => documents.every((d) => d.status !== 'received' && d.status !== 'processing');
+
+/** The latest liveness session as a fact; sessions run on wall-clock time, not the rules' date. */
+const challengeOf = (application: StoredApplication) => challengeFact(application.livenessSessions[0], new Date());
+/** Everything is in: every current document finished, and no liveness session still waiting for its frames. */
+const ready = (application: StoredApplication) => finished(currentDocuments(application.documents)) && challengeOf(application)?.status !== 'open';
 
 const settledDocuments = (documents: StoredDocument[]): SettledDocument[] =>
   documents.map((document) => ({ id: document.id, kind: document.kind, failed: document.status === 'failed', checks: document.runs.flatMap((run) => run.checks) }));
@@ -45,6 +52,7 @@ function factsOf(application: StoredApplication, now: Date): ApplicationFacts {
     serviceType: application.serviceType,
     profile: { ...application.account, dateOfBirth: application.account.dateOfBirth.toISOString().slice(0, 10) },
     documents: settledDocuments(currentDocuments(application.documents)),
+    ...(application.livenessSessions[0] ? { challenge: challengeOf(application) } : {}),
     now,
   });
 }
@@ -89,7 +97,7 @@ const sameDocuments = (a: StoredDocument[], b: StoredDocument[]) =>
 export async function settleApplication(deps: SettleDeps, applicationId: string): Promise<'settled' | 'waiting' | 'retry_later'> {
   const { prisma } = deps.db;
   const before = await prisma.application.findUnique({ where: { id: applicationId }, include });
-  if (!before || before.status !== 'processing' || !finished(currentDocuments(before.documents))) return 'waiting';
+  if (!before || before.status !== 'processing' || !ready(before)) return 'waiting';
   const now = deps.config.now();
   const registries: RegistryAnswers = await askRegistries(deps.registry, plannedLookups(factsOf(before, now)));
   const unavailable = unavailableRegistries(registries);
@@ -100,7 +108,7 @@ export async function settleApplication(deps: SettleDeps, applicationId: string)
     await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${applicationId}::uuid FOR UPDATE`;
     const application = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, include });
     const documents = currentDocuments(application.documents);
-    if (application.status !== 'processing' || !finished(documents) || !sameDocuments(documents, currentDocuments(before.documents))) return 'waiting';
+    if (application.status !== 'processing' || !ready(application) || !sameDocuments(documents, currentDocuments(before.documents))) return 'waiting';
     if (unavailable.length && application.registryAttempts + 1 < attempts) {
       const nextSettleAt = new Date(Date.now() + backoffMs * 2 ** application.registryAttempts);
       await tx.application.update({ where: { id: applicationId }, data: { registryAttempts: { increment: 1 }, nextSettleAt, registryChecks: registries as PrismaNs.InputJsonValue } });

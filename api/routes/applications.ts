@@ -1,7 +1,6 @@
 // Applications and their document uploads, within the caller's organisation.
 import { createHash, randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import multer from 'multer';
 import { AppError } from '../../core/errors.ts';
 import { acceptsDocuments } from '../../core/lifecycle.ts';
@@ -12,7 +11,7 @@ import { transition } from '../../db/lifecycle.ts';
 import { notify } from '../../db/notifications.ts';
 import { DEFAULT_ORGANIZATION_ID } from '../../db/organizations.ts';
 import { actorOf, allow, auditStaffRead, caller, ownedBy } from '../auth.ts';
-import { limited, parse } from '../errors.ts';
+import { parse, uploadRateLimit } from '../errors.ts';
 import { CreateApplicationSchema, IdParamSchema, UploadFieldsSchema } from '../schemas.ts';
 import { applicationInclude, applicationSummary, applicationView, uploadAccepted } from '../views.ts';
 import type { ApiDeps } from '../app.ts';
@@ -34,14 +33,7 @@ export function applicationsRouter(deps: ApiDeps): Router {
     // busboy stops reading at fileSize: memory use is bounded whatever is sent.
     limits: { fileSize: limits.maxUploadBytes, files: 1, fields: 8, fieldSize: 1024, parts: 10 },
   }).single('file');
-  const uploadLimit = rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.http.uploadsPerMinute,
-    keyGenerator: (_req, res) => caller(res).id,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: limited('uploads per key'),
-  });
+  const uploadLimit = uploadRateLimit(deps.config.http.uploadsPerMinute);
 
   router.post('/', allow('portal', 'admin'), async (req, res) => {
     const body = parse(CreateApplicationSchema, req.body);

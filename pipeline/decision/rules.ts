@@ -47,6 +47,8 @@ export interface ApplicationFacts {
   documents: DocumentFact[];
   /** Registry answers, by registry (absent: no registry was asked). */
   registries?: RegistryAnswers;
+  /** The latest active liveness session, if the portal opened one: «open» while its frames may still come. */
+  challenge?: { status: 'open' | 'passed' | 'failed'; reasonCode?: string };
   /** Applications of other accounts that carry the same passport number. */
   sameDocumentElsewhere?: { documentNumber: string; applicationIds: string[] };
   now: Date;
@@ -212,6 +214,14 @@ export const RULES: readonly Rule[] = [
         const check = d.checks.find((c) => c.stage === 'liveness' && c.outcome === 'fail');
         return check ? [{ document: { kind: d.kind, id: d.id }, params: { attack: check.reasonCode ?? 'unknown' } }] : [];
       }),
+  },
+  {
+    // A session the applicant failed: the reviewer sees why (its own reason); one still open is no evidence either way.
+    code: 'fromCheck',
+    severity: 'review',
+    reads: ['challenge'],
+    check: ({ challenge }) =>
+      challenge?.status === 'failed' || challenge?.status === 'open' ? [{ code: (challenge.status === 'open' ? 'challenge_open' : (challenge.reasonCode ?? 'challenge_frames_invalid')) as ReasonCode }] : [],
   },
   { code: 'face_mismatch', severity: 'review', reads: ['selfie.checks.face'], check: checkHits('face', 'face_mismatch') },
   { code: 'face_match_uncertain', severity: 'review', reads: ['selfie.checks.face'], check: checkHits('face', 'face_match_uncertain') },

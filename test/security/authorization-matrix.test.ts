@@ -19,6 +19,7 @@ interface Objects {
   documentId: string;
   notificationId: string;
   deliveryId: string;
+  sessionId: string;
 }
 
 interface Route {
@@ -32,7 +33,7 @@ interface Route {
 }
 
 const MISSING = '00000000-0000-4000-8000-0000000000ff';
-const missing: Objects = { accountId: MISSING, applicationId: MISSING, documentId: MISSING, notificationId: MISSING, deliveryId: MISSING };
+const missing: Objects = { accountId: MISSING, applicationId: MISSING, documentId: MISSING, notificationId: MISSING, deliveryId: MISSING, sessionId: MISSING };
 
 const ROUTES: Route[] = [
   { name: 'POST /applications (accountId)', roles: ['portal', 'admin'], ok: [201], call: (t, key, o) => t.api('POST', '/v1/applications', { key, json: { serviceType: 'inn', accountId: o.accountId } }) },
@@ -42,6 +43,19 @@ const ROUTES: Route[] = [
     roles: ['portal', 'admin'],
     ok: [202, 409],
     call: async (t, key, o) => t.api('POST', `/v1/applications/${o.applicationId}/documents`, { key, body: uploadForm('selfie', await files.jpeg(), 'me.jpg', 'image/jpeg') }),
+  },
+  { name: 'POST /applications/:id/liveness-sessions', roles: ['portal', 'admin'], ok: [201, 409], call: (t, key, o) => t.api('POST', `/v1/applications/${o.applicationId}/liveness-sessions`, { key }) },
+  { name: 'GET /liveness-sessions/:id', roles: ['portal', 'reviewer', 'admin'], ok: [200], call: (t, key, o) => t.api('GET', `/v1/liveness-sessions/${o.sessionId}`, { key }) },
+  {
+    name: 'POST /liveness-sessions/:id/frames',
+    roles: ['portal', 'admin'],
+    ok: [200, 409],
+    call: async (t, key, o) => {
+      const form = new FormData();
+      form.set('nonce', 'not-the-nonce-of-this-session');
+      form.append('frames', new Blob([new Uint8Array(await files.jpeg())], { type: 'image/jpeg' }), 'f0.jpg');
+      return t.api('POST', `/v1/liveness-sessions/${o.sessionId}/frames`, { key, body: form });
+    },
   },
   { name: 'GET /documents/:id', roles: ['portal', 'reviewer', 'admin'], ok: [200], call: (t, key, o) => t.api('GET', `/v1/documents/${o.documentId}`, { key }) },
   {
@@ -101,10 +115,11 @@ describe('authorization matrix (PostgreSQL)', () => {
     await t.service.runtime.blobs.put(`${documentId}.portrait`, randomBytes(64));
     await prisma.checkResult.create({ data: { runId: run.id, documentId, stage: 'portrait', outcome: 'pass', details: { artifacts: { portrait: `${documentId}.portrait` } }, durationMs: 1 } });
     await prisma.document.update({ where: { id: documentId }, data: { status: 'processed' } });
+    const session = await t.api('POST', `/v1/applications/${applicationId}/liveness-sessions`, { key: portal });
     await prisma.application.update({ where: { id: applicationId }, data: { status: 'under_review' } });
     const notification = await prisma.notification.findFirstOrThrow({ where: { applicationId } });
     const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { notificationId: notification.id } });
-    return { accountId: created.body.accountId, applicationId, documentId, notificationId: notification.id, deliveryId: delivery.id };
+    return { accountId: created.body.accountId, applicationId, documentId, notificationId: notification.id, deliveryId: delivery.id, sessionId: session.body.id };
   }
 
   beforeAll(async () => {

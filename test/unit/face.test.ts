@@ -168,11 +168,12 @@ describe('active challenge', () => {
     const [a, b] = [await frame(photo()), await frame(photo().flop())];
     const turn = b.angles!.yaw > a.angles!.yaw ? 'right' : 'left';
     const wrong = turn === 'right' ? 'left' : 'right';
-    expect(checkChallenge([a, b], [wrong]).passed).toBe(false);
+    expect(checkChallenge([a, b], [wrong]).problems).toMatchObject([{ code: 'challenge_step_missed', params: { frame: 1, step: wrong } }]);
     const swapped = await frame(sharp(OTHER));
     const result = checkChallenge([a, { ...swapped, angles: { yaw: a.angles!.yaw + (turn === 'right' ? 0.3 : -0.3), pitch: a.angles!.pitch } }], [turn]);
     expect(result.passed).toBe(false);
-    expect(result.problems.join(' ')).toContain('same person');
-    expect(checkChallenge([a], [turn]).problems[0]).toContain('expected 2 frames');
+    expect(result.problems.map((p) => p.code)).toEqual(['challenge_person_changed']);
+    expect(checkChallenge([a], [turn]).problems[0]).toEqual({ code: 'challenge_frames_invalid', params: { detail: 'expected 2 frames for 1 step(s), got 1' } });
+    expect(checkChallenge([a, { ...b, attack: 'screen_replay' }], [turn]).problems).toEqual([{ code: 'challenge_frame_not_live', params: { frame: 1, attack: 'screen_replay' } }]);
   }, 60_000);
 });

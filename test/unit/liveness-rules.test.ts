@@ -4,6 +4,7 @@
 // Expected decisions are written from the table's stated semantics.
 import { describe, expect, it } from 'vitest';
 import { contextBox } from '../../models/antispoof.ts';
+import { CHALLENGE_STEPS, drawSteps } from '../../pipeline/liveness/challenge.ts';
 import { decideLiveness, LIVENESS_RULES, type LivenessInputs } from '../../pipeline/liveness/index.ts';
 
 /** A genuine colour selfie as measured (spoof-dev jomariya_live_5, rounded). */
@@ -72,5 +73,15 @@ describe('anti-spoof crop (Silent-Face: scaled about the centre, shifted inside,
   it('scales less when the image is too small for the wanted context', () => {
     // min((150 − 1) / 100, (200 − 1) / 100, 4) = 1.49: 149 px square, centred at x = 100, pushed to the top.
     expect(contextBox(200, 150, [50, 40, 100, 100], 4)).toEqual([26, 0, 149, 149]);
+  });
+});
+
+describe('challenge steps', () => {
+  it('draws from the allowed steps, never the same step twice in a row', () => {
+    // Always the first choice left: left, then (right, up, down)[0], then (left, up, down)[0] …
+    expect(drawSteps(CHALLENGE_STEPS, 4, () => 0)).toEqual(['left', 'right', 'left', 'right']);
+    // Always the last choice: down, then (left, right, up)[2] = up, then (left, right, down)[2] = down …
+    expect(drawSteps(CHALLENGE_STEPS, 3, (n) => n - 1)).toEqual(['down', 'up', 'down']);
+    expect(drawSteps(['left', 'right'], 3, () => 0)).toEqual(['left', 'right', 'left']);
   });
 });
