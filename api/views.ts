@@ -39,6 +39,13 @@ export const STAGE_DETAILS: Record<string, z.ZodObject> = {
   liveness: z.object({ signals: z.record(z.string(), z.unknown()), decision: z.string(), reasons: z.array(z.string()) }).partial(),
   selfie: z.object({ measures: z.record(z.string(), z.unknown()), face: facePosition }).partial(),
   face: z.object({ band: z.string(), distance: z.number(), portraitDocumentId: z.string() }).partial(),
+  held_document: z.object({
+    applicant: facePosition,
+    portrait: facePosition,
+    band: z.string(),
+    distance: z.number(),
+    mrz: z.object({ format: z.string(), valid: z.boolean(), documentNumber: z.string().nullable() }).partial(),
+  }).partial(),
 };
 
 export function detailsView(stage: string, details: unknown): Record<string, unknown> {

@@ -169,6 +169,23 @@ export const REASONS = {
     ru: 'Не удалось подтвердить, что селфи снято в реальном времени. Сделайте новое селфи: лицо и документ в кадре',
     en: 'The selfie did not pass the liveness check ({attack}); take a new one in real time',
   },
+  // Selfie with the document in hand
+  held_document_not_found: {
+    ru: 'На фото не видно документа: сфотографируйтесь, держа раскрытый паспорт рядом с лицом',
+    en: 'No document is visible in the photo: hold the open passport beside the face',
+  },
+  held_document_faces_differ: {
+    ru: 'Лицо на фото не совпадает с фотографией в документе, который вы держите',
+    en: 'The face does not match the portrait on the document held in the photo (distance {distance})',
+  },
+  held_document_not_uploaded: {
+    ru: 'Документ на фото не тот, что загружен как паспорт',
+    en: 'The document held in the photo is not the uploaded passport: {detail}',
+  },
+  held_document_person_differs: {
+    ru: 'Лицо на фото с документом не совпадает с фотографией в паспорте',
+    en: 'The face in the photo with the document does not match the passport portrait (distance {distance})',
+  },
   // Active liveness challenge (a session of frames)
   challenge_frames_invalid: {
     ru: 'Кадры проверки «живого» присутствия не подходят: {detail}',

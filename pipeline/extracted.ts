@@ -12,6 +12,8 @@ export interface Extracted {
   card?: { fields: Record<string, string> };
   /** The face's descriptor: the document portrait's, or the selfie's. */
   face?: { descriptor: number[] };
+  /** A photo with the document in hand: the applicant's face, the held portrait, the held document's number. */
+  held?: { applicant: number[]; portrait?: number[]; documentNumber?: string };
 }
 
 const values = (fields: Record<string, { value: string }>) => Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.value]));
@@ -23,10 +25,12 @@ export function extractedFrom(checks: readonly { stage: string; details: unknown
   const viz = details('viz') as Partial<VizReading> | undefined;
   const card = details('migration_card') as Partial<MigrationCardReading> | undefined;
   const descriptor = (details('portrait') ?? details('selfie'))?.descriptor as number[] | undefined;
+  const held = details('held_document') as { descriptors?: { applicant: number[]; portrait?: number[] }; documentNumber?: string } | undefined;
   return {
     ...(mrz ? { mrz: { format: mrz.format, lines: mrz.lines, valid: mrz.valid, fields: mrz.fields, checkDigits: mrz.checkDigits } } : {}),
     ...(viz?.fields ? { viz: { fields: values(viz.fields) } } : {}),
     ...(card?.fields ? { card: { fields: values(card.fields) } } : {}),
     ...(descriptor ? { face: { descriptor } } : {}),
+    ...(held?.descriptors ? { held: { ...held.descriptors, ...(held.documentNumber ? { documentNumber: held.documentNumber } : {}) } } : {}),
   };
 }

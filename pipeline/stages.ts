@@ -7,6 +7,7 @@ import type { ReasonCode } from '../core/reasons.ts';
 import { normalize, type NormalizedPage } from './normalize/index.ts';
 import type { FaceObservation, RgbImage } from '../models/face.ts';
 import { assessSelfie, extractPortrait, selfieImage } from './face/index.ts';
+import { assessHeldDocument } from './held-document/index.ts';
 import { assessLiveness } from './liveness/index.ts';
 import { readMigrationCard, type MigrationCardReading } from './migration-card/index.ts';
 import { readMrz, type MrzReading, type PageView } from './mrz/index.ts';
@@ -124,6 +125,19 @@ export const STAGES = [
     gate: ['selfie'],
     async run(state) {
       const { face: _face, measures: _measures, ...verdict } = assessSelfie(state.selfie!.image, state.selfie!.faces);
+      return { verdict, state };
+    },
+  },
+  {
+    name: 'held_document',
+    appliesTo: ['selfie_with_document'],
+    gate: [],
+    async run(state, ctx) {
+      const image = await selfieImage(state.pages![0]!);
+      const faces = await ctx.face.detect(image);
+      // The held document is read as a passport would be: its MRZ, if legible.
+      const { mrz } = await readMrz('passport', state.pages ?? [], [0], { detect: ctx.ocr.textBoxes, line: ctx.ocr.mrzLine, block: ctx.ocr.mrzBlock }, ctx.now(), ctx.mrzLocators);
+      const { held: _held, ...verdict } = assessHeldDocument(faces, mrz);
       return { verdict, state };
     },
   },

@@ -22,8 +22,8 @@ export function applicationFacts(input: FactsInput): ApplicationFacts {
   return {
     ...input,
     documents: input.documents.map((document): DocumentFact => {
-      const { mrz, card } = extractedFrom(document.checks);
-      return { ...document, ...(mrz ? { mrz: { fields: mrz.fields } } : {}), ...(card ? { card } : {}) };
+      const { mrz, card, face, held } = extractedFrom(document.checks);
+      return { ...document, ...(mrz ? { mrz: { fields: mrz.fields } } : {}), ...(card ? { card } : {}), ...(face ? { face } : {}), ...(held ? { held } : {}) };
     }),
   };
 }

@@ -3,6 +3,7 @@
 // its hits. The engine in index.ts walks them; adding a rule is adding a row.
 import type { DocumentKind, ServiceType } from '../../generated/prisma/enums.ts';
 import type { ReasonCode, ReasonParams } from '../../core/reasons.ts';
+import { matchFaces } from '../face/index.ts';
 import { compareName, type NameMatch } from '../names/transliteration.ts';
 import { documentDateProblems, today } from '../validators/dates.ts';
 import { samePassportNumber, stayProblems } from '../validators/migration.ts';
@@ -29,6 +30,10 @@ export interface DocumentFact {
   mrz?: { fields: Record<string, string> };
   /** A migration card's fields, when it was read. */
   card?: { fields: Record<string, string> };
+  /** The portrait's (or the selfie's) face descriptor. */
+  face?: { descriptor: number[] };
+  /** A photo with the document in hand: what its stage found. */
+  held?: { applicant: number[]; portrait?: number[]; documentNumber?: string };
 }
 
 export interface ApplicationFacts {
@@ -88,6 +93,7 @@ export const STAGES_FOR_APPROVAL: Record<DocumentKind, readonly string[]> = {
   residence_permit: ['normalize', 'quality', 'mrz', 'viz', 'portrait'],
   migration_card: ['normalize', 'quality', 'migration_card'],
   selfie: ['normalize', 'liveness', 'selfie', 'face'],
+  selfie_with_document: ['normalize', 'held_document'],
 };
 
 /** Warnings an approval accepts: quality findings on a document whose MRZ was read with valid check digits (reading decides). */
@@ -103,6 +109,25 @@ const RETAKE_STAGES = new Set(['normalize', 'quality', 'selfie']);
 const crashedStage = (check: CheckFact) => String((check.details as { stage?: unknown } | null)?.stage ?? check.stage);
 
 const passportMrz = (facts: ApplicationFacts) => facts.documents.find((d) => d.kind === 'passport')?.mrz?.fields;
+
+/**
+ * The photo with the document in hand against the uploaded passport: the held
+ * document's number (when its MRZ read) and portrait against the passport's,
+ * the applicant's face against the passport portrait.
+ */
+function heldAgainstPassport(facts: ApplicationFacts): { notUploaded?: string; personDistance?: number; document?: RuleHit['document'] } {
+  const photo = facts.documents.find((d) => d.kind === 'selfie_with_document' && d.held);
+  const passport = facts.documents.find((d) => d.kind === 'passport');
+  if (!photo?.held || !passport) return {};
+  const document = { kind: photo.kind, id: photo.id };
+  const number = passport.mrz?.fields.documentNumber;
+  if (photo.held.documentNumber && number && photo.held.documentNumber !== number) return { document, notUploaded: `its number is ${photo.held.documentNumber}, the passport's ${number}` };
+  const portrait = passport.face?.descriptor;
+  if (!portrait) return {};
+  if (photo.held.portrait && matchFaces(photo.held.portrait, portrait).band === 'decline') return { document, notUploaded: 'its portrait is not the passport portrait' };
+  const person = matchFaces(photo.held.applicant, portrait);
+  return person.band === 'decline' ? { document, personDistance: person.distance } : {};
+}
 const migrationCard = (facts: ApplicationFacts) => facts.documents.find((d) => d.kind === 'migration_card' && d.card);
 
 /** A check of one stage that ended with `reasonCode`, as a hit on its document. */
@@ -222,6 +247,26 @@ export const RULES: readonly Rule[] = [
     reads: ['challenge'],
     check: ({ challenge }) =>
       challenge?.status === 'failed' || challenge?.status === 'open' ? [{ code: (challenge.status === 'open' ? 'challenge_open' : (challenge.reasonCode ?? 'challenge_frames_invalid')) as ReasonCode }] : [],
+  },
+  { code: 'held_document_not_found', severity: 'clarify', reads: ['documents.checks.held_document'], check: checkHits('held_document', 'held_document_not_found') },
+  { code: 'held_document_faces_differ', severity: 'review', reads: ['documents.checks.held_document'], check: checkHits('held_document', 'held_document_faces_differ') },
+  {
+    code: 'held_document_not_uploaded',
+    severity: 'review',
+    reads: ['selfie_with_document.held', 'passport.mrz', 'passport.face'],
+    check: (facts) => {
+      const { notUploaded, document } = heldAgainstPassport(facts);
+      return notUploaded ? [{ document, params: { detail: notUploaded } }] : [];
+    },
+  },
+  {
+    code: 'held_document_person_differs',
+    severity: 'review',
+    reads: ['selfie_with_document.held', 'passport.face'],
+    check: (facts) => {
+      const { personDistance, document } = heldAgainstPassport(facts);
+      return personDistance !== undefined ? [{ document, params: { distance: personDistance } }] : [];
+    },
   },
   { code: 'face_mismatch', severity: 'review', reads: ['selfie.checks.face'], check: checkHits('face', 'face_mismatch') },
   { code: 'face_match_uncertain', severity: 'review', reads: ['selfie.checks.face'], check: checkHits('face', 'face_match_uncertain') },

@@ -30,7 +30,7 @@ const rgbOf = async (page: NormalizedPage, rotation: number): Promise<RgbImage> 
   return { width: info.width, height: info.height, data };
 };
 
-const factOf = (face: FaceObservation, page: number, rotation: number): FaceFact => ({
+export const factOf = (face: FaceObservation, page: number, rotation: number): FaceFact => ({
   descriptor: face.descriptor,
   box: face.box,
   page,

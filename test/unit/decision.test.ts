@@ -189,3 +189,38 @@ describe('decision rules', () => {
     expect(currentDocuments([old, fresh]).map((d) => d.id)).toEqual(['new']);
   });
 });
+
+describe('the photo with the document in hand', () => {
+  // Descriptors 128-d: distances between them are the offsets put in one coordinate.
+  const at = (offset: number) => Array.from({ length: 128 }, (_, i) => (i === 0 ? offset : 0));
+  const PASSPORT_FACE = at(0);
+  const withHeld = (held: DocumentFact['held'], checks = pass('normalize', 'held_document'), passport: Partial<DocumentFact> = {}) => {
+    const base = facts({}, { mrz: { fields: { surname: 'JURAEV', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01', documentNumber: 'AB1234567' } }, face: { descriptor: PASSPORT_FACE }, ...passport });
+    return { ...base, documents: [...base.documents, { id: 'h', kind: 'selfie_with_document' as const, failed: false, checks, ...(held ? { held } : {}) }] };
+  };
+
+  it('approves the uploaded passport held by its holder', () => {
+    expect(decide(withHeld({ applicant: at(0.3), portrait: at(0.2), documentNumber: 'AB1234567' }))).toMatchObject({ status: 'approved', fired: [] });
+    // An illegible MRZ is no evidence against: the portraits decide.
+    expect(decide(withHeld({ applicant: at(0.3), portrait: at(0.2) })).status).toBe('approved');
+  });
+
+  it('sends another document to review: another number, or another portrait than the passport’s', () => {
+    const otherNumber = decide(withHeld({ applicant: at(0.3), portrait: at(0.2), documentNumber: 'AB1234999' }));
+    expect(otherNumber).toMatchObject({ status: 'under_review', reasons: [{ code: 'held_document_not_uploaded' }] });
+    expect(otherNumber.reasons[0]!.message).toContain('AB1234999');
+    // 0.9 from the passport portrait: beyond the decline band (0.68).
+    expect(codes(decide(withHeld({ applicant: at(0.9), portrait: at(0.95) })))).toEqual(['held_document_not_uploaded']);
+  });
+
+  it('sends a holder who is not the passport’s person to review', () => {
+    // The held portrait is not compared (none found); the applicant is 0.9 from the passport portrait.
+    expect(codes(decide(withHeld({ applicant: at(0.9) })))).toEqual(['held_document_person_differs']);
+  });
+
+  it('asks again for a photo without a document, and needs the stage’s pass to approve', () => {
+    const missing = decide(withHeld(undefined, [...pass('normalize'), { stage: 'held_document', outcome: 'fail', reasonCode: 'held_document_not_found', details: {} }]));
+    expect(missing).toMatchObject({ status: 'clarification_required', missingDocuments: [{ kind: 'selfie_with_document', reasonCode: 'held_document_not_found' }] });
+    expect(decide(withHeld({ applicant: at(0.3) }, pass('normalize'))).reasons.map((r) => r.code)).toEqual(['evidence_missing']);
+  });
+});
