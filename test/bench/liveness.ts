@@ -2,7 +2,8 @@
 // ISO/IEC 30107-3 terms: APCER per attack type (attacks accepted as live) and
 // BPCER (genuine captures refused), per set, for the rule table without the
 // learned anti-spoof rules ("signals") and with them ("fused"), computed on the
-// same inputs in the same run. Sets:
+// same inputs in the same run, and for the whole selfie gate (the fused rules,
+// then the selfie rules a selfie must also pass: one face, large, frontal…). Sets:
 //   spoof-dev — ../shared/datasets/spoof-dev: real screen replays, prints, genuine captures;
 //   faces-dev — ../shared/datasets/faces-dev: genuine photos only (BPCER);
 //   synthetic — the fixture selfies, their screen-replay (A) and print (B) renders.
@@ -18,6 +19,7 @@ import { FACES } from '../../fixtures/lib/faces.ts';
 import { createRandom } from '../../fixtures/lib/random.ts';
 import { printedPhoto, screenReplay } from '../../fixtures/render/spoofs.ts';
 import { createFaceEngine, type FaceEngine, type RgbImage } from '../../models/face.ts';
+import { assessSelfie } from '../../pipeline/face/index.ts';
 import { decideLiveness, livenessInputs, LIVENESS_RULES, type LivenessInputs } from '../../pipeline/liveness/index.ts';
 
 const SHARED = path.resolve(process.env.SHARED_DATASETS ?? '../shared/datasets');
@@ -64,7 +66,7 @@ const rgb = async (bytes: Buffer): Promise<RgbImage> => {
   return { width: info.width, height: info.height, data };
 };
 
-const rows: (Capture & { inputs: LivenessInputs; faceFound: boolean })[] = [];
+const rows: (Capture & { inputs: LivenessInputs; faceFound: boolean; selfieRefusal?: string })[] = [];
 const ms: { inputs: number[]; models: number[] } = { inputs: [], models: [] };
 const timedEngine: Pick<FaceEngine, 'antiSpoof'> = {
   async antiSpoof(image, box) {
@@ -80,14 +82,18 @@ for (const capture of captures) {
   const t0 = performance.now();
   const inputs = await livenessInputs(image, faces, timedEngine);
   ms.inputs.push(performance.now() - t0);
-  rows.push({ ...capture, inputs, faceFound: faces.length > 0 });
+  const selfie = assessSelfie(image, faces);
+  rows.push({ ...capture, inputs, faceFound: faces.length > 0, ...(selfie.outcome === 'fail' ? { selfieRefusal: selfie.reasonCode } : {}) });
 }
 
 const TABLES = { signals: LIVENESS_RULES.filter((rule) => rule.signal !== 'antiSpoof'), fused: LIVENESS_RULES };
+/** The whole selfie gate: the fused liveness rules, then the selfie rules (one face, large, frontal, …) that a selfie must pass too. */
+const refused = (row: (typeof rows)[number], table: keyof typeof TABLES | 'fused + selfie rules') =>
+  table === 'fused + selfie rules' ? decideLiveness(row.inputs).decision === 'attack' || row.selfieRefusal !== undefined : decideLiveness(row.inputs, TABLES[table]).decision === 'attack';
 const round = (v: number) => Math.round(v * 1000) / 1000;
 const results: Record<string, Record<string, Record<string, string>>> = {};
 const json: Record<string, Record<string, Record<string, { errors: number; of: number; rate: number }>>> = {};
-for (const [table, rules] of Object.entries(TABLES)) {
+for (const table of [...Object.keys(TABLES), 'fused + selfie rules'] as const) {
   for (const set of [...new Set(rows.map((row) => row.set))]) {
     const ofSet = rows.filter((row) => row.set === set);
     const groups: [string, typeof ofSet, boolean][] = [
@@ -96,7 +102,7 @@ for (const [table, rules] of Object.entries(TABLES)) {
     ];
     for (const [measure, group, genuine] of groups) {
       if (!group.length) continue;
-      const errors = group.filter((row) => (decideLiveness(row.inputs, rules).decision === 'attack') === genuine).length;
+      const errors = group.filter((row) => refused(row, table as Parameters<typeof refused>[1]) === genuine).length;
       ((results[set] ??= {})[measure] ??= {})[table] = `${errors}/${group.length} (${Math.round((100 * errors) / group.length)} %)`;
       ((json[set] ??= {})[measure] ??= {})[table] = { errors, of: group.length, rate: round(errors / group.length) };
     }
@@ -112,6 +118,7 @@ if (process.env.LIVENESS_ROWS) {
       face: row.faceFound,
       ...Object.fromEntries(Object.entries(row.inputs).map(([k, v]) => [k, round(v)])),
       fused: decideLiveness(row.inputs).decision,
+      selfie: row.selfieRefusal ?? 'pass',
     })),
   );
 }
@@ -126,7 +133,7 @@ console.table(timing);
 fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
 fs.writeFileSync(
   RESULTS,
-  `${JSON.stringify({ captures: rows.length, sets: json, timing, rows: rows.map((row) => ({ set: row.set, name: row.name, attack: row.attack ?? null, faceFound: row.faceFound, inputs: Object.fromEntries(Object.entries(row.inputs).map(([k, v]) => [k, round(v)])) })) }, null, 2)}\n`,
+  `${JSON.stringify({ captures: rows.length, sets: json, timing, rows: rows.map((row) => ({ set: row.set, name: row.name, attack: row.attack ?? null, faceFound: row.faceFound, selfieRefusal: row.selfieRefusal ?? null, inputs: Object.fromEntries(Object.entries(row.inputs).map(([k, v]) => [k, round(v)])) })) }, null, 2)}\n`,
 );
 console.log(`wrote ${RESULTS}`);
 process.exit(0);
