@@ -38,6 +38,8 @@ async function eraseApplicationRows(tx: PrismaNs.TransactionClient, applicationI
   const where = { applicationId };
   await tx.document.updateMany({ where, data: { extracted: PrismaNs.DbNull, originalName: null, declaredType: null } });
   await tx.checkResult.updateMany({ where: { document: { applicationId } }, data: { details: {} } });
+  // A liveness session keeps its status and reason; its judgement and the hashes of its frames go.
+  await tx.livenessSession.updateMany({ where, data: { result: PrismaNs.DbNull, frameHashes: [] } });
   await tx.verificationRun.updateMany({ where, data: { error: null } });
   await tx.applicationStatusHistory.updateMany({ where, data: { reason: 'erased' } });
   await tx.review.updateMany({ where, data: { comment: null } });

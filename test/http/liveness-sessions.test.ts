@@ -87,6 +87,11 @@ describe('liveness sessions (postgres + bullmq)', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('challenge_replayed');
     expect((await t.api('GET', `/v1/liveness-sessions/${session.id}`)).body.status).toBe('passed');
+
+    // Erasing the applicant keeps the session's status and reason, not its judgement or frame hashes.
+    expect((await t.api('DELETE', `/v1/accounts/${application.accountId}`)).status).toBe(200);
+    const erased = await t.service.runtime.db.prisma.livenessSession.findUniqueOrThrow({ where: { id: session.id } });
+    expect({ status: erased.status, result: erased.result, frameHashes: erased.frameHashes }).toEqual({ status: 'passed', result: null, frameHashes: [] });
   }, 180_000);
 
   it('fails frames already sent in another session, another session’s nonce, the wrong order, another person, and an expired session — each with its reason', async () => {
