@@ -109,6 +109,8 @@ export const ApplicationSummaryView = z.object({
   createdAt: z.date(),
   updatedAt: z.date(),
   decidedAt: z.date().nullable(),
+  /** In «Требуется уточнение»: when the documents are due. */
+  clarificationDueAt: z.date().nullable(),
   erased: z.boolean(),
 });
 

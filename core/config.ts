@@ -54,6 +54,9 @@ const EnvSchema = z.object({
     .refine((steps) => new Set(steps.split(',')).size >= 2, 'two different steps at least')
     .default('left,right,up,down'),
   LIVENESS_STEP_COUNT: z.coerce.number().int().min(1).max(6).default(3),
+  /** Days an applicant has to send what «Требуется уточнение» asks for, and how many days before the end they are reminded. */
+  CLARIFICATION_DAYS: z.coerce.number().positive().default(15),
+  CLARIFICATION_REMIND_DAYS: z.coerce.number().min(0).default(3),
   LIVENESS_SESSION_TTL_SECONDS: z.coerce.number().positive().default(120),
   REGISTRY_URL: z.string().url().optional(),
   REGISTRY_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     },
+    clarification: { days: e.CLARIFICATION_DAYS, remindDays: e.CLARIFICATION_REMIND_DAYS },
     liveness: {
       steps: [...new Set(e.LIVENESS_STEPS.split(','))] as ChallengeStep[],
       stepCount: e.LIVENESS_STEP_COUNT,

@@ -23,8 +23,8 @@ export const TRANSITIONS: Record<ApplicationStatus, readonly ApplicationStatus[]
   processing: [under_review, approved, rejected, clarification_required],
   // A reviewer decides; a new upload re-opens automatic processing.
   under_review: [approved, rejected, clarification_required, processing],
-  // Uploading the requested documents sends it back to processing.
-  clarification_required: [processing],
+  // Uploading the requested documents sends it back to processing; past the deadline, rejected.
+  clarification_required: [processing, rejected],
   approved: [],
   rejected: [],
 };
@@ -32,6 +32,9 @@ export const TRANSITIONS: Record<ApplicationStatus, readonly ApplicationStatus[]
 export function canTransition(from: ApplicationStatus, to: ApplicationStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
+
+/** When the documents «Требуется уточнение» asks for are due, counted from `now`. */
+export const clarificationDeadline = (now: Date, days: number) => new Date(now.getTime() + days * 86_400_000);
 
 /** Statuses in which an application takes new documents. */
 export function acceptsDocuments(status: ApplicationStatus): boolean {

@@ -271,6 +271,10 @@ export const REASONS = {
     ru: 'Фамилия в миграционной карте не совпадает с паспортом',
     en: 'The migration card’s surname {card} differs from the passport’s {passport}',
   },
+  clarification_expired: {
+    ru: 'Срок представления недостающих документов истёк {deadline}',
+    en: 'The documents asked for were not sent by the deadline ({deadline})',
+  },
   registry_unavailable: {
     ru: 'Государственные реестры временно недоступны: заявление проверит сотрудник',
     en: 'Registries did not answer after every retry ({registries}); a reviewer will check',

@@ -30,6 +30,8 @@ export interface TransitionChange {
   missingDocuments?: MissingDocument[];
   /** Every rule that fired, kept in the history and the audit trail. */
   fired?: FiredRule[];
+  /** Into «Требуется уточнение»: when the documents are due (no deadline: none is enforced). */
+  deadline?: Date;
 }
 
 export async function transition(tx: Tx, applicationId: string, change: TransitionChange): Promise<void> {
@@ -47,6 +49,8 @@ export async function transition(tx: Tx, applicationId: string, change: Transiti
       reasons,
       missingDocuments: change.missingDocuments ?? [],
       decidedAt: decided ? new Date() : null,
+      clarificationDueAt: change.to === 'clarification_required' ? (change.deadline ?? null) : null,
+      clarificationRemindedAt: null,
     },
   });
   const reasonCodes = change.fired ? [...new Set(change.fired.map((rule) => rule.code))] : reasons.map((r) => r.code);
@@ -81,6 +85,7 @@ export async function transition(tx: Tx, applicationId: string, change: Transiti
       statusLabel: STATUS_LABEL_RU[change.to],
       reasons,
       missingDocuments: change.missingDocuments ?? [],
+      ...(change.to === 'clarification_required' && change.deadline ? { deadline: change.deadline.toISOString() } : {}),
     },
   });
 }

@@ -9,6 +9,7 @@
 // `nextSettleAt` is due); after the last attempt it goes to a reviewer with
 // `registry_unavailable`.
 import type { Config } from '../core/config.ts';
+import { clarificationDeadline } from '../core/lifecycle.ts';
 import { errorMessage, log } from '../core/log.ts';
 import { reasonMessage } from '../core/reasons.ts';
 import type { Database } from '../db/index.ts';
@@ -23,7 +24,7 @@ import { askRegistries, plannedLookups, unavailableRegistries, type RegistryAnsw
 export interface SettleDeps {
   db: Database;
   registry: RegistryPort;
-  config: Pick<Config, 'now' | 'registry' | 'faults'>;
+  config: Pick<Config, 'now' | 'registry' | 'faults' | 'clarification'>;
 }
 
 const SYSTEM = { type: 'system' } as const;
@@ -151,6 +152,7 @@ export async function settleApplication(deps: SettleDeps, applicationId: string)
       reasons: verdict.reasons,
       missingDocuments: verdict.missingDocuments,
       fired: verdict.fired,
+      deadline: clarificationDeadline(now, deps.config.clarification.days),
     });
     return 'settled';
   });

@@ -2,12 +2,14 @@
 // (re-)enqueued at start and then periodically. Enqueuing is idempotent (job id
 // = document id), so a document already waiting or running is left alone.
 // Applications due for settlement (a registry retry, or a settlement a dying
-// worker never made) are settled here too. Hourly: blobs without a row (an
+// worker never made) are settled here too, and clarification deadlines
+// enforced (a reminder before, a rejection after). Hourly: blobs without a row (an
 // upload whose transaction failed after its blob was written) are removed,
 // and personal data past its retention is erased.
 import type { Config } from '../core/config.ts';
 import { errorMessage, log } from '../core/log.ts';
 import type { BlobStore } from '../db/blob-store.ts';
+import { enforceClarificationDeadlines } from '../db/clarifications.ts';
 import { eraseExpired } from '../db/erasure.ts';
 import type { Database } from '../db/index.ts';
 import type { JobQueue } from './queue/index.ts';
@@ -55,7 +57,7 @@ export async function sweepUnfinished(db: Database, queue: JobQueue, minAgeMs = 
   return documents.length;
 }
 
-export function startSweeper(deps: SettleDeps & { queue: JobQueue; blobs: BlobStore; config: Pick<Config, 'retentionDays'> }, intervalMs: number): () => void {
+export function startSweeper(deps: SettleDeps & { queue: JobQueue; blobs: BlobStore; config: Pick<Config, 'retentionDays' | 'clarification'> }, intervalMs: number): () => void {
   let busy = false;
   let housekeptAt = 0;
   const sweep = async (minAgeMs?: number) => {
@@ -66,6 +68,8 @@ export function startSweeper(deps: SettleDeps & { queue: JobQueue; blobs: BlobSt
       if (count) log.info('re-enqueued unfinished documents', { count });
       const settled = await settleDue(deps);
       if (settled) log.info('settled applications that were waiting (registry retries, interrupted settlements)', { settled });
+      const deadlines = await enforceClarificationDeadlines(deps.db, deps.config.now(), deps.config.clarification.remindDays);
+      if (deadlines.reminded || deadlines.expired) log.info('clarification deadlines: reminders sent, applications rejected', deadlines);
       if (Date.now() - housekeptAt > HOUR_MS) {
         housekeptAt = Date.now();
         const orphans = await sweepOrphanBlobs(deps.db, deps.blobs);

@@ -4,6 +4,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
+import { clarificationDeadline } from '../../core/lifecycle.ts';
 import { reasonEntry, type ReasonEntry } from '../../core/reasons.ts';
 import { recordAudit } from '../../db/audit.ts';
 import { transition } from '../../db/lifecycle.ts';
@@ -104,6 +105,7 @@ export function reviewsRouter(deps: ApiDeps): Router {
         reason: body.comment,
         reasons: [reason],
         missingDocuments: body.documents.map((d) => ({ kind: d.kind, reasonCode: 'reviewer_decision', message: d.message, messageRu: d.message })),
+        deadline: clarificationDeadline(deps.config.now(), deps.config.clarification.days),
       });
       await recordAudit(tx, { actor, action: 'review.decided', entityType: 'Application', entityId: id, organizationId: application.organizationId, data: { reviewId: lease.id, decision: to, reasonCodes: body.reasonCodes } });
     });

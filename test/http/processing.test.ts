@@ -138,10 +138,13 @@ describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
     const passport = asked.missingDocuments.find((d: { kind: string }) => d.kind === 'passport');
     expect(passport).toMatchObject({ documentId: bad.body.documentId, reasonCode: 'pdf_page_without_image' });
     expect(passport.messageRu).toContain('Страница 1');
+    // Due CLARIFICATION_DAYS (15) after the rules' date (the test clock).
+    expect(asked.clarificationDueAt).toBe(new Date(Date.parse(t.environment.env.CLOCK!) + 15 * 86_400_000).toISOString());
 
     await uploadGoldenSet(t, applicationId, 'valid-kgz');
     const reviewed = await settled(t, applicationId, 'approved');
     expect(reviewed.missingDocuments).toEqual([]);
+    expect(reviewed.clarificationDueAt).toBeNull();
     expect(reviewed.documents.map((d: { kind: string; current: boolean }) => [d.kind, d.current])).toEqual([
       ['passport', false],
       ['passport', true],

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Application" ADD COLUMN     "clarificationDueAt" TIMESTAMP(3),
+ADD COLUMN     "clarificationRemindedAt" TIMESTAMP(3);
