@@ -49,7 +49,7 @@ describe('embedded service across restarts', () => {
       expect(upload.status).toBe(202);
       documentId = upload.body.documentId;
       // Only the passport is there yet: the application asks for the rest.
-      await waitFor(async () => (await call(url, `/v1/applications/${applicationId}`)).body.status === 'clarification_required');
+      await waitFor(async () => (await call(url, `/v1/applications/${applicationId}`)).body.status === 'clarification_required', 120_000, 'the verdict');
 
       const second = runCli(['serve'], env);
       expect(await second.exited).toBe(1);
@@ -58,7 +58,8 @@ describe('embedded service across restarts', () => {
       cli.child.kill('SIGTERM');
       expect(await cli.exited).toBe(0);
     }
-  });
+    // A cold start loads the OCR and face models in every pool thread; a loaded CI machine takes its time.
+  }, 180_000);
 
   it('keeps the data and the key after a restart, and prints no new key', async () => {
     const { cli, url } = await serve();
