@@ -2,42 +2,32 @@
 // allowed moves leave history, an audit event and a notification; every other
 // move is refused and leaves nothing.
 import { DEFAULT_ORGANIZATION_ID } from '../../db/organizations.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TRANSITIONS, ApplicationStatus } from '../../core/lifecycle.ts';
-import { openDatabase, type Database } from '../../db/index.ts';
 import { IllegalTransitionError, transition } from '../../db/lifecycle.ts';
-import { testEnvironment, type TestEnvironment } from '../helpers/service.ts';
+import { postgresDatabase } from '../helpers/service.ts';
 
-let environment: TestEnvironment;
-let db: Database;
-beforeAll(async () => {
-  environment = await testEnvironment({ db: 'postgres', queue: 'memory' });
-  db = await openDatabase(environment.config);
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-  await environment?.cleanup();
-});
+const postgres = postgresDatabase();
 
 const STATUSES = Object.values(ApplicationStatus);
 const PAIRS = STATUSES.flatMap((from) => STATUSES.map((to) => [from, to] as const));
 
 async function applicationIn(status: ApplicationStatus): Promise<string> {
-  const account = await db.prisma.account.create({
+  const account = await postgres.db.prisma.account.create({
     data: { organizationId: DEFAULT_ORGANIZATION_ID, surnameLatin: 'JURAEV', givenNamesLatin: 'ULUGBEK', dateOfBirth: new Date('1997-11-14'), sex: 'M', citizenship: 'UZB' },
   });
-  return (await db.prisma.application.create({ data: { organizationId: DEFAULT_ORGANIZATION_ID, accountId: account.id, serviceType: 'inn', status } })).id;
+  return (await postgres.db.prisma.application.create({ data: { organizationId: DEFAULT_ORGANIZATION_ID, accountId: account.id, serviceType: 'inn', status } })).id;
 }
 
 describe('application lifecycle', () => {
   it.each(PAIRS.filter(([from, to]) => TRANSITIONS[from].includes(to)))('moves %s → %s with history, audit and a notification', async (from, to) => {
     const id = await applicationIn(from);
-    await db.prisma.$transaction((tx) => transition(tx, id, { to, actor: { type: 'system' }, reason: 'test', reasons: [] }));
-    const stored = await db.prisma.application.findUniqueOrThrow({ where: { id }, include: { history: true, notifications: true } });
+    await postgres.db.prisma.$transaction((tx) => transition(tx, id, { to, actor: { type: 'system' }, reason: 'test', reasons: [] }));
+    const stored = await postgres.db.prisma.application.findUniqueOrThrow({ where: { id }, include: { history: true, notifications: true } });
     expect(stored.status).toBe(to);
     expect(stored.history).toMatchObject([{ fromStatus: from, toStatus: to }]);
     expect(stored.notifications).toHaveLength(1);
-    expect(await db.prisma.auditEvent.count({ where: { entityId: id, action: 'application.status_changed' } })).toBe(1);
+    expect(await postgres.db.prisma.auditEvent.count({ where: { entityId: id, action: 'application.status_changed' } })).toBe(1);
     expect(stored.decidedAt !== null).toBe(to === 'approved' || to === 'rejected');
   });
 
@@ -46,8 +36,8 @@ describe('application lifecycle', () => {
     expect(illegal.length).toBeGreaterThan(30);
     for (const [from, to] of illegal) {
       const id = await applicationIn(from);
-      await expect(db.prisma.$transaction((tx) => transition(tx, id, { to, actor: { type: 'system' }, reason: 'test' }))).rejects.toBeInstanceOf(IllegalTransitionError);
-      const stored = await db.prisma.application.findUniqueOrThrow({ where: { id }, include: { history: true, notifications: true } });
+      await expect(postgres.db.prisma.$transaction((tx) => transition(tx, id, { to, actor: { type: 'system' }, reason: 'test' }))).rejects.toBeInstanceOf(IllegalTransitionError);
+      const stored = await postgres.db.prisma.application.findUniqueOrThrow({ where: { id }, include: { history: true, notifications: true } });
       expect([stored.status, stored.history.length, stored.notifications.length]).toEqual([from, 0, 0]);
     }
   }, 60_000);

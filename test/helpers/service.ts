@@ -2,7 +2,8 @@
 // private BullMQ queue name on the real Redis, and the HTTP API on a free port.
 import { fileURLToPath } from 'node:url';
 import { CORPUS_DATE } from '../../fixtures/lib/identity.ts';
-import type { Database } from '../../db/index.ts';
+import { openDatabase, type Database } from '../../db/index.ts';
+import { afterAll, beforeAll } from 'vitest';
 import { REGISTRY_KINDS } from '../../pipeline/registry/index.ts';
 import { importRegistry } from '../../workers/registry/import.ts';
 import { randomBytes } from 'node:crypto';
@@ -196,4 +197,24 @@ export async function uploadGoldenSet(t: TestService, applicationId: string, gol
 /** The applicant profile a golden case was built for. */
 export function goldenProfile(goldenCase: string): Record<string, string> {
   return JSON.parse(fs.readFileSync(new URL(`../../fixtures/golden/${goldenCase}/expected.json`, import.meta.url), 'utf8')).profile;
+}
+
+/** A fresh PostgreSQL database for one test file: opened before its tests, closed and dropped after them. */
+export function postgresDatabase(): { readonly db: Database } {
+  let environment: TestEnvironment | undefined;
+  let db: Database | undefined;
+  beforeAll(async () => {
+    environment = await testEnvironment({ db: 'postgres', queue: 'memory' });
+    db = await openDatabase(environment.config);
+  }, 60_000);
+  afterAll(async () => {
+    await db?.close();
+    await environment?.cleanup();
+  });
+  return {
+    get db() {
+      if (!db) throw new Error('the database opens in beforeAll');
+      return db;
+    },
+  };
 }
