@@ -18,7 +18,7 @@ export function validationError(error: z.ZodError, prefix?: string): AppError {
 /** The response of a rate limiter: our error body with its reason. */
 export const limited = (detail: string) => (_req: unknown, _res: unknown, next: (error: unknown) => void) => next(new AppError('rate_limited', { detail }));
 
-/** Uploads (documents and liveness frames) per API key per minute. */
+/** A limit on uploads per API key per minute; each route that takes files (documents, liveness frames) keeps its own count. */
 export const uploadRateLimit = (perMinute: number) =>
   rateLimit({
     windowMs: 60_000,

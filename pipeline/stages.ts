@@ -10,7 +10,7 @@ import { assessSelfie, extractPortrait, selfieImage } from './face/index.ts';
 import { assessHeldDocument } from './held-document/index.ts';
 import { assessLiveness } from './liveness/index.ts';
 import { readMigrationCard, type MigrationCardReading } from './migration-card/index.ts';
-import { readMrz, type MrzReading, type PageView } from './mrz/index.ts';
+import { readMrz, type MrzOcr, type MrzReading, type PageView } from './mrz/index.ts';
 import { assessQuality } from './quality/index.ts';
 import type { CheckOutcome, StageContext, StageVerdict, UploadedDocument } from './types.ts';
 import { readViz, type VizReading } from './viz/index.ts';
@@ -45,6 +45,8 @@ type Outcomes = readonly { stage: string; outcome: CheckOutcome }[];
 const outcomeOf = (records: Outcomes, stage: string): CheckOutcome | undefined => records.find((record) => record.stage === stage)?.outcome;
 /** A capture the quality gate refused stays readable when its MRZ was read anyway (reading decides). */
 const readable = (records: Outcomes): boolean => outcomeOf(records, 'quality') !== 'fail' || outcomeOf(records, 'mrz') === 'pass';
+/** The OCR engines the MRZ search uses, from the stage context. */
+const mrzOcr = (ctx: StageContext): MrzOcr => ({ detect: ctx.ocr.textBoxes, line: ctx.ocr.mrzLine, block: ctx.ocr.mrzBlock });
 const DOCUMENTS: readonly DocumentKind[] = ['passport', 'residence_permit', 'migration_card'];
 const WITH_PORTRAIT: readonly DocumentKind[] = ['passport', 'residence_permit'];
 
@@ -75,14 +77,7 @@ export const STAGES = [
     appliesTo: WITH_PORTRAIT,
     gate: [],
     async run(state, ctx) {
-      const { mrz, views, ...verdict } = await readMrz(
-        state.document.kind,
-        state.pages ?? [],
-        state.readablePages ?? [],
-        { detect: ctx.ocr.textBoxes, line: ctx.ocr.mrzLine, block: ctx.ocr.mrzBlock },
-        ctx.now(),
-        ctx.mrzLocators,
-      );
+      const { mrz, views, ...verdict } = await readMrz(state.document.kind, state.pages ?? [], state.readablePages ?? [], mrzOcr(ctx), ctx.now(), ctx.mrzLocators);
       return { verdict, state: { ...state, mrz, views } };
     },
   },
@@ -136,9 +131,8 @@ export const STAGES = [
       const image = await selfieImage(state.pages![0]!);
       const faces = await ctx.face.detect(image);
       // The held document is read as a passport would be: its MRZ, if legible.
-      const { mrz } = await readMrz('passport', state.pages ?? [], [0], { detect: ctx.ocr.textBoxes, line: ctx.ocr.mrzLine, block: ctx.ocr.mrzBlock }, ctx.now(), ctx.mrzLocators);
-      const { held: _held, ...verdict } = assessHeldDocument(faces, mrz);
-      return { verdict, state };
+      const { mrz } = await readMrz('passport', state.pages ?? [], [0], mrzOcr(ctx), ctx.now(), ctx.mrzLocators);
+      return { verdict: assessHeldDocument(faces, mrz), state };
     },
   },
   {

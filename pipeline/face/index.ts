@@ -30,6 +30,9 @@ const rgbOf = async (page: NormalizedPage, rotation: number): Promise<RgbImage> 
   return { width: info.width, height: info.height, data };
 };
 
+/** Where a face is, for the details reviewers see: its fact without the descriptor (a biometric template stays in `details.descriptor`). */
+export const positionOf = (fact: FaceFact) => ({ ...fact, descriptor: undefined });
+
 export const factOf = (face: FaceObservation, page: number, rotation: number): FaceFact => ({
   descriptor: face.descriptor,
   box: face.box,
@@ -59,7 +62,7 @@ export async function extractPortrait(
     return {
       outcome: 'pass',
       score: face.score,
-      details: { face: { ...fact, descriptor: undefined }, descriptor: face.descriptor },
+      details: { face: positionOf(fact), descriptor: face.descriptor },
       artifacts: { portrait: face.chip },
       face: fact,
     };
@@ -168,7 +171,7 @@ export function assessSelfie(image: RgbImage, faces: FaceObservation[]): FaceSta
   return {
     outcome: 'pass',
     score: main.score,
-    details: { measures: round, face: { ...fact, descriptor: undefined }, descriptor: main.descriptor },
+    details: { measures: round, face: positionOf(fact), descriptor: main.descriptor },
     artifacts: { selfie: main.chip },
     face: fact,
     measures,

@@ -6,7 +6,7 @@
 // the uploaded passport (its number, its portrait) the decision rules judge,
 // with both documents in hand (pipeline/decision/rules.ts).
 import type { FaceObservation } from '../../models/face.ts';
-import { factOf, matchFaces, type FaceFact } from '../face/index.ts';
+import { factOf, matchFaces, positionOf } from '../face/index.ts';
 import type { MrzReading } from '../mrz/index.ts';
 import type { StageVerdict } from '../types.ts';
 
@@ -18,35 +18,21 @@ import type { StageVerdict } from '../types.ts';
  */
 const PORTRAIT_SHARE = 0.6;
 
-export interface HeldDocument {
-  applicant: FaceFact;
-  portrait?: FaceFact;
-  /** The held document's number, from an MRZ whose check digits agree. */
-  documentNumber?: string;
-}
-
-/** What the stage keeps to compare later: descriptors stay in the details (no view shows them). */
-const kept = (face: FaceFact) => ({ ...face, descriptor: undefined });
-
-export function assessHeldDocument(faces: FaceObservation[], mrz: MrzReading | undefined): StageVerdict & { held?: HeldDocument } {
+export function assessHeldDocument(faces: FaceObservation[], mrz: MrzReading | undefined): StageVerdict {
   const [applicant, ...others] = faces;
   if (!applicant) return { outcome: 'fail', reasonCode: 'face_not_found', details: {} };
   const portrait = others.find((face) => face.box[2] <= applicant.box[2] * PORTRAIT_SHARE);
   if (!portrait && !mrz) return { outcome: 'fail', reasonCode: 'held_document_not_found', details: { faces: faces.length } };
-  const held: HeldDocument = {
-    applicant: factOf(applicant, 0, 0),
-    ...(portrait ? { portrait: factOf(portrait, 0, 0) } : {}),
-    ...(mrz?.valid && mrz.fields.documentNumber ? { documentNumber: mrz.fields.documentNumber } : {}),
-  };
   const match = portrait && matchFaces(applicant.descriptor, portrait.descriptor);
   const details = {
-    applicant: kept(held.applicant),
-    ...(held.portrait ? { portrait: kept(held.portrait) } : {}),
+    applicant: positionOf(factOf(applicant, 0, 0)),
+    ...(portrait ? { portrait: positionOf(factOf(portrait, 0, 0)) } : {}),
     ...(match ? { band: match.band, distance: match.distance } : {}),
     ...(mrz ? { mrz: { format: mrz.format, valid: mrz.valid, documentNumber: mrz.fields.documentNumber ?? null } } : {}),
+    // What the rules compare with the uploaded passport (extracted.ts): the descriptors (no view shows them) and a number whose check digits agree.
     descriptors: { applicant: applicant.descriptor, ...(portrait ? { portrait: portrait.descriptor } : {}) },
-    ...(held.documentNumber ? { documentNumber: held.documentNumber } : {}),
+    ...(mrz?.valid && mrz.fields.documentNumber ? { documentNumber: mrz.fields.documentNumber } : {}),
   };
-  if (match && match.band !== 'approve') return { outcome: 'fail', reasonCode: 'held_document_faces_differ', score: match.score, params: { distance: match.distance }, details, held };
-  return { outcome: 'pass', ...(match ? { score: match.score } : {}), details, held };
+  if (match && match.band !== 'approve') return { outcome: 'fail', reasonCode: 'held_document_faces_differ', score: match.score, params: { distance: match.distance }, details };
+  return { outcome: 'pass', ...(match ? { score: match.score } : {}), details };
 }

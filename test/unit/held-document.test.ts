@@ -14,7 +14,7 @@ describe('held document', () => {
   it('takes a face at most 0.6 of the applicant’s width as the held portrait, and compares the two', () => {
     const verdict = assessHeldDocument([face(500, 0), face(150, 0.3)], mrz);
     expect(verdict).toMatchObject({ outcome: 'pass', details: { band: 'approve', distance: 0.3, documentNumber: 'AA2049045' } });
-    expect(verdict.held).toMatchObject({ documentNumber: 'AA2049045', portrait: { box: [0, 0, 150, 150] } });
+    expect(verdict.details).toMatchObject({ portrait: { box: [0, 0, 150, 150] }, descriptors: { applicant: face(500, 0).descriptor, portrait: face(150, 0.3).descriptor } });
   });
 
   it('refuses a held portrait of someone else, and ignores a second person as large as the applicant', () => {
@@ -23,8 +23,8 @@ describe('held document', () => {
   });
 
   it('finds the document by its MRZ alone, keeps only a number whose check digits agree, and needs a face', () => {
-    expect(assessHeldDocument([face(500, 0)], mrz)).toMatchObject({ outcome: 'pass', held: { documentNumber: 'AA2049045' } });
-    expect(assessHeldDocument([face(500, 0)], { ...mrz, valid: false } as MrzReading).held).not.toHaveProperty('documentNumber');
+    expect(assessHeldDocument([face(500, 0)], mrz)).toMatchObject({ outcome: 'pass', details: { documentNumber: 'AA2049045' } });
+    expect(assessHeldDocument([face(500, 0)], { ...mrz, valid: false } as MrzReading).details).not.toHaveProperty('documentNumber');
     expect(assessHeldDocument([], mrz)).toMatchObject({ outcome: 'fail', reasonCode: 'face_not_found' });
   });
 });
