@@ -38,7 +38,8 @@ export function encryptedFileStore(dir: string, key: Buffer): BlobStore {
       const file = fileOf(name);
       await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
       // Write, flush, then rename: a crash leaves either no blob or a whole one.
-      const tmp = `${file}.${process.pid}.tmp`;
+      // A name of its own per write: two runs of one job in this process may write the same blob at once.
+      const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
       const handle = await fs.promises.open(tmp, 'w', 0o600);
       try {
         await handle.writeFile(Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]));
