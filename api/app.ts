@@ -15,6 +15,7 @@ import type { JobQueue } from '../workers/queue/index.ts';
 import type { SettleDeps } from '../workers/settle.ts';
 import { authenticate, bearerKey } from './auth.ts';
 import { errorHandler, limited } from './errors.ts';
+import { actsRouter, publicActsRouter } from './routes/acts.ts';
 import { applicationsRouter } from './routes/applications.ts';
 import { livenessSessionsRouter } from './routes/liveness-sessions.ts';
 import { recordsRouter } from './routes/records.ts';
@@ -22,8 +23,9 @@ import { reviewsRouter } from './routes/reviews.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 
 export interface ApiDeps extends SettleDeps {
-  config: SettleDeps['config'] & Pick<Config, 'limits' | 'http' | 'liveness'>;
+  config: SettleDeps['config'] & Pick<Config, 'limits' | 'http' | 'liveness' | 'acts'>;
   blobs: BlobStore;
+  keys: { act: Buffer };
   pool: StagePool;
   queue: JobQueue;
 }
@@ -85,6 +87,9 @@ export function createApp(deps: ApiDeps): express.Express {
     handler: limited('failed authentications'),
   });
 
+  // The act's QR code is read by officials without a key; the token is the credential.
+  app.use('/v1', publicActsRouter(deps));
+
   const v1 = express.Router();
   v1.use((_req, res, next) => {
     // Personal data: never kept by a browser or a proxy.
@@ -94,6 +99,7 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use(authenticate(deps.db.prisma, failedAuth));
   v1.use(express.json({ limit: http.jsonLimit }));
   v1.use('/applications', applicationsRouter(deps));
+  v1.use('/', actsRouter(deps));
   v1.use('/', livenessSessionsRouter(deps));
   v1.use('/', recordsRouter(deps));
   v1.use('/', reviewsRouter(deps));

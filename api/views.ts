@@ -186,6 +186,19 @@ export const DeliveryView = z.object({
   deliveredAt: z.date().nullable(),
 });
 
+/** What the act's QR code answers, to anyone: no more personal data than a masked name. */
+export const ActVerificationView = z.object({
+  genuine: z.literal(true),
+  /** False once the decision the act attests was replaced. */
+  current: z.boolean(),
+  applicationId: z.string(),
+  status: z.enum(ApplicationStatus),
+  statusLabel: z.string(),
+  decidedAt: z.date(),
+  applicant: z.string().nullable(),
+  validUntil: z.date(),
+});
+
 export const UploadAcceptedView = z.object({
   documentId: z.string(),
   applicationId: z.string(),

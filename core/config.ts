@@ -58,6 +58,10 @@ const EnvSchema = z.object({
   CLARIFICATION_DAYS: z.coerce.number().positive().default(15),
   CLARIFICATION_REMIND_DAYS: z.coerce.number().min(0).default(3),
   LIVENESS_SESSION_TTL_SECONDS: z.coerce.number().positive().default(120),
+  /** Where officials reach this service: the act's QR code points here. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** How long an act's QR code keeps answering. */
+  ACT_VALID_DAYS: z.coerce.number().positive().default(365),
   REGISTRY_URL: z.string().url().optional(),
   REGISTRY_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
   REGISTRY_RETRIES: z.coerce.number().int().min(0).default(3),
@@ -119,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     },
+    acts: { publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''), validDays: e.ACT_VALID_DAYS },
     clarification: { days: e.CLARIFICATION_DAYS, remindDays: e.CLARIFICATION_REMIND_DAYS },
     liveness: {
       steps: [...new Set(e.LIVENESS_STEPS.split(','))] as ChallengeStep[],

@@ -32,6 +32,13 @@ export const REASONS = {
     ru: 'Заявление не находится на рассмотрении ({status})',
     en: 'The application is not under review ({status})',
   },
+  application_not_decided: {
+    http: 409,
+    ru: 'Акт проверки формируется после решения по заявлению ({status})',
+    en: 'The act of verification exists once the application is decided (now {status})',
+  },
+  act_token_invalid: { http: 404, ru: 'Акт не найден: код проверки недействителен', en: 'No such act: the verification code is not genuine' },
+  act_token_expired: { http: 410, ru: 'Срок действия кода проверки акта истёк', en: 'The act’s verification code expired on {expiredAt}' },
   not_ready: { http: 503, ru: 'Сервис не готов', en: 'Not ready: {detail}' },
   service_unavailable: {
     http: 503,

@@ -101,7 +101,3 @@ export function resolveStorageKey(config: Pick<Config, 'storage' | 'database'>):
   }
   return parseKey(fs.readFileSync(file, 'utf8'));
 }
-
-export function openBlobStore(config: Pick<Config, 'storage' | 'database'>): BlobStore {
-  return encryptedFileStore(config.storage.dir, resolveStorageKey(config));
-}

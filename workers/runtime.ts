@@ -1,7 +1,8 @@
 // Opens what both the API server and a worker process need, and wires the
 // queue to the runner.
 import type { Config } from '../core/config.ts';
-import { openBlobStore, type BlobStore } from '../db/blob-store.ts';
+import { actSigningKey } from '../core/act-token.ts';
+import { encryptedFileStore, resolveStorageKey, type BlobStore } from '../db/blob-store.ts';
 import { openDatabase, type Database } from '../db/index.ts';
 import { syncDefaultWebhook } from '../db/organizations.ts';
 import { makePrivate } from '../db/private-dir.ts';
@@ -21,6 +22,8 @@ export interface Runtime {
   pool: StagePool;
   queue: JobQueue;
   registry: RegistryPort;
+  /** Keys derived from the storage key: the act of verification's QR token. */
+  keys: { act: Buffer };
   /** Starts processing jobs here, sweeping for unfinished documents and delivering webhooks. */
   consume(): void;
   close(): Promise<void>;
@@ -31,8 +34,10 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   if (!config.storage.dir.startsWith(config.dataDir + '/')) makePrivate(config.storage.dir);
   const db = await openDatabase(config);
   let blobs: BlobStore;
+  let storageKey: Buffer;
   try {
-    blobs = openBlobStore(config);
+    storageKey = resolveStorageKey(config);
+    blobs = encryptedFileStore(config.storage.dir, storageKey);
   } catch (error) {
     await db.close();
     throw error;
@@ -49,6 +54,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     pool,
     queue,
     registry,
+    keys: { act: actSigningKey(storageKey) },
     consume() {
       queue.consume(async (job, attempt) => void (await processDocument(runtime, job.documentId, attempt)), config.workerConcurrency);
       const stopSweeper = startSweeper(runtime, config.jobs.sweepIntervalMs);

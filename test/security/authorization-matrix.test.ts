@@ -68,6 +68,13 @@ const ROUTES: Route[] = [
       return { status: response.status, body: type.includes('json') ? await response.json() : await response.arrayBuffer() };
     },
   },
+  {
+    name: 'GET /applications/:id/act.pdf',
+    roles: ['portal', 'reviewer', 'admin'],
+    // Under review: no act yet, a state; a decided application of one's own would be a 200.
+    ok: [200, 409],
+    call: (t, key, o) => t.api('GET', `/v1/applications/${o.applicationId}/act.pdf`, { key }),
+  },
   { name: 'GET /accounts/:id/applications', roles: ['portal', 'reviewer', 'admin'], ok: [200], call: (t, key, o) => t.api('GET', `/v1/accounts/${o.accountId}/applications`, { key }) },
   { name: 'GET /accounts/:id/notifications', roles: ['portal', 'reviewer', 'admin'], ok: [200], call: (t, key, o) => t.api('GET', `/v1/accounts/${o.accountId}/notifications`, { key }) },
   { name: 'POST /notifications/:id/read', roles: ['portal', 'admin'], ok: [200], call: (t, key, o) => t.api('POST', `/v1/notifications/${o.notificationId}/read`, { key }) },
