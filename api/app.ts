@@ -1,6 +1,7 @@
 // The HTTP edge: security headers, request logging, authentication, rate
 // limits, JSON in and out, error mapping.
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -14,6 +15,9 @@ import type { StagePool } from '../workers/pool.ts';
 import type { JobQueue } from '../workers/queue/index.ts';
 import type { SettleDeps } from '../workers/settle.ts';
 import { authenticate, bearerKey } from './auth.ts';
+import { apiReferencePage } from './docs-page.ts';
+import { openApiDocument } from './openapi.ts';
+import { reviewSessionRouter } from './review-session.ts';
 import { errorHandler, limited } from './errors.ts';
 import { actsRouter, publicActsRouter } from './routes/acts.ts';
 import { applicationsRouter } from './routes/applications.ts';
@@ -89,6 +93,22 @@ export function createApp(deps: ApiDeps): express.Express {
 
   // The act's QR code is read by officials without a key; the token is the credential.
   app.use('/v1', publicActsRouter(deps));
+
+  // The API description, and a page that reads it: both public, like the routes they describe.
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(apiReferencePage(openApiDocument()));
+  });
+
+  // The reviewer workspace: sign-in for a session cookie, then static pages that call /v1 with it.
+  app.use('/review', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use('/review', express.json({ limit: '4kb' }), reviewSessionRouter(deps.db.prisma, failedAuth));
+  app.use('/review', express.static(fileURLToPath(new URL('./review-ui/', import.meta.url)), { index: 'index.html' }));
 
   const v1 = express.Router();
   v1.use((_req, res, next) => {

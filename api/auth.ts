@@ -9,14 +9,16 @@ import { AppError } from '../core/errors.ts';
 import { findApiClient } from '../db/api-keys.ts';
 import { recordAudit, type Actor } from '../db/audit.ts';
 import type { Prisma } from '../db/index.ts';
+import { cookieSession } from './review-session.ts';
 
 /** The key of an `Authorization: Bearer <key>` header, if the request carries one. */
 export const bearerKey = (req: Request): string | undefined => /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
 
+/** A bearer key, or (for the reviewer workspace) its session cookie. */
 export function authenticate(prisma: Prisma, onFailure: RequestHandler = (_req, _res, next) => next()): RequestHandler {
   return async (req, res, next) => {
     const key = bearerKey(req);
-    const client = key ? await findApiClient(prisma, key) : undefined;
+    const client = key ? await findApiClient(prisma, key) : (await cookieSession(prisma, req))?.client;
     if (!client) {
       // Counted by the failed-authentication limiter before the 401.
       return onFailure(req, res, (error?: unknown) => next(error ?? new AppError('unauthorized')));

@@ -24,6 +24,8 @@ const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const fieldReading = z.record(z.string(), z.object({ value: z.string(), confidence: z.number().optional() }).loose());
 /** Where a face was found: never its descriptor. */
 const facePosition = z.object({ box: z.array(z.number()), page: z.number(), rotation: z.number(), angles: z.unknown() }).partial();
+/** The unscaled size of the image a stage kept for reviewers (`page`, `document` artifacts): boxes refer to it. */
+const pageSize = z.object({ width: z.number(), height: z.number() });
 
 /** Structured details each stage may show; reason parameters (scalars) are shown for every stage. */
 export const STAGE_DETAILS: Record<string, z.ZodObject> = {
@@ -32,12 +34,14 @@ export const STAGE_DETAILS: Record<string, z.ZodObject> = {
   mrz: z.object({
     mrz: z.object({ format: z.string(), lines: z.array(z.string()), valid: z.boolean(), fields: z.record(z.string(), z.string()), checkDigits: z.unknown(), page: z.number(), rotation: z.number() }).partial(),
     tried: z.unknown(),
+    band: z.object({ top: z.number(), bottom: z.number() }),
+    pageSize,
   }).partial(),
   viz: z.object({ fields: fieldReading, comparison: z.array(z.unknown()) }).partial(),
-  migration_card: z.object({ fields: fieldReading, missing: z.array(z.string()) }).partial(),
-  portrait: z.object({ face: facePosition }).partial(),
+  migration_card: z.object({ fields: fieldReading, missing: z.array(z.string()), pageSize }).partial(),
+  portrait: z.object({ face: facePosition, pageSize }).partial(),
   liveness: z.object({ signals: z.record(z.string(), z.unknown()), decision: z.string(), reasons: z.array(z.string()) }).partial(),
-  selfie: z.object({ measures: z.record(z.string(), z.unknown()), face: facePosition }).partial(),
+  selfie: z.object({ measures: z.record(z.string(), z.unknown()), face: facePosition, pageSize }).partial(),
   face: z.object({ band: z.string(), distance: z.number(), portraitDocumentId: z.string() }).partial(),
   held_document: z.object({
     applicant: facePosition,
@@ -156,6 +160,7 @@ export const ApplicationView = ApplicationSummaryView.extend({
 export const ReviewQueueItemView = ApplicationSummaryView.extend({
   waitingMinutes: z.number(),
   claimedBy: z.string().nullable(),
+  claimedByName: z.string().nullable(),
   leaseExpiresAt: z.date().nullable(),
 });
 
@@ -208,6 +213,54 @@ export const UploadAcceptedView = z.object({
   statusUrl: z.string(),
   applicationUrl: z.string(),
 });
+
+/** A reviewer signed in to the workspace: who, until when, and the token to echo in X-CSRF-Token. */
+export const ReviewerSessionView = z.object({
+  reviewer: z.object({ id: z.string(), name: z.string(), role: z.enum(['reviewer', 'admin']) }),
+  csrfToken: z.string(),
+  expiresAt: z.date(),
+});
+
+/** One field as the MRZ, the printed zone and the applicant's profile give it. */
+const ComparisonRow = z.object({
+  field: z.string(),
+  label: z.string(),
+  mrz: z.string().nullable(),
+  viz: z.string().nullable(),
+  profile: z.string().nullable(),
+  /** How the profile's Cyrillic name is written in Latin letters, or what differs. */
+  note: z.string().nullable(),
+  /** False when two of the sources that have a value differ. */
+  agrees: z.boolean(),
+});
+
+/** Everything a reviewer needs to decide a case, in one answer. */
+export const ReviewCaseView = z.object({
+  application: ApplicationView,
+  applicant: z
+    .object({
+      surnameLatin: z.string(),
+      givenNamesLatin: z.string(),
+      surnameCyrillic: z.string().nullable(),
+      givenNamesCyrillic: z.string().nullable(),
+      dateOfBirth: z.date(),
+      sex: z.string(),
+      citizenship: z.string(),
+    })
+    .nullable(),
+  comparison: z.array(ComparisonRow),
+  registries: z.array(z.object({ registry: z.string(), label: z.string(), status: z.enum(['found', 'not_found', 'unavailable']), detail: z.string().nullable() })),
+  claim: z.object({ reviewerId: z.string(), reviewerName: z.string(), leaseExpiresAt: z.date(), mine: z.boolean() }).nullable(),
+  waitingMinutes: z.number(),
+});
+
+// Lists and small answers: each a view too.
+export const AccountApplicationsView = z.object({ accountId: z.string(), applications: z.array(ApplicationSummaryView) });
+export const NotificationListView = z.object({ accountId: z.string(), notifications: z.array(NotificationView) });
+export const ReviewQueueView = z.object({ applications: z.array(ReviewQueueItemView) });
+export const DeliveryListView = z.object({ deliveries: z.array(DeliveryView) });
+export const ErasureView = z.object({ accountId: z.string(), applications: z.number() });
+export const ErrorView = z.object({ error: z.object({ code: z.string(), message: z.string(), messageRu: z.string(), field: z.string().optional() }) });
 
 // ---- Mappers ----------------------------------------------------------------
 
@@ -299,17 +352,25 @@ export function applicationView(application: ApplicationRow) {
   });
 }
 
-export function reviewQueueItem(application: Parameters<typeof applicationSummary>[0], claim: { reviewerId: string | null; leaseExpiresAt: Date | null } | undefined, now: Date) {
+export function reviewQueueItem(
+  application: Parameters<typeof applicationSummary>[0],
+  claim: { reviewerId: string | null; leaseExpiresAt: Date | null; reviewer: { name: string } | null } | undefined,
+  now: Date,
+) {
   return ReviewQueueItemView.parse({
     ...applicationSummary(application),
     waitingMinutes: Math.floor((now.getTime() - application.updatedAt.getTime()) / 60_000),
     claimedBy: claim?.reviewerId ?? null,
+    claimedByName: claim?.reviewer?.name ?? null,
     leaseExpiresAt: claim?.leaseExpiresAt ?? null,
   });
 }
 
 export const claimView = (review: { id: string; applicationId: string; leaseExpiresAt: Date | null }) =>
   ClaimView.parse({ reviewId: review.id, applicationId: review.applicationId, leaseExpiresAt: review.leaseExpiresAt });
+
+export const reviewerSessionView = (session: { csrfToken: string; expiresAt: Date; client: { id: string; name: string; role: string } }) =>
+  ReviewerSessionView.parse({ reviewer: session.client, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
 
 export const notificationView = (notification: PrismaNs.NotificationGetPayload<object>) => NotificationView.parse(notification);
 export const deliveryView = (delivery: PrismaNs.WebhookDeliveryGetPayload<object>) => DeliveryView.parse(delivery);

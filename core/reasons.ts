@@ -39,6 +39,7 @@ export const REASONS = {
   },
   act_token_invalid: { http: 404, ru: 'Акт не найден: код проверки недействителен', en: 'No such act: the verification code is not genuine' },
   act_token_expired: { http: 410, ru: 'Срок действия кода проверки акта истёк', en: 'The act’s verification code expired on {expiredAt}' },
+  csrf_failed: { http: 403, ru: 'Запрос отклонён: обновите страницу и повторите', en: 'Missing or wrong X-CSRF-Token for this session' },
   not_ready: { http: 503, ru: 'Сервис не готов', en: 'Not ready: {detail}' },
   service_unavailable: {
     http: 503,

@@ -1,12 +1,13 @@
 // API keys: random, shown once, stored only as a SHA-256 hash (the keys carry
 // 256 bits of entropy, so a plain hash cannot be brute-forced). Portal and
-// reviewer keys belong to an organisation; admin keys are global.
+// reviewer keys belong to an organisation; admin keys are global. Workspace
+// session tokens are random and hashed the same way.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../generated/prisma/enums.ts';
 import type { Prisma } from './index.ts';
 import { DEFAULT_ORGANIZATION_ID } from './organizations.ts';
 
-const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export interface NewApiKey {
   role: Role;

@@ -6,6 +6,7 @@ import { DocumentKind } from '../generated/prisma/enums.ts';
 import type { ReasonCode } from '../core/reasons.ts';
 import { normalize, type NormalizedPage } from './normalize/index.ts';
 import type { FaceObservation, RgbImage } from '../models/face.ts';
+import { reviewerView } from './artifacts.ts';
 import { assessSelfie, extractPortrait, selfieImage } from './face/index.ts';
 import { assessHeldDocument } from './held-document/index.ts';
 import { assessLiveness } from './liveness/index.ts';
@@ -119,8 +120,11 @@ export const STAGES = [
     appliesTo: ['selfie'],
     gate: ['selfie'],
     async run(state) {
-      const { face: _face, measures: _measures, ...verdict } = assessSelfie(state.selfie!.image, state.selfie!.faces);
-      return { verdict, state };
+      const { image, faces } = state.selfie!;
+      const { face: _face, measures: _measures, ...verdict } = assessSelfie(image, faces);
+      // The photo itself for reviewers, the face box drawn on it.
+      const view = await reviewerView(image, 3);
+      return { verdict: { ...verdict, details: { ...verdict.details, pageSize: view.size }, artifacts: { ...verdict.artifacts, page: view.jpeg } }, state };
     },
   },
   {
@@ -141,7 +145,10 @@ export const STAGES = [
     gate: [],
     async run(state, ctx) {
       const { card, ...verdict } = await readMigrationCard(state.pages ?? [], state.readablePages ?? [], ctx.ocr);
-      return { verdict, state: { ...state, card } };
+      // The card itself for reviewers: no face or MRZ stage keeps its page.
+      const first = state.pages?.[0];
+      const view = first && (await reviewerView(first.raster, 3));
+      return { verdict: view ? { ...verdict, details: { ...verdict.details, pageSize: view.size }, artifacts: { ...verdict.artifacts, page: view.jpeg } } : verdict, state: { ...state, card } };
     },
   },
 ] as const satisfies readonly StageDefinition[];

@@ -9,8 +9,11 @@ import { ARTIFACT_NAMES } from '../../pipeline/artifacts.ts';
 import { actorOf, allow, auditStaffRead, ownedBy } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
-import { applicationSummary, documentInclude, documentView, notificationView } from '../views.ts';
+import { AccountApplicationsView, applicationSummary, documentInclude, documentView, ErasureView, NotificationListView, notificationView } from '../views.ts';
 import type { ApiDeps } from '../app.ts';
+
+export const NotificationQuerySchema = z.object({ unread: z.enum(['true', 'false']).optional() });
+export const ArtifactParamSchema = IdParamSchema.extend({ name: z.enum(ARTIFACT_NAMES) });
 
 export function recordsRouter(deps: ApiDeps): Router {
   const { prisma } = deps.db;
@@ -26,7 +29,7 @@ export function recordsRouter(deps: ApiDeps): Router {
 
   // Face crops the pipeline kept (portrait, selfie), for reviewers; decrypted on the way out, audited.
   router.get('/documents/:id/artifacts/:name', allow('reviewer', 'admin'), async (req, res) => {
-    const { id, name } = parse(IdParamSchema.extend({ name: z.enum(ARTIFACT_NAMES) }), req.params);
+    const { id, name } = parse(ArtifactParamSchema, req.params);
     const document = await prisma.document.findFirst({
       where: { id, application: ownedBy(res) },
       select: { application: { select: { organizationId: true } }, checks: { select: { details: true } } },
@@ -36,7 +39,8 @@ export function recordsRouter(deps: ApiDeps): Router {
     if (!document || !key) throw new AppError('not_found', { entity: 'Artifact' });
     const bytes = await deps.blobs.get(key);
     await auditStaffRead(prisma, res, { type: 'Document', id, organizationId: document.application.organizationId, action: 'document.artifact_viewed', data: { name } });
-    res.type('image/png').send(bytes);
+    // Pages are JPEG, face crops PNG.
+    res.type(bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : 'image/png').send(bytes);
   });
 
   router.get('/accounts/:id/applications', async (req, res) => {
@@ -47,12 +51,12 @@ export function recordsRouter(deps: ApiDeps): Router {
     });
     if (!account) throw new AppError('not_found', { entity: 'Account' });
     await auditStaffRead(prisma, res, { type: 'Account', id, organizationId: account.organizationId });
-    res.json({ accountId: account.id, applications: account.applications.map(applicationSummary) });
+    res.json(AccountApplicationsView.parse({ accountId: account.id, applications: account.applications.map(applicationSummary) }));
   });
 
   router.get('/accounts/:id/notifications', async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const { unread } = parse(z.object({ unread: z.enum(['true', 'false']).optional() }), req.query);
+    const { unread } = parse(NotificationQuerySchema, req.query);
     const account = await prisma.account.findFirst({ where: { id, ...ownedBy(res) }, select: { id: true, organizationId: true } });
     if (!account) throw new AppError('not_found', { entity: 'Account' });
     await auditStaffRead(prisma, res, { type: 'Account', id, organizationId: account.organizationId });
@@ -61,7 +65,7 @@ export function recordsRouter(deps: ApiDeps): Router {
       orderBy: { createdAt: 'desc' },
       take: 200,
     });
-    res.json({ accountId: id, notifications: notifications.map(notificationView) });
+    res.json(NotificationListView.parse({ accountId: id, notifications: notifications.map(notificationView) }));
   });
 
   router.post('/notifications/:id/read', allow('portal', 'admin'), async (req, res) => {
@@ -78,7 +82,7 @@ export function recordsRouter(deps: ApiDeps): Router {
     const account = await prisma.account.findFirst({ where: { id, ...ownedBy(res), erasedAt: null }, select: { id: true } });
     if (!account) throw new AppError('not_found', { entity: 'Account' });
     const erased = await eraseAccount(deps, id, { actor: actorOf(res), reason: 'request' });
-    res.json(erased);
+    res.json(ErasureView.parse(erased));
   });
 
   return router;

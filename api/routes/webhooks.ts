@@ -7,8 +7,10 @@ import { DeliveryStatus } from '../../generated/prisma/enums.ts';
 import { actorOf, allow } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
-import { deliveryView } from '../views.ts';
+import { DeliveryListView, deliveryView } from '../views.ts';
 import type { ApiDeps } from '../app.ts';
+
+export const DeliveryQuerySchema = z.object({ status: z.enum(DeliveryStatus).optional() });
 
 export function webhooksRouter(deps: ApiDeps): Router {
   const { prisma } = deps.db;
@@ -16,13 +18,13 @@ export function webhooksRouter(deps: ApiDeps): Router {
   const admins = allow('admin');
 
   router.get('/webhooks/deliveries', admins, async (req, res) => {
-    const { status } = parse(z.object({ status: z.enum(DeliveryStatus).optional() }), req.query);
+    const { status } = parse(DeliveryQuerySchema, req.query);
     const deliveries = await prisma.webhookDelivery.findMany({
       where: status ? { status } : {},
       orderBy: { createdAt: 'desc' },
       take: 200,
     });
-    res.json({ deliveries: deliveries.map(deliveryView) });
+    res.json(DeliveryListView.parse({ deliveries: deliveries.map(deliveryView) }));
   });
 
   router.post('/webhooks/deliveries/:id/redeliver', admins, async (req, res) => {

@@ -8,6 +8,7 @@ import type { ReasonCode } from '../../core/reasons.ts';
 import type { NormalizedPage } from '../normalize/index.ts';
 import type { StageVerdict } from '../types.ts';
 import sharp from 'sharp';
+import { reviewerView } from '../artifacts.ts';
 
 /** What a face stage keeps of a face: enough to compare it later and to show it. */
 export interface FaceFact {
@@ -57,27 +58,30 @@ export async function extractPortrait(
   engine: FaceEngine,
 ): Promise<FaceStageResult> {
   const ordered = [...pages].sort((a, b) => Number(b.index === known?.page) - Number(a.index === known?.page) || Number(readablePages.includes(b.index)) - Number(readablePages.includes(a.index)));
-  const found = (face: FaceObservation, page: number, rotation: number): FaceStageResult => {
+  const found = async (face: FaceObservation, image: RgbImage, page: number, rotation: number): Promise<FaceStageResult> => {
     const fact = factOf(face, page, rotation);
+    const view = await reviewerView(image, 3);
     return {
       outcome: 'pass',
       score: face.score,
-      details: { face: positionOf(fact), descriptor: face.descriptor },
-      artifacts: { portrait: face.chip },
+      details: { face: positionOf(fact), pageSize: view.size, descriptor: face.descriptor },
+      artifacts: { portrait: face.chip, page: view.jpeg },
       face: fact,
     };
   };
   for (const page of ordered) {
     if (known?.page === page.index) {
-      const [face] = await engine.detect(await rgbOf(page, known.rotation), { thorough: true });
-      if (face) return found(face, page.index, known.rotation);
+      const image = await rgbOf(page, known.rotation);
+      const [face] = await engine.detect(image, { thorough: true });
+      if (face) return found(face, image, page.index, known.rotation);
     }
     const scores: { turn: number; score: number }[] = [];
     for (const turn of TURNS) scores.push({ turn, score: await engine.bestScore(await rgbOf(page, turn), { thorough: true }) });
     const best = scores.sort((a, b) => b.score - a.score)[0]!;
     if (best.score === 0) continue;
-    const [face] = await engine.detect(await rgbOf(page, best.turn), { thorough: true });
-    if (face) return found(face, page.index, best.turn);
+    const image = await rgbOf(page, best.turn);
+    const [face] = await engine.detect(image, { thorough: true });
+    if (face) return found(face, image, page.index, best.turn);
   }
   return { outcome: 'fail', reasonCode: 'portrait_not_found', details: {} };
 }

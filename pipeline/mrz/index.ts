@@ -12,6 +12,7 @@ import { TimeoutError } from '../../core/timeout.ts';
 import type { DocumentKind } from '../../generated/prisma/enums.ts';
 import type { NormalizedPage } from '../normalize/index.ts';
 import type { StageVerdict } from '../types.ts';
+import { reviewerView } from '../artifacts.ts';
 import { correctLine, mendLength, type Correction } from './line-correction.ts';
 import { FORMATS, formatOf, parseMrz, plausible, specOf, type ParsedMrz } from './formats.ts';
 import { cropGrey, greyPng, resizeGrey, turn180, uprightDocument, type Grey, type UprightDocument } from '../image/document.ts';
@@ -118,7 +119,14 @@ async function bottomCrop(image: Grey, share: number): Promise<Buffer> {
 /** One way of reading a zone: what it read is judged by the check digits. */
 interface Candidate {
   how: string;
+  /** The rows it reads, top and bottom in px of the pass's image, where the locator knows them. */
+  band?: Band;
   read(): Promise<string[]>;
+}
+
+interface Band {
+  top: number;
+  bottom: number;
 }
 
 /** A page's document as one pass sees it: upright, or turned half round in case the upright guess was upside down. */
@@ -143,6 +151,7 @@ const detectAt =
       const rows = halfTurned ? turnBoxes(zone, upright.image).reverse() : zone;
       yield {
         how: `detected ${zone.length} rows at ${side} px`,
+        band: { top: Math.min(...rows.map((row) => row.y - row.thickness / 2)), bottom: Math.max(...rows.map((row) => row.y + row.thickness / 2)) },
         read: () =>
           Promise.all(
             rows.map(async (row) => {
@@ -168,6 +177,7 @@ const bottomCrops: Pass = async function* ({ image }, _rowCounts, ocr) {
   for (const share of BOTTOM_CROPS) {
     yield {
       how: `bottom ${share * 100}%`,
+      band: { top: Math.floor(image.height * (1 - share)), bottom: image.height },
       // A block that takes too long is noise, not an MRZ: no lines.
       read: async () => {
         const lines = await ocr.block(await bottomCrop(image, share)).catch((error: unknown) => {
@@ -201,10 +211,10 @@ export async function readMrz(
   if (!rowCounts) return { outcome: 'pass', details: { skipped: `${kind} has no MRZ` }, views };
   const ordered = [...pages].sort((a, b) => Number(readablePages.includes(b.index)) - Number(readablePages.includes(a.index)));
   const tried: { page: number; rotation: number; how: string; lines: string[] }[] = [];
-  let best: { mrz: MrzReading; image: Grey } | undefined;
+  let best: { mrz: MrzReading; image: Grey; band?: Band } | undefined;
 
   /** Repairs and parses what one candidate read; true when it settles the search. */
-  const consider = (raw: string[], how: string, page: number, rotation: number, image: Grey): boolean => {
+  const consider = (raw: string[], how: string, page: number, rotation: number, image: Grey, band?: Band): boolean => {
     let read = raw.map((text) => correctLine(text));
     let lines = zoneIn(read.map((line) => line.text));
     // No zone as read: lines one character off an MRZ length, mended, may make one.
@@ -214,7 +224,7 @@ export async function readMrz(
     }
     tried.push({ page, rotation, how, lines: lines ?? read.map((line) => line.text) });
     const mrz = lines && toReading(lines, read.filter((line) => lines.includes(line.text)).flatMap((line) => line.corrections), page, rotation, now);
-    if (mrz && better(mrz, best?.mrz)) best = { mrz, image };
+    if (mrz && better(mrz, best?.mrz)) best = { mrz, image, band };
     return Boolean(best && best.mrz.valid && plausible(best.mrz));
   };
 
@@ -249,15 +259,21 @@ export async function readMrz(
         const turn = (await turnsOf(page))[Number(halfTurned)]!;
         for await (const candidate of pass(turn, rowCounts, metered)) {
           if (spent >= READ_BUDGET) break search;
-          if (consider(await candidate.read(), candidate.how, page.index, turn.rotation, turn.image)) break search;
+          if (consider(await candidate.read(), candidate.how, page.index, turn.rotation, turn.image, candidate.band)) break search;
         }
       }
     }
   }
   if (!best) return { outcome: 'fail', reasonCode: 'mrz_not_found', details: { tried }, views };
   const { mrz, image } = best;
-  views[mrz.page] = { image, oriented: true, mrzTop: Math.round(image.height * specOf(mrz.format).aboveMrz) };
+  const mrzTop = Math.round(image.height * specOf(mrz.format).aboveMrz);
+  views[mrz.page] = { image, oriented: true, mrzTop };
+  // For reviewers: the document as it was read, and where on it the MRZ is (the rows read, else where the format puts it).
+  const view = await reviewerView(image, 1);
+  const band = best.band ?? { top: mrzTop, bottom: image.height };
+  const details = { mrz, band: { top: Math.round(band.top), bottom: Math.round(band.bottom) }, pageSize: view.size };
+  const artifacts = { document: view.jpeg };
   const failed = Object.entries(mrz.checkDigits).find(([, ok]) => !ok)?.[0];
-  if (failed) return { outcome: 'fail', reasonCode: 'mrz_check_digit_invalid', params: { field: failed }, details: { mrz }, mrz, views };
-  return { outcome: 'pass', details: { mrz }, mrz, views };
+  if (failed) return { outcome: 'fail', reasonCode: 'mrz_check_digit_invalid', params: { field: failed }, details, artifacts, mrz, views };
+  return { outcome: 'pass', details, artifacts, mrz, views };
 }

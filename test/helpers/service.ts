@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startService, type RunningService } from '../../api/server.ts';
+import { assertConforms } from './openapi.ts';
 import { loadConfig, type Config } from '../../core/config.ts';
 import { setLogLevel } from '../../core/log.ts';
 import { createApiKey } from '../../db/api-keys.ts';
@@ -135,7 +136,10 @@ export async function startTestService(drivers: Drivers, overrides: Record<strin
       }
       const response = await fetch(`${service.url}${route}`, { method, headers, body });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+      const parsed = text ? JSON.parse(text) : undefined;
+      // Every answer a test sees is also checked against the API description.
+      if (parsed !== undefined) assertConforms(method, route, response.status, parsed);
+      return { status: response.status, body: parsed };
     },
     async stop() {
       await service.close();
