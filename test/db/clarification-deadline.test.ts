@@ -7,6 +7,7 @@ import { enforceClarificationDeadlines } from '../../db/clarifications.ts';
 import { transition } from '../../db/lifecycle.ts';
 import { DEFAULT_ORGANIZATION_ID } from '../../db/organizations.ts';
 import { postgresDatabase } from '../helpers/service.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
 const postgres = postgresDatabase();
 
@@ -26,7 +27,7 @@ async function inClarification(): Promise<string> {
 
 const notifications = (applicationId: string, type: string) => postgres.db.prisma.notification.count({ where: { applicationId, type } });
 
-describe('clarification deadlines', () => {
+describeWithServers(['postgres'], 'clarification deadlines', () => {
   it('reminds once, 3 days before, then rejects once past the deadline', async () => {
     const id = await inClarification();
     expect((await postgres.db.prisma.application.findUniqueOrThrow({ where: { id } })).clarificationDueAt).toEqual(day(15));

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TRANSITIONS, ApplicationStatus } from '../../core/lifecycle.ts';
 import { IllegalTransitionError, transition } from '../../db/lifecycle.ts';
 import { postgresDatabase } from '../helpers/service.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
 const postgres = postgresDatabase();
 
@@ -19,7 +20,7 @@ async function applicationIn(status: ApplicationStatus): Promise<string> {
   return (await postgres.db.prisma.application.create({ data: { organizationId: DEFAULT_ORGANIZATION_ID, accountId: account.id, serviceType: 'inn', status } })).id;
 }
 
-describe('application lifecycle', () => {
+describeWithServers(['postgres'], 'application lifecycle', () => {
   it.each(PAIRS.filter(([from, to]) => TRANSITIONS[from].includes(to)))('moves %s → %s with history, audit and a notification', async (from, to) => {
     const id = await applicationIn(from);
     await postgres.db.prisma.$transaction((tx) => transition(tx, id, { to, actor: { type: 'system' }, reason: 'test', reasons: [] }));

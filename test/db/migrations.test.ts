@@ -8,6 +8,7 @@ import { diffMigrationsToSchema } from '../../db/diff.ts';
 import { openDatabase } from '../../db/index.ts';
 import { applyMigrations, listMigrations, MIGRATIONS_DIR, SCHEMA_FILE } from '../../db/migrate.ts';
 import { testEnvironment, type TestEnvironment } from '../helpers/service.ts';
+import { itWithServers } from '../helpers/servers.ts';
 
 const temp: string[] = [];
 afterAll(() => temp.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -31,7 +32,7 @@ describe('migrations', () => {
     expect(await diffMigrationsToSchema(copy.migrations, copy.schema)).toContain('CREATE TABLE "DriftProbe"');
   });
 
-  it.each(['pglite', 'postgres'] as const)('apply once and only once on %s', async (kind) => {
+  for (const kind of ['pglite', 'postgres'] as const) itWithServers(kind === 'postgres' ? ['postgres'] : [], `apply once and only once on ${kind}`, async () => {
     const environment: TestEnvironment = await testEnvironment({ db: kind, queue: 'memory' });
     try {
       const db = await openDatabase(environment.config);

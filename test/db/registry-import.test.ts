@@ -10,6 +10,7 @@ import { openDatabase, type Database } from '../../db/index.ts';
 import { importRegistry } from '../../workers/registry/import.ts';
 import { localRegistry } from '../../workers/registry/local.ts';
 import { testEnvironment, type TestEnvironment } from '../helpers/service.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dv-registry-'));
 const file = (name: string, text: string) => {
@@ -22,7 +23,7 @@ const HEADER = 'card_series,card_number,surname,given_names,date_of_birth,passpo
 const FIRST = file('first.csv', `${HEADER}\n4595,4621490,JURAEV,ULUGBEK,1997-11-14,AB3719505,2026-04-11,2026-07-09\n"4627","3955002","AKHMETOV","DAUREN","1997-05-11","N10668269","2026-05-08","2026-08-05"\n`);
 const SECOND = file('second.csv', `${HEADER}\n4627,3955002,AKHMETOV,DAUREN,1997-05-11,N10668269,2026-05-08,2026-09-01\n`);
 
-describe.each(['postgres', 'pglite'] as const)('registry mirror on %s', (kind) => {
+for (const kind of ['postgres', 'pglite'] as const) describeWithServers(kind === 'postgres' ? ['postgres'] : [], `registry mirror on ${kind}`, () => {
   let environment: TestEnvironment;
   let db: Database;
   beforeAll(async () => {

@@ -9,6 +9,7 @@ import { loadConfig } from '../../core/config.ts';
 import { openRuntime, type Runtime } from '../../workers/runtime.ts';
 import * as files from '../helpers/files.ts';
 import { createApplication, startTestService, uploadForm, waitFor, type TestService } from '../helpers/service.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -18,7 +19,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('uploads while Redis is down (PostgreSQL + BullMQ)', () => {
+describeWithServers(['postgres', 'redis'], 'uploads while Redis is down (PostgreSQL + BullMQ)', () => {
   let port: number;
   let api: TestService;
   let redis: ChildProcess | undefined;

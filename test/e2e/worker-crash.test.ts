@@ -9,10 +9,11 @@ import * as files from '../helpers/files.ts';
 import { runCli } from '../helpers/process.ts';
 import { importGoldenRegistries, REDIS_URL, testEnvironment, uploadForm, waitFor, APPLICANT, type TestEnvironment } from '../helpers/service.ts';
 import { STAGES } from '../../pipeline/stages.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
 const PASSPORT_STAGES = STAGES.filter((stage) => (stage.appliesTo as readonly string[]).includes('passport')).length;
 
-describe('a worker killed mid-job (PostgreSQL + BullMQ)', () => {
+describeWithServers(['postgres', 'redis'], 'a worker killed mid-job (PostgreSQL + BullMQ)', () => {
   let environment: TestEnvironment;
   let api: RunningService;
   let key: string;

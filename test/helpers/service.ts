@@ -14,13 +14,13 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startService, type RunningService } from '../../api/server.ts';
 import { assertConforms } from './openapi.ts';
+import { missingServers, PG_URL, REDIS_URL, type Server } from './servers.ts';
 import { loadConfig, type Config } from '../../core/config.ts';
 import { setLogLevel } from '../../core/log.ts';
 import { createApiKey } from '../../db/api-keys.ts';
 import type { Role } from '../../generated/prisma/enums.ts';
 
-export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { PG_URL, REDIS_URL };
 
 export interface Drivers {
   db: 'pglite' | 'postgres';
@@ -35,6 +35,9 @@ export const ALL_DRIVERS: Drivers[] = [
 ];
 
 export const driverName = (d: Drivers) => `${d.db}+${d.queue}`;
+
+/** The servers a driver combination runs on. */
+export const serversOf = (d: Drivers): Server[] => [...(d.db === 'postgres' ? (['postgres'] as const) : []), ...(d.queue === 'bullmq' ? (['redis'] as const) : [])];
 
 export interface TestEnvironment {
   env: Record<string, string>;
@@ -208,6 +211,8 @@ export function postgresDatabase(): { readonly db: Database } {
   let environment: TestEnvironment | undefined;
   let db: Database | undefined;
   beforeAll(async () => {
+    // Without PostgreSQL the file's suites are skipped (describeWithServers): nothing to open.
+    if (missingServers(['postgres']).length) return;
     environment = await testEnvironment({ db: 'postgres', queue: 'memory' });
     db = await openDatabase(environment.config);
   }, 60_000);

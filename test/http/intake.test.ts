@@ -5,14 +5,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import { rawUpload } from '../helpers/raw-upload.ts';
-import { createApplication, startTestService, uploadForm, type Drivers, type TestService } from '../helpers/service.ts';
+import { createApplication, driverName, serversOf, startTestService, uploadForm, type Drivers, type TestService } from '../helpers/service.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
 const MB = 1024 * 1024;
 
-describe.each<Drivers>([
+for (const drivers of [
   { db: 'pglite', queue: 'memory' },
   { db: 'postgres', queue: 'bullmq' },
-])('intake over HTTP ($db + $queue)', (drivers) => {
+] as Drivers[]) describeWithServers(serversOf(drivers), `intake over HTTP (${driverName(drivers)})`, () => {
   let t: TestService;
   let applicationId: string;
 

@@ -13,6 +13,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import { createApplication, goldenProfile, startTestService, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
 /** Each capture a little different (as a camera's frames are), so that only a deliberate replay repeats bytes. */
 let takes = 0;
@@ -31,7 +32,7 @@ function framesForm(nonce: string, frames: Buffer[]): FormData {
 /** Frames that perform the steps: a starting pose, then one pose per step. */
 const performing = async (steps: string[], person?: string) => [await poseAfter(opposite(steps[0]!), person), ...(await Promise.all(steps.map((step) => poseAfter(step, person))))];
 
-describe('liveness sessions (postgres + bullmq)', () => {
+describeWithServers(['postgres', 'redis'], 'liveness sessions (postgres + bullmq)', () => {
   let t: TestService;
   beforeAll(async () => {
     // Two moves the fixture photos can show; never the same move twice in a row, so they alternate.

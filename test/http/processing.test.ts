@@ -5,15 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import {
   ALL_DRIVERS,
+  driverName,
+  serversOf,
   createApplication,
   goldenProfile,
   uploadGoldenSet,
   startTestService,
   uploadForm,
   waitFor,
-  type Drivers,
   type TestService,
 } from '../helpers/service.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
 /** Waits until the pipeline has settled the application, then checks where it went. */
 async function settled(t: TestService, applicationId: string, status: string) {
@@ -29,7 +31,7 @@ async function settled(t: TestService, applicationId: string, status: string) {
   return application;
 }
 
-describe.each<Drivers>(ALL_DRIVERS)('processing ($db + $queue)', (drivers) => {
+for (const drivers of ALL_DRIVERS) describeWithServers(serversOf(drivers), `processing (${driverName(drivers)})`, () => {
   let t: TestService;
   beforeAll(async () => {
     t = await startTestService(drivers);

@@ -1,16 +1,17 @@
 // A job delivered twice, or twice at once, finishes its document exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
-import { createApplication, startTestService, uploadForm, waitFor, type Drivers, type TestService } from '../helpers/service.ts';
+import { createApplication, driverName, serversOf, startTestService, uploadForm, waitFor, type Drivers, type TestService } from '../helpers/service.ts';
 import { processDocument } from '../../workers/runner.ts';
 import { STAGES } from '../../pipeline/stages.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
 const PASSPORT_STAGES = STAGES.filter((stage) => (stage.appliesTo as readonly string[]).includes('passport')).length;
 
-describe.each<Drivers>([
+for (const drivers of [
   { db: 'pglite', queue: 'memory' },
   { db: 'postgres', queue: 'bullmq' },
-])('idempotent re-delivery ($db + $queue)', (drivers) => {
+] as Drivers[]) describeWithServers(serversOf(drivers), `idempotent re-delivery (${driverName(drivers)})`, () => {
   let t: TestService;
   // No consumer at first: the test delivers the job itself.
   beforeAll(async () => {

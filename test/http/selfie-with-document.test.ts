@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import { createApplication, goldenProfile, startTestService, uploadForm, waitFor, type TestService } from '../helpers/service.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
-describe('selfie with the document (postgres + bullmq)', () => {
+describeWithServers(['postgres', 'redis'], 'selfie with the document (postgres + bullmq)', () => {
   let t: TestService;
   beforeAll(async () => {
     t = await startTestService({ db: 'postgres', queue: 'bullmq' });

@@ -9,6 +9,7 @@ import { createApiKey } from '../../db/api-keys.ts';
 import { createOrganization, DEFAULT_ORGANIZATION_ID } from '../../db/organizations.ts';
 import * as files from '../helpers/files.ts';
 import { APPLICANT, startTestService, uploadForm, type TestService } from '../helpers/service.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
 type Role = 'portal' | 'reviewer' | 'admin';
 type Target = 'own' | 'other' | 'missing';
@@ -103,7 +104,7 @@ const ROUTES: Route[] = [
   { name: 'DELETE /accounts/:id', roles: ['portal', 'admin'], ok: [200, 409], call: (t, key, o) => t.api('DELETE', `/v1/accounts/${o.accountId}`, { key }) },
 ];
 
-describe('authorization matrix (PostgreSQL)', () => {
+describeWithServers(['postgres'], 'authorization matrix (PostgreSQL)', () => {
   let t: TestService;
   const keys: Record<'A' | 'B', Record<Role, string>> = { A: {} as Record<Role, string>, B: {} as Record<Role, string> };
   let orgB: string;

@@ -17,6 +17,7 @@ import { dispatchWebhooks } from '../../workers/webhooks.ts';
 import * as files from '../helpers/files.ts';
 import { runCli } from '../helpers/process.ts';
 import { createApplication, goldenProfile, PG_URL, startTestService, uploadForm, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
 const GOLDEN = 'valid-kaz';
 const truth = () => JSON.parse(fs.readFileSync(new URL(`../../fixtures/golden/${GOLDEN}/expected.json`, import.meta.url), 'utf8'));
@@ -49,7 +50,7 @@ async function settledApplication(t: TestService): Promise<{ applicationId: stri
   return { applicationId, accountId: application.accountId, documentIds };
 }
 
-describe('personal data lifecycle (PostgreSQL)', () => {
+describeWithServers(['postgres'], 'personal data lifecycle (PostgreSQL)', () => {
   let t: TestService;
   beforeAll(async () => {
     t = await startTestService({ db: 'postgres', queue: 'memory' }, { WEBHOOK_URL: 'http://127.0.0.1:9/hook', WEBHOOK_SECRET: 'a-default-secret-of-length' });
@@ -200,7 +201,7 @@ describe('DATA_DIR at rest (PGlite)', () => {
   });
 });
 
-describe('uploads leave nothing behind, and a database outage is a 503 (PostgreSQL)', () => {
+describeWithServers(['postgres'], 'uploads leave nothing behind, and a database outage is a 503 (PostgreSQL)', () => {
   let t: TestService;
   beforeAll(async () => {
     t = await startTestService({ db: 'postgres', queue: 'memory' }, { RUN_WORKERS: '0' });

@@ -6,6 +6,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import { APPLICANT, createApplication, startTestService, uploadForm, type TestService } from '../helpers/service.ts';
+import { describeWithServers } from '../helpers/servers.ts';
 
 type Sent = { status: number; body: any; headers: http.IncomingHttpHeaders };
 
@@ -73,7 +74,7 @@ interface HostileCase {
   request(t: TestService, ctx: { applicationId: string; accountId: string; documentId: string }): Promise<Sent>;
 }
 
-describe('a hostile corpus over HTTP (PostgreSQL + BullMQ)', () => {
+describeWithServers(['postgres', 'redis'], 'a hostile corpus over HTTP (PostgreSQL + BullMQ)', () => {
   let t: TestService;
   const ctx = { applicationId: '', accountId: '', documentId: '' };
   const json = (method: string, path: string, body: unknown, key?: string) => (tt: TestService) =>
