@@ -7,14 +7,16 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../core/config.ts';
+import { httpRequestDuration } from '../core/metrics.ts';
 import { AppError } from '../core/errors.ts';
 import { errorMessage, logger } from '../core/log.ts';
 import { findApiClient } from '../db/api-keys.ts';
 import type { BlobStore } from '../db/blob-store.ts';
+import { runtimeMetrics, scrape } from '../workers/metrics.ts';
 import type { StagePool } from '../workers/pool.ts';
 import type { JobQueue } from '../workers/queue/index.ts';
 import type { SettleDeps } from '../workers/settle.ts';
-import { authenticate, bearerKey } from './auth.ts';
+import { allow, authenticate, bearerKey } from './auth.ts';
 import { apiReferencePage } from './docs-page.ts';
 import { openApiDocument } from './openapi.ts';
 import { reviewSessionRouter } from './review-session.ts';
@@ -58,6 +60,14 @@ export function createApp(deps: ApiDeps): express.Express {
       },
     }),
   );
+
+  // Request durations by route template (never by raw URL: ids would explode the series).
+  app.use((req, res, next) => {
+    const done = httpRequestDuration.startTimer();
+    res.on('finish', () => done({ route: req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched', method: req.method, status: String(res.statusCode) }));
+    next();
+  });
+  const scraped = runtimeMetrics(deps);
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -125,6 +135,12 @@ export function createApp(deps: ApiDeps): express.Express {
   v1.use('/', reviewsRouter(deps));
   v1.use('/', webhooksRouter(deps));
   app.use('/v1', v1);
+
+  // Prometheus: admin keys only (queue depth and statuses are operational data).
+  app.get('/metrics', authenticate(deps.db.prisma, failedAuth), allow('admin'), async (_req, res) => {
+    const { contentType, body } = await scrape(scraped);
+    res.type(contentType).send(body);
+  });
 
   app.use((_req, _res, next) => next(new AppError('not_found', { entity: 'Route' })));
   app.use(errorHandler(deps.config.limits.maxUploadBytes, http.jsonLimit));

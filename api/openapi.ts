@@ -45,6 +45,7 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'delete'
       responses: { 200: z.object({ status: z.enum(['ready', 'not_ready']) }).loose(), 503: z.object({ status: z.enum(['ready', 'not_ready']) }).loose() },
     },
   },
+  '/metrics': { get: { summary: 'Prometheus metrics (text exposition format)', roles: ['admin'], responses: { 200: { binary: 'text/plain' } } } },
   '/openapi.json': { get: { summary: 'This document', roles: ['public'], responses: { 200: { binary: 'application/json' } } } },
   '/docs': { get: { summary: 'This document as a reference page', roles: ['public'], responses: { 200: { binary: 'text/html' } } } },
   '/v1/applications': { post: { summary: 'Create an application (new applicant or existing account)', roles: ['portal', 'admin'], json: CreateApplicationSchema, responses: { 201: views.ApplicationSummaryView } } },

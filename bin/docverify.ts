@@ -20,6 +20,7 @@ import { importRegistry } from '../workers/registry/import.ts';
 import { createStagePool } from '../workers/pool.ts';
 import { mapLimit, readFile, type ReadResult } from '../workers/reader.ts';
 import { openRuntime } from '../workers/runtime.ts';
+import { runtimeMetrics, serveMetrics } from '../workers/metrics.ts';
 
 const HELP = `docverify — checks identity documents uploaded to the portal
 
@@ -89,8 +90,13 @@ async function worker(config: Config): Promise<void> {
   }
   const runtime = await openRuntime(config);
   runtime.consume();
-  log.info('worker started', { concurrency: config.workerConcurrency, threads: config.poolThreads });
-  closeOnSignal(() => runtime.close());
+  // A worker has no API: its metrics get a port of their own.
+  const metricsServer = config.metricsPort === undefined ? undefined : serveMetrics(runtimeMetrics(runtime), config.host, config.metricsPort);
+  log.info('worker started', { concurrency: config.workerConcurrency, threads: config.poolThreads, metricsPort: config.metricsPort });
+  closeOnSignal(async () => {
+    metricsServer?.close();
+    await runtime.close();
+  });
 }
 
 async function db(config: Config, args: string[]): Promise<void> {

@@ -58,6 +58,8 @@ const EnvSchema = z.object({
   CLARIFICATION_DAYS: z.coerce.number().positive().default(15),
   CLARIFICATION_REMIND_DAYS: z.coerce.number().min(0).default(3),
   LIVENESS_SESSION_TTL_SECONDS: z.coerce.number().positive().default(120),
+  /** A worker process serves GET /metrics on this port (the API serves it to admin keys). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Where officials reach this service: the act's QR code points here. */
   PUBLIC_URL: z.string().url().optional(),
   /** How long an act's QR code keeps answering. */
@@ -98,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       devKeyFile: path.join(dataDir, 'storage.key'),
     },
     runWorkers: e.RUN_WORKERS,
+    metricsPort: e.METRICS_PORT,
     poolThreads: e.POOL_THREADS,
     workerConcurrency: e.WORKER_CONCURRENCY ?? e.POOL_THREADS,
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxPixels: e.MAX_PIXELS, maxPdfPages: e.MAX_PDF_PAGES },

@@ -6,6 +6,8 @@ import type { PoolResults, PoolTask } from './pool-tasks.ts';
 
 export interface StagePool {
   run<T extends PoolTask>(task: T): Promise<PoolResults[T['type']]>;
+  /** Threads, tasks waiting for one, and how busy they were (0–1), for the metrics. */
+  stats(): { threads: number; queued: number; utilization: number };
   close(): Promise<void>;
 }
 
@@ -15,6 +17,7 @@ export function createStagePool(threads: number): StagePool {
   const piscina = new Piscina({ filename: new URL('./pool-entry.mjs', import.meta.url).href, minThreads: size, maxThreads: size });
   return {
     run: (task) => piscina.run(task),
+    stats: () => ({ threads: piscina.threads.length, queued: piscina.queueSize, utilization: piscina.utilization }),
     close: () => piscina.destroy(),
   };
 }

@@ -7,10 +7,12 @@ import os from 'node:os';
 import type { Config } from '../core/config.ts';
 import { errorMessage, log } from '../core/log.ts';
 import { reasonMessage } from '../core/reasons.ts';
+import { documentsProcessed, stageDuration } from '../core/metrics.ts';
 import type { BlobStore } from '../db/blob-store.ts';
 import type { Database } from '../db/index.ts';
 import { recordAudit } from '../db/audit.ts';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import type { DocumentKind } from '../generated/prisma/enums.ts';
 import { extractedFrom } from '../pipeline/extracted.ts';
 import type { CheckRecord } from '../pipeline/stages.ts';
 import type { AcceptedType } from '../pipeline/types.ts';
@@ -75,11 +77,11 @@ export async function processDocument(deps: RunnerDeps, documentId: string, atte
   // A crashed stage is a failed attempt: retried while attempts remain, then
   // stored as it is, so the rules send the application to a reviewer (stage_failed).
   const crashed = checks.filter((check) => check.outcome === 'error');
-  if (crashed.length === 0) return finish(deps, document.applicationId, documentId, run.id, checks, 'processed');
+  if (crashed.length === 0) return finish(deps, document.applicationId, documentId, run.id, checks, 'processed', document.kind);
   const error = crashed.map((check) => `${String(check.details.stage ?? check.stage)}: ${String(check.details.detail ?? check.reasonCode)}`).join('; ');
   await prisma.verificationRun.update({ where: { id: run.id }, data: { status: 'failed', finishedAt: new Date(), error } });
   if (!attempt.final) throw new StageCrashError(error);
-  return finish(deps, document.applicationId, documentId, run.id, checks, 'failed');
+  return finish(deps, document.applicationId, documentId, run.id, checks, 'failed', document.kind);
 }
 
 /** Thrown so the queue counts the attempt as failed and retries it with backoff. */
@@ -92,6 +94,7 @@ async function finish(
   runId: string,
   checks: CheckRecord[],
   status: 'processed' | 'failed',
+  kind: DocumentKind,
 ): Promise<RunOutcome> {
   const firstPage = (checks.find((c) => c.stage === 'normalize')?.details.pages as { width: number; height: number }[] | undefined)?.[0];
   const stored = await storeArtifacts(deps.blobs, documentId, checks);
@@ -140,7 +143,11 @@ async function finish(
     });
     return true;
   });
-  if (committed) await settleSafely(deps, applicationId);
+  if (committed) {
+    for (const check of checks) stageDuration.observe({ stage: check.stage, kind, outcome: check.outcome }, check.durationMs / 1000);
+    documentsProcessed.inc({ kind, result: status });
+    await settleSafely(deps, applicationId);
+  }
   if (!committed) {
     await deps.db.prisma.verificationRun.update({
       where: { id: runId },

@@ -2,6 +2,7 @@
 // queue to the runner.
 import type { Config } from '../core/config.ts';
 import { actSigningKey } from '../core/act-token.ts';
+import { registryCalls } from '../core/metrics.ts';
 import { encryptedFileStore, resolveStorageKey, type BlobStore } from '../db/blob-store.ts';
 import { openDatabase, type Database } from '../db/index.ts';
 import { syncDefaultWebhook } from '../db/organizations.ts';
@@ -45,7 +46,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   await syncDefaultWebhook(db.prisma, config.webhook.endpoint);
   const pool = createStagePool(config.poolThreads);
   const queue = openQueue(config);
-  const registry = config.registry.url ? httpRegistry({ baseUrl: config.registry.url, ...config.registry.http }) : localRegistry(db);
+  const registry = measured(config.registry.url ? httpRegistry({ baseUrl: config.registry.url, ...config.registry.http }) : localRegistry(db));
   let stopBackground = () => {};
   const runtime: Runtime = {
     config,
@@ -72,4 +73,17 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     },
   };
   return runtime;
+}
+
+/** Every lookup timed and counted by registry and answer. */
+function measured(port: RegistryPort): RegistryPort {
+  return {
+    async lookup(kind, key) {
+      const done = registryCalls.startTimer({ registry: kind });
+      const answer = await port.lookup(kind, key);
+      done({ answer: answer.status });
+      return answer;
+    },
+    ...(port.breakers ? { breakers: () => port.breakers!() } : {}),
+  };
 }

@@ -20,6 +20,7 @@ import { challengeFact } from '../db/liveness-sessions.ts';
 import { applicationFaceCheck, applicationFacts, type SettledDocument } from '../pipeline/decision/facts.ts';
 import { currentDocuments, decide, type ApplicationFacts } from '../pipeline/decision/index.ts';
 import { askRegistries, plannedLookups, unavailableRegistries, type RegistryAnswers, type RegistryPort } from '../pipeline/registry/index.ts';
+import { verdicts } from '../core/metrics.ts';
 
 export interface SettleDeps {
   db: Database;
@@ -104,7 +105,8 @@ export async function settleApplication(deps: SettleDeps, applicationId: string)
   const unavailable = unavailableRegistries(registries);
   const { attempts, backoffMs } = deps.config.registry.settle;
 
-  return prisma.$transaction(async (tx) => {
+  let settledTo: string | undefined;
+  const outcome = await prisma.$transaction(async (tx) => {
     // Serialise settlements of one application: two documents may finish at once on two workers.
     await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${applicationId}::uuid FOR UPDATE`;
     const application = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, include });
@@ -154,8 +156,11 @@ export async function settleApplication(deps: SettleDeps, applicationId: string)
       fired: verdict.fired,
       deadline: clarificationDeadline(now, deps.config.clarification.days),
     });
-    return 'settled';
+    settledTo = verdict.status;
+    return 'settled' as const;
   });
+  if (settledTo) verdicts.inc({ status: settledTo });
+  return outcome;
 }
 
 /** Settlement after a document finished: a failure here is left to the sweeper, never to the document's job. */

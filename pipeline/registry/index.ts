@@ -57,6 +57,8 @@ export type RegistryAnswer =
 /** A registry answering lookups by key. Implementations: workers/registry/local.ts, http.ts. */
 export interface RegistryPort {
   lookup(kind: RegistryKind, key: string): Promise<RegistryAnswer>;
+  /** Whether each registry's circuit is open (a remote registry only). */
+  breakers?(): Partial<Record<RegistryKind, boolean>>;
 }
 
 export interface RegistryLookup {

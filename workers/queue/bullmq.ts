@@ -63,6 +63,10 @@ export function bullmqQueue(redisUrl: string, settings: QueueSettings): JobQueue
     async ping() {
       await producer.ping();
     },
+    async counts() {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+      return { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
+    },
     async close() {
       await worker?.close();
       await queue.close();

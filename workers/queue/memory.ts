@@ -12,6 +12,7 @@ export function memoryQueue(settings: QueueSettings): JobQueue {
   let handler: JobHandler | undefined;
   let concurrency = 1;
   let closed = false;
+  let failed = 0;
 
   function pump(): void {
     while (handler && !closed && running.size < concurrency && waiting.length > 0) {
@@ -22,6 +23,7 @@ export function memoryQueue(settings: QueueSettings): JobQueue {
         .catch((error: unknown) => {
           if (final || closed) {
             known.delete(job.documentId);
+            failed++;
             log.error('job failed for good', { documentId: job.documentId, attempt, error: errorMessage(error) });
             return;
           }
@@ -59,6 +61,9 @@ export function memoryQueue(settings: QueueSettings): JobQueue {
       pump();
     },
     async ping() {},
+    async counts() {
+      return { waiting: waiting.length, active: running.size, delayed: timers.size, failed };
+    },
     async close() {
       closed = true;
       for (const timer of timers) clearTimeout(timer);

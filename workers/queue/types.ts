@@ -23,8 +23,19 @@ export interface JobQueue {
   /** Starts delivering jobs to handler; failed attempts are retried with backoff. */
   consume(handler: JobHandler, concurrency: number): void;
   ping(): Promise<void>;
+  /** Jobs by state, for the metrics. */
+  counts(): Promise<QueueCounts>;
   /** Stops taking jobs, waits for running ones, disconnects. */
   close(): Promise<void>;
+}
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  /** Waiting for a retry. */
+  delayed: number;
+  /** Given up on (the sweeper may revive them). */
+  failed: number;
 }
 
 export interface QueueSettings {

@@ -47,6 +47,10 @@ class CircuitBreaker {
     private readonly onOpen: () => void,
   ) {}
 
+  get open(): boolean {
+    return this.openedAt !== undefined;
+  }
+
   allows(): boolean {
     if (this.openedAt === undefined) return true;
     if (Date.now() - this.openedAt < this.cooldownMs || this.trial) return false;
@@ -115,6 +119,7 @@ export function httpRegistry(options: HttpRegistryOptions): RegistryPort & { sta
 
   return {
     stats: () => ({ ...stats }),
+    breakers: () => Object.fromEntries(REGISTRY_KINDS.map((kind) => [kind, per[kind].breaker.open])),
     async lookup(kind, key) {
       stats.lookups++;
       const { breaker, gate } = per[kind];
