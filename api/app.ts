@@ -1,7 +1,6 @@
 // The HTTP edge: security headers, request logging, authentication, rate
 // limits, JSON in and out, error mapping.
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -27,6 +26,7 @@ import { livenessSessionsRouter } from './routes/liveness-sessions.ts';
 import { recordsRouter } from './routes/records.ts';
 import { reviewsRouter } from './routes/reviews.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
+import { fromRoot } from '../core/paths.ts';
 
 export interface ApiDeps extends SettleDeps {
   config: SettleDeps['config'] & Pick<Config, 'limits' | 'http' | 'liveness' | 'acts'>;
@@ -118,7 +118,7 @@ export function createApp(deps: ApiDeps): express.Express {
     next();
   });
   app.use('/review', express.json({ limit: '4kb' }), reviewSessionRouter(deps.db.prisma, failedAuth));
-  app.use('/review', express.static(fileURLToPath(new URL('./review-ui/', import.meta.url)), { index: 'index.html' }));
+  app.use('/review', express.static(fromRoot('api', 'review-ui'), { index: 'index.html' }));
 
   const v1 = express.Router();
   v1.use((_req, res, next) => {

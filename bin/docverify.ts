@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // docverify — the service's command line. `docverify help` lists the commands.
 import fs from 'node:fs';
 import path from 'node:path';

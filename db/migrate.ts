@@ -4,11 +4,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SqlRunner } from './sql.ts';
+import { fromRoot } from '../core/paths.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
-export const SCHEMA_FILE = fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url));
+export const MIGRATIONS_DIR = fromRoot('prisma', 'migrations');
+export const SCHEMA_FILE = fromRoot('prisma', 'schema.prisma');
 
 /** Any constant: serialises migrators of several processes on one PostgreSQL. */
 const MIGRATION_LOCK_ID = 7_202_611;

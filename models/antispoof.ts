@@ -4,10 +4,10 @@
 // runtime. Each model sees the face box enlarged by its own scale (more
 // context for V1SE: a screen's bezel, a print's edge), as 80×80 BGR, raw 0–255,
 // and answers three logits; index 1 is "real".
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import * as ort from 'onnxruntime-node';
 import type { RgbImage } from './face.ts';
+import { fromRoot } from '../core/paths.ts';
 
 const INPUT_SIDE = 80;
 const MODELS = [
@@ -42,7 +42,7 @@ export async function createAntiSpoof(): Promise<AntiSpoof> {
   const sessions = await Promise.all(
     MODELS.map(async (model) => ({
       ...model,
-      session: await ort.InferenceSession.create(fileURLToPath(new URL(`./antispoof/${model.file}`, import.meta.url)), { intraOpNumThreads: 1, interOpNumThreads: 1 }),
+      session: await ort.InferenceSession.create(fromRoot('models', 'antispoof', model.file), { intraOpNumThreads: 1, interOpNumThreads: 1 }),
     })),
   );
   return {

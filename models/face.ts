@@ -8,13 +8,13 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { createAntiSpoof, type AntiSpoofScores } from './antispoof.ts';
+import { fromRoot } from '../core/paths.ts';
 
 const require = createRequire(import.meta.url);
-const NODE_MODULES = fileURLToPath(new URL('../node_modules/', import.meta.url));
+const NODE_MODULES = fromRoot('node_modules');
 const HUMAN = path.join(NODE_MODULES, '@vladmandic/human');
 const FACE_API_MODELS = path.join(NODE_MODULES, '@vladmandic/face-api/model');
 const WASM_DIR = `${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`;

@@ -6,11 +6,11 @@
 //   eng, rus — tessdata LSTM models (Apache-2.0) for the printed visual zone
 //   and forms, with word boxes. One language per worker: mixed, Tesseract
 //   reads Latin capitals as their Cyrillic look-alikes (KAYA → КАУА).
-import { fileURLToPath } from 'node:url';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
 import { TimeoutError, withTimeout } from '../core/timeout.ts';
+import { fromRoot } from '../core/paths.ts';
 
-export const TESSDATA_DIR = fileURLToPath(new URL('./tesseract', import.meta.url));
+export const TESSDATA_DIR = fromRoot('models', 'tesseract');
 const MRZ_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
 const PUNCTUATION = "0123456789 ./-,:'№";
 const TEXT_CHARSET = {

@@ -11,10 +11,13 @@ export interface StagePool {
   close(): Promise<void>;
 }
 
+/** Compiled (dist/), the threads load the task module directly; from sources, through tsx. */
+const TASKS = import.meta.url.endsWith('.js') ? new URL('./pool-tasks.js', import.meta.url).href : new URL('./pool-entry.mjs', import.meta.url).href;
+
 export function createStagePool(threads: number): StagePool {
   const size = Math.max(1, Math.min(threads, os.availableParallelism() * 2));
   // All threads start now: one started under load first compiles the stage code.
-  const piscina = new Piscina({ filename: new URL('./pool-entry.mjs', import.meta.url).href, minThreads: size, maxThreads: size });
+  const piscina = new Piscina({ filename: TASKS, minThreads: size, maxThreads: size });
   return {
     run: (task) => piscina.run(task),
     stats: () => ({ threads: piscina.threads.length, queued: piscina.queueSize, utilization: piscina.utilization }),

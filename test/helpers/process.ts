@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../bin/docverify.mjs', import.meta.url));
+/** The production build's command (`npm run build`). */
+export const COMPILED_CLI = fileURLToPath(new URL('../../dist/bin/docverify.js', import.meta.url));
 
 export interface CliProcess {
   child: ChildProcess;
@@ -14,8 +16,9 @@ export interface CliProcess {
   exited: Promise<number | null>;
 }
 
-export function runCli(args: string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/** Runs the command from its sources (through tsx), or `entry` (the compiled one). */
+export function runCli(args: string[], env: Record<string, string>, entry = CLI): CliProcess {
+  const child = spawn(process.execPath, [entry, ...args], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
