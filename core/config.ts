@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   STORAGE_DIR: z.string().optional(),
   STORAGE_KEY: z.string().optional(),
   RUN_WORKERS: flag.default(true),
+  /** Load the OCR and face models in every stage thread when workers start, not on the first document. */
+  WARM_UP: flag.default(true),
   POOL_THREADS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       devKeyFile: path.join(dataDir, 'storage.key'),
     },
     runWorkers: e.RUN_WORKERS,
+    warmUp: e.WARM_UP,
     metricsPort: e.METRICS_PORT,
     poolThreads: e.POOL_THREADS,
     workerConcurrency: e.WORKER_CONCURRENCY ?? e.POOL_THREADS,

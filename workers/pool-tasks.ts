@@ -14,6 +14,8 @@ import type { AcceptedType, DocumentKind, StageContext, UploadedDocument } from 
 
 export type PoolTask =
   | { type: 'inspect'; bytes: Uint8Array; limits: IntakeLimits }
+  /** Loads every engine of the thread that runs it. */
+  | { type: 'warm_up' }
   | { type: 'mrz_line'; bytes: Uint8Array }
   | { type: 'match'; document: Upload; selfies: Upload[]; challenge: ChallengeStep[]; limits: StageContext['limits'] }
   | { type: 'challenge'; frames: Upload[]; steps: ChallengeStep[]; limits: StageContext['limits'] }
@@ -30,6 +32,7 @@ export type PoolTask =
 type Upload = { contentType: AcceptedType; bytes: Uint8Array };
 
 export interface PoolResults {
+  warm_up: void;
   inspect: IntakeResult;
   mrz_line: MrzLineResult;
   match: MatchSession;
@@ -40,17 +43,50 @@ export interface PoolResults {
 /** Structured clone delivers Uint8Arrays: view them as Buffers without copying. */
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-/** An engine started on first use and kept warm for the life of the pool thread. */
-function warm<A extends unknown[], T>(start: () => Promise<{ read(...args: A): Promise<T> }>): (...args: A) => Promise<T> {
-  let started: Promise<{ read(...args: A): Promise<T> }> | undefined;
-  return async (...args) => (await (started ??= start())).read(...args);
+/**
+ * Recognitions after which a Tesseract worker is replaced by a fresh one. Measured
+ * (`npm run bench:scale`, part 1): no growth to speak of per recognition, so this
+ * only bounds what a long-running server could accumulate; a start costs ≈ 0.3 s.
+ */
+export const TESSERACT_RECYCLE_AFTER = 5000;
+
+interface Engine<A extends unknown[], T> {
+  read(...args: A): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * An engine started on first use and kept warm for the life of the pool thread;
+ * after `recycleAfter` reads it is closed (once its reads in flight end) and the
+ * next read starts a fresh one.
+ */
+function warm<A extends unknown[], T>(start: () => Promise<Engine<A, T>>, recycleAfter = Infinity) {
+  let started: Promise<Engine<A, T>> | undefined;
+  let reads = 0;
+  let inFlight = new Set<Promise<unknown>>();
+  const read = async (...args: A): Promise<T> => {
+    if (started && reads >= recycleAfter) {
+      const [retired, pending] = [started, inFlight];
+      [started, reads, inFlight] = [undefined, 0, new Set()];
+      void Promise.allSettled([...pending]).then(async () => (await retired).close());
+    }
+    reads++;
+    const reading = (started ??= start()).then((engine) => engine.read(...args));
+    const tracked = inFlight;
+    tracked.add(reading);
+    return reading.finally(() => tracked.delete(reading));
+  };
+  /** Starts the engine now (at thread start), so the first document does not wait for it. */
+  const prepare = async () => void (await (started ??= start()));
+  return Object.assign(read, { prepare });
 }
 
 const ocr = {
-  mrzLine: warm(createMrzLineReader),
-  mrzBlock: warm(createMrzBlockReader),
+  mrzLine: warm(createMrzLineReader, TESSERACT_RECYCLE_AFTER),
+  mrzBlock: warm(createMrzBlockReader, TESSERACT_RECYCLE_AFTER),
   textBoxes: warm(createTextDetector),
-  latin: warm(() => createTextReader('eng')), cyrillic: warm(() => createTextReader('rus')),
+  latin: warm(() => createTextReader('eng'), TESSERACT_RECYCLE_AFTER),
+  cyrillic: warm(() => createTextReader('rus'), TESSERACT_RECYCLE_AFTER),
 };
 
 // The face models load on the first face stage this thread runs, once.
@@ -65,6 +101,9 @@ const pagesOf = async (upload: Upload, kind: DocumentKind, limits: StageContext[
 
 export default async function runTask(task: PoolTask): Promise<PoolResults[PoolTask['type']]> {
   switch (task.type) {
+    case 'warm_up':
+      await Promise.all([...Object.values(ocr).map((engine) => engine.prepare()), (faceEngine ??= createFaceEngine())]);
+      return;
     case 'inspect':
       return inspectUpload(asBuffer(task.bytes), task.limits);
     case 'mrz_line':

@@ -6,6 +6,8 @@ import type { PoolResults, PoolTask } from './pool-tasks.ts';
 
 export interface StagePool {
   run<T extends PoolTask>(task: T): Promise<PoolResults[T['type']]>;
+  /** Loads every engine in every thread (one warm-up task each, all at once). */
+  warmUp(): Promise<void>;
   /** Threads, tasks waiting for one, and how busy they were (0–1), for the metrics. */
   stats(): { threads: number; queued: number; utilization: number };
   close(): Promise<void>;
@@ -20,6 +22,7 @@ export function createStagePool(threads: number): StagePool {
   const piscina = new Piscina({ filename: TASKS, minThreads: size, maxThreads: size });
   return {
     run: (task) => piscina.run(task),
+    warmUp: async () => void (await Promise.all(Array.from({ length: size }, () => piscina.run({ type: 'warm_up' })))),
     stats: () => ({ threads: piscina.threads.length, queued: piscina.queueSize, utilization: piscina.utilization }),
     close: () => piscina.destroy(),
   };

@@ -2,6 +2,7 @@
 // queue to the runner.
 import type { Config } from '../core/config.ts';
 import { actSigningKey } from '../core/act-token.ts';
+import { errorMessage, log } from '../core/log.ts';
 import { registryCalls } from '../core/metrics.ts';
 import { encryptedFileStore, resolveStorageKey, type BlobStore } from '../db/blob-store.ts';
 import { openDatabase, type Database } from '../db/index.ts';
@@ -57,6 +58,14 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     registry,
     keys: { act: actSigningKey(storageKey) },
     consume() {
+      // The first document after a start should not wait for the models to load.
+      if (config.warmUp) {
+        const started = Date.now();
+        pool.warmUp().then(
+          () => log.info('stage engines loaded', { threads: config.poolThreads, ms: Date.now() - started }),
+          (error: unknown) => log.warn('warm-up failed; engines load on first use', { error: errorMessage(error) }),
+        );
+      }
       queue.consume(async (job, attempt) => void (await processDocument(runtime, job.documentId, attempt)), config.workerConcurrency);
       const stopSweeper = startSweeper(runtime, config.jobs.sweepIntervalMs);
       const stopWebhooks = startWebhookDispatcher(db, config.webhook);

@@ -57,6 +57,8 @@ export async function testEnvironment(drivers: Drivers, overrides: Record<string
     LOG_LEVEL: 'error',
     POOL_THREADS: '2',
     JOB_BACKOFF_MS: '200',
+    // Most test services never run a model: they load them on first use.
+    WARM_UP: '0',
     SWEEP_INTERVAL_MS: '1000',
     // The golden set is judged on its own date (stays and expiry dates are relative to it).
     CLOCK: `${CORPUS_DATE}T12:00:00Z`,
