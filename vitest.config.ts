@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 const FAST = [
   'blob-store', 'decision', 'document-locate', 'line-correction', 'log', 'mrz-formats', 'mrz-zone', 'normalize', 'openapi',
-  'quality', 'queue-and-lifecycle', 'registry', 'sniff', 'structure', 'tax-ids', 'transliteration', 'validators', 'viz-compare',
+  'quality', 'queue-and-lifecycle', 'registry', 'sniff', 'structure', 'tax-ids', 'transliteration', 'validators', 'viz-compare', 'warm-engine',
 ].map((name) => `test/unit/${name}.test.ts`);
 
 export default defineConfig({

@@ -6,6 +6,7 @@ import { reasonEntry } from '../core/reasons.ts';
 import type { Database } from './index.ts';
 import { transition } from './lifecycle.ts';
 import { notify } from './notifications.ts';
+import { lockRow } from './row-locks.ts';
 
 const SYSTEM = { type: 'system' } as const;
 const DAY_MS = 86_400_000;
@@ -21,7 +22,7 @@ export async function enforceClarificationDeadlines(db: Database, now: Date, rem
   const done = { reminded: 0, expired: 0 };
   for (const { id } of due) {
     await prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${id}::uuid FOR UPDATE`;
+      await lockRow(tx, 'Application', id);
       const application = await tx.application.findUniqueOrThrow({ where: { id } });
       const deadline = application.clarificationDueAt;
       if (application.status !== 'clarification_required' || !deadline) return;

@@ -10,6 +10,7 @@ import { AppError } from '../core/errors.ts';
 import { errorMessage, log } from '../core/log.ts';
 import { reasonEntry, REASONS, type ReasonCode, type ReasonEntry } from '../core/reasons.ts';
 import { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import { lockRow } from './row-locks.ts';
 
 export interface ErasureDeps {
   db: Database;
@@ -76,11 +77,11 @@ async function removeBlobs(blobs: BlobStore, keys: string[]): Promise<void> {
 /** Erases an applicant and every application of theirs (refused while a document is still being processed). */
 export async function eraseAccount(deps: ErasureDeps, accountId: string, options: ErasureOptions): Promise<{ accountId: string; applications: number }> {
   const { keys, applications } = await deps.db.prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${accountId}::uuid FOR UPDATE`;
+    await lockRow(tx, 'Account', accountId);
     const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { applications: { select: { id: true, erasedAt: true } } } });
     const keys: string[] = [];
     for (const application of account.applications) {
-      await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${application.id}::uuid FOR UPDATE`;
+      await lockRow(tx, 'Application', application.id);
       if (!application.erasedAt) keys.push(...(await eraseApplicationRows(tx, application.id, options)));
     }
     await eraseProfile(tx, accountId);
@@ -127,7 +128,7 @@ export async function eraseExpired(deps: ErasureDeps, now: Date, days: number): 
   const actor: Actor = { type: 'system' };
   for (const { id } of due) {
     const keys = await prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${id}::uuid FOR UPDATE`;
+      await lockRow(tx, 'Application', id);
       return eraseApplicationRows(tx, id, { actor, reason: 'retention' });
     });
     await removeBlobs(deps.blobs, keys);

@@ -14,6 +14,7 @@ import { drawSteps, type ChallengeStep } from '../pipeline/liveness/challenge.ts
 import { recordAudit, type Actor } from './audit.ts';
 import type { Prisma } from './index.ts';
 import { transition } from './lifecycle.ts';
+import { lockRow } from './row-locks.ts';
 
 export interface SessionSettings {
   steps: readonly ChallengeStep[];
@@ -34,7 +35,7 @@ export async function openLivenessSession(
 ): Promise<{ session: LivenessSessionRow; nonce: string }> {
   const nonce = randomBytes(24).toString('base64url');
   const session = await prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${input.applicationId}::uuid FOR UPDATE`;
+    await lockRow(tx, 'Application', input.applicationId);
     const application = await tx.application.findFirst({ where: { id: input.applicationId, ...input.scope } });
     if (!application) throw new AppError('not_found', { entity: 'Application' });
     if (!acceptsDocuments(application.status)) throw new AppError('application_closed', { status: application.status });

@@ -13,6 +13,7 @@ import { applicationInclude, applicationView, ReviewCaseView, reviewQueueItem } 
 import { recordAudit, type Actor } from './audit.ts';
 import type { Prisma } from './index.ts';
 import { transition } from './lifecycle.ts';
+import { lockRow } from './row-locks.ts';
 
 /** How long a claim keeps other reviewers out. */
 export const LEASE_MINUTES = 15;
@@ -126,7 +127,7 @@ export async function reviewCase(prisma: Prisma, id: string, scope: Scope, revie
 
 export async function claimReview(prisma: Prisma, id: string, scope: Scope, actor: Actor & { id: string }, now: Date) {
   return prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${id}::uuid FOR UPDATE`;
+    await lockRow(tx, 'Application', id);
     const application = await tx.application.findFirst({ where: { id, ...scope }, include: { reviews: { where: { status: { not: 'decided' } } } } });
     if (!application) throw new AppError('not_found', { entity: 'Application' });
     if (application.status !== 'under_review') throw new AppError('not_under_review', { status: application.status });
@@ -143,7 +144,7 @@ export async function claimReview(prisma: Prisma, id: string, scope: Scope, acto
 export async function decideReview(prisma: Prisma, id: string, scope: Scope, actor: Actor & { id: string }, body: Decision, clarificationDays: number, now: Date) {
   const to = STATUS_OF[body.decision];
   await prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${id}::uuid FOR UPDATE`;
+    await lockRow(tx, 'Application', id);
     const application = await tx.application.findFirst({ where: { id, ...scope }, include: { reviews: { where: { status: 'claimed' } } } });
     if (!application) throw new AppError('not_found', { entity: 'Application' });
     if (application.status !== 'under_review') throw new AppError('not_under_review', { status: application.status });

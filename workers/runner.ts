@@ -19,6 +19,7 @@ import type { AcceptedType } from '../pipeline/types.ts';
 import type { StagePool } from './pool.ts';
 import { settleSafely, type SettleDeps } from './settle.ts';
 import type { JobAttempt } from './queue/index.ts';
+import { lockRow } from '../db/row-locks.ts';
 
 export interface RunnerDeps extends SettleDeps {
   blobs: BlobStore;
@@ -41,7 +42,7 @@ export async function processDocument(deps: RunnerDeps, documentId: string, atte
 
   const run = await prisma.$transaction(async (tx) => {
     // The row lock numbers concurrent runs of one document one after the other.
-    await tx.$queryRaw`SELECT id FROM "Document" WHERE id = ${documentId}::uuid FOR UPDATE`;
+    await lockRow(tx, 'Document', documentId);
     const started = await tx.document.updateMany({
       where: { id: documentId, status: { in: ['received', 'processing'] } },
       data: { status: 'processing' },

@@ -21,6 +21,7 @@ import { applicationFaceCheck, applicationFacts, type SettledDocument } from '..
 import { currentDocuments, decide, type ApplicationFacts } from '../pipeline/decision/index.ts';
 import { askRegistries, plannedLookups, unavailableRegistries, type RegistryAnswers, type RegistryPort } from '../pipeline/registry/index.ts';
 import { verdicts } from '../core/metrics.ts';
+import { lockRow } from '../db/row-locks.ts';
 
 export interface SettleDeps {
   db: Database;
@@ -108,7 +109,7 @@ export async function settleApplication(deps: SettleDeps, applicationId: string)
   let settledTo: string | undefined;
   const outcome = await prisma.$transaction(async (tx) => {
     // Serialise settlements of one application: two documents may finish at once on two workers.
-    await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${applicationId}::uuid FOR UPDATE`;
+    await lockRow(tx, 'Application', applicationId);
     const application = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, include });
     const documents = currentDocuments(application.documents);
     if (application.status !== 'processing' || !ready(application) || !sameDocuments(documents, currentDocuments(before.documents))) return 'waiting';
