@@ -93,6 +93,8 @@ describe.skipIf(browserMissing)('reviewer workspace (Chromium)', () => {
     await page.keyboard.press('c');
     await expect.poll(() => page.locator('#lease').textContent()).toMatch(/В работе у вас, осталось 1[45]:\d\d/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'case.png'), fullPage: true });
+    // Fits a 1366 px laptop screen: nothing scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
 
     // A second reviewer sees who holds it and cannot take it.
     const other = await signIn(secondKey);
