@@ -129,12 +129,14 @@ function operation(path: string, method: string, op: Operation): ZodOpenApiOpera
 
 let built: ReturnType<typeof createDocument> | undefined;
 
+/** The document, built once per process (every /openapi.json and /docs request serves the same one). */
 export function openApiDocument() {
+  if (built) return built;
   const paths: ZodOpenApiPathsObject = {};
   for (const [path, methods] of Object.entries(OPERATIONS)) {
     paths[path] = Object.fromEntries(Object.entries(methods).map(([method, op]) => [method, operation(path, method, op)]));
   }
-  built ??= createDocument(
+  built = createDocument(
     {
       openapi: '3.1.0',
       info: { title: 'docverify', version: '1', description: 'Automatic checks of the identity documents foreign nationals upload to a state-services portal.' },
