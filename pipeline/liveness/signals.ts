@@ -3,8 +3,6 @@
 // the pixels and the face box; liveness/index.ts turns them into a decision.
 //   periodicity — a screen's pixel grid and a print's halftone dots are
 //                 periodic; skin and hair are not (peaks in the spectrum);
-//   subpixel    — a screen's RGB stripes: a peak at a period of 3 px whose
-//                 phase differs between the colour channels;
 //   halftone    — periodic peaks in more than one direction (dot screens);
 //   enclosure   — long straight edges around the face (a screen's bezel, a
 //                 print's border) on how many of its four sides;
@@ -12,26 +10,27 @@
 //                 paper cannot show real black;
 //   coldCast    — blue over red on the face, 0–255 units: a backlight's colour;
 //   colour      — how far the face's channels differ (0 in a grey image, where
-//                 colour cues and the colour-trained models cannot speak);
-//   doubleJpeg  — periodic gaps in the DCT coefficients of a twice-compressed image.
+//                 colour cues and the colour-trained models cannot speak).
 import type { RgbImage } from '../../models/face.ts';
 
 export interface LivenessSignals {
   periodicity: number;
-  subpixel: number;
   halftone: number;
   enclosure: number;
   blackLevel: number;
   coldCast: number;
   colour: number;
-  doubleJpeg: number;
 }
 
 type Box = [number, number, number, number];
 
 const WINDOW = 256;
+/** Twiddle factors e^(−2πik/WINDOW) and the 2-D Hann window, computed once: trigonometry dominated the transform. */
+const TWIDDLE_COS = Float64Array.from({ length: WINDOW / 2 }, (_, k) => Math.cos((-2 * Math.PI * k) / WINDOW));
+const TWIDDLE_SIN = Float64Array.from({ length: WINDOW / 2 }, (_, k) => Math.sin((-2 * Math.PI * k) / WINDOW));
+const HANN = Float64Array.from({ length: WINDOW }, (_, x) => 0.5 - 0.5 * Math.cos((2 * Math.PI * x) / (WINDOW - 1)));
 
-/** In-place radix-2 FFT of one complex row (re, im). */
+/** In-place radix-2 FFT of one complex row (re, im) of WINDOW samples. */
 function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   for (let i = 1, j = 0; i < n; i++) {
@@ -39,17 +38,21 @@ function fft(re: Float64Array, im: Float64Array): void {
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
     if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
+      const [r, m] = [re[i]!, im[i]!];
+      re[i] = re[j]!;
+      im[i] = im[j]!;
+      re[j] = r;
+      im[j] = m;
     }
   }
   for (let size = 2; size <= n; size <<= 1) {
-    const step = (-2 * Math.PI) / size;
+    const [stride, half] = [n / size, size / 2];
     for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < size / 2; k++) {
-        const [cos, sin] = [Math.cos(step * k), Math.sin(step * k)];
+      for (let k = 0; k < half; k++) {
+        const cos = TWIDDLE_COS[k * stride]!;
+        const sin = TWIDDLE_SIN[k * stride]!;
         const a = start + k;
-        const b = a + size / 2;
+        const b = a + half;
         const tr = re[b]! * cos - im[b]! * sin;
         const ti = re[b]! * sin + im[b]! * cos;
         re[b] = re[a]! - tr;
@@ -61,44 +64,45 @@ function fft(re: Float64Array, im: Float64Array): void {
   }
 }
 
-/** 2-D spectrum (magnitude and phase) of a WINDOW² patch, Hann-windowed and mean-removed. */
-function spectrum(patch: Float64Array): { magnitude: Float64Array; phase: Float64Array } {
+/** 2-D magnitude spectrum of a WINDOW² patch, Hann-windowed and mean-removed. */
+function spectrum(patch: Float64Array): Float64Array {
   const n = WINDOW;
   let mean = 0;
   for (const v of patch) mean += v;
   mean /= patch.length;
   const re = new Float64Array(n * n);
-  const im = new Float64Array(n * n);
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) {
-      const hann = (0.5 - 0.5 * Math.cos((2 * Math.PI * x) / (n - 1))) * (0.5 - 0.5 * Math.cos((2 * Math.PI * y) / (n - 1)));
-      re[y * n + x] = (patch[y * n + x]! - mean) * hann;
+      re[y * n + x] = (patch[y * n + x]! - mean) * HANN[x]! * HANN[y]!;
     }
   }
-  const rowRe = new Float64Array(n);
-  const rowIm = new Float64Array(n);
-  for (let pass = 0; pass < 2; pass++) {
-    for (let line = 0; line < n; line++) {
-      for (let k = 0; k < n; k++) {
-        const i = pass === 0 ? line * n + k : k * n + line;
-        rowRe[k] = re[i]!;
-        rowIm[k] = im[i]!;
-      }
-      fft(rowRe, rowIm);
-      for (let k = 0; k < n; k++) {
-        const i = pass === 0 ? line * n + k : k * n + line;
-        re[i] = rowRe[k]!;
-        im[i] = rowIm[k]!;
-      }
+  // The input is real, so two rows go through one complex transform (one as
+  // the real part, one as the imaginary) and are separated by symmetry; and
+  // only columns 0…n/2 are transformed, the rest mirror them: |X(u,v)| = |X(n−u, n−v)|.
+  const half = n / 2;
+  const [cre, cim] = [new Float64Array((half + 1) * n), new Float64Array((half + 1) * n)]; // column u at u·n
+  const [zr, zi] = [new Float64Array(n), new Float64Array(n)];
+  for (let y = 0; y < n; y += 2) {
+    zr.set(re.subarray(y * n, y * n + n));
+    zi.set(re.subarray((y + 1) * n, (y + 1) * n + n));
+    fft(zr, zi);
+    for (let k = 0; k <= half; k++) {
+      const m = (n - k) % n;
+      cre[k * n + y] = (zr[k]! + zr[m]!) / 2;
+      cim[k * n + y] = (zi[k]! - zi[m]!) / 2;
+      cre[k * n + y + 1] = (zi[k]! + zi[m]!) / 2;
+      cim[k * n + y + 1] = (zr[m]! - zr[k]!) / 2;
     }
   }
+  for (let u = 0; u <= half; u++) fft(cre.subarray(u * n, u * n + n), cim.subarray(u * n, u * n + n));
   const magnitude = new Float64Array(n * n);
-  const phase = new Float64Array(n * n);
-  for (let i = 0; i < n * n; i++) {
-    magnitude[i] = Math.hypot(re[i]!, im[i]!);
-    phase[i] = Math.atan2(im[i]!, re[i]!);
+  for (let v = 0; v < n; v++) {
+    for (let u = 0; u < n; u++) {
+      const [cu, cv] = u <= half ? [u, v] : [n - u, (n - v) % n];
+      magnitude[v * n + u] = Math.sqrt(cre[cu * n + cv]! ** 2 + cim[cu * n + cv]! ** 2);
+    }
   }
-  return { magnitude, phase };
+  return magnitude;
 }
 
 /** A WINDOW² patch of one channel (or luminance, channel -1) centred on the face, at native resolution. */
@@ -131,32 +135,32 @@ interface Peak {
  * median of its frequency ring. JPEG's 8-px block grid (frequencies that are
  * multiples of WINDOW/8 on an axis) is left out: every JPEG has it.
  */
-function peaks(magnitude: Float64Array): Peak[] {
-  const n = WINDOW;
-  const rings = new Map<number, number[]>();
-  const at = (u: number, v: number) => magnitude[((v + n) % n) * n + ((u + n) % n)]!;
-  const minRadius = Math.floor(n / 12);
-  const maxRadius = Math.floor(n / 2.5);
-  for (let v = -n / 2; v < n / 2; v++) {
-    for (let u = 0; u < n / 2; u++) {
-      const r = Math.round(Math.hypot(u, v));
-      if (r < minRadius || r > maxRadius) continue;
-      (rings.get(r) ?? rings.set(r, []).get(r)!).push(at(u, v));
+/** The half-plane (u ≥ 0) of the spectrum between those periods, grouped by ring radius: the same for every image. */
+const RINGS: { u: number; v: number }[][] = (() => {
+  const rings: { u: number; v: number }[][] = [];
+  for (let v = -WINDOW / 2; v < WINDOW / 2; v++) {
+    for (let u = 0; u < WINDOW / 2; u++) {
+      const r = Math.round(Math.sqrt(u * u + v * v));
+      if (r >= Math.floor(WINDOW / 12) && r <= Math.floor(WINDOW / 2.5)) (rings[r] ??= []).push({ u, v });
     }
   }
-  const medians = new Map([...rings].map(([r, values]) => [r, values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!]));
+  return rings.filter(Boolean);
+})();
+
+function peaks(magnitude: Float64Array): Peak[] {
+  const n = WINDOW;
+  const at = (u: number, v: number) => magnitude[(v & (n - 1)) * n + (u & (n - 1))]!; // n is a power of two: & wraps negatives
   const blockGrid = (k: number) => Math.abs(k) % (n / 8) <= 1 || Math.abs(k) % (n / 8) >= n / 8 - 1;
   const found: Peak[] = [];
-  for (let v = -n / 2; v < n / 2; v++) {
-    for (let u = 0; u < n / 2; u++) {
-      const r = Math.round(Math.hypot(u, v));
-      if (r < minRadius || r > maxRadius) continue;
-      if ((v === 0 || Math.abs(v) <= 1) && blockGrid(u)) continue;
-      if ((u === 0 || u <= 1) && blockGrid(v)) continue;
+  for (const ring of RINGS) {
+    const median = Float64Array.from(ring, ({ u, v }) => at(u, v)).sort()[Math.floor(ring.length / 2)] || 1;
+    for (const { u, v } of ring) {
+      if (Math.abs(v) <= 1 && blockGrid(u)) continue;
+      if (u <= 1 && blockGrid(v)) continue;
       const value = at(u, v);
       let isMax = true;
       for (let dv = -2; dv <= 2 && isMax; dv++) for (let du = -2; du <= 2; du++) if ((du || dv) && at(u + du, v + dv) > value) isMax = false;
-      if (isMax) found.push({ u, v, strength: value / (medians.get(r) || 1) });
+      if (isMax) found.push({ u, v, strength: value / median });
     }
   }
   return found.sort((a, b) => b.strength - a.strength);
@@ -169,21 +173,9 @@ const angleBetween = (a: Peak, b: Peak) => {
   return Math.min(folded, 180 - folded);
 };
 
-function frequencySignals(image: RgbImage, box: Box): Pick<LivenessSignals, 'periodicity' | 'subpixel' | 'halftone'> {
-  const channels = [0, 1, 2].map((c) => spectrum(patchOf(image, box, c)));
-  const channelPeaks = channels.map((c) => peaks(c.magnitude));
-  const strongest = channelPeaks.map((p) => p[0]?.strength ?? 0);
-  const periodicity = Math.max(...strongest);
-  // Screen stripes: period 3 px along x (u ≈ WINDOW/3, v ≈ 0), out of phase between channels.
-  const stripe = { u: Math.round(WINDOW / 3), v: 0 };
-  let subpixel = 0;
-  for (let du = -2; du <= 2; du++) {
-    const i = stripe.u + du;
-    const strengths = channelPeaks.map((p) => p.find((peak) => peak.u === i && Math.abs(peak.v) <= 2)?.strength ?? 0);
-    const phases = channels.map((c) => c.phase[i]!);
-    const phaseSpread = Math.max(...phases) - Math.min(...phases);
-    if (Math.min(...strengths) > 0 && phaseSpread > 1) subpixel = Math.max(subpixel, Math.min(...strengths));
-  }
+function frequencySignals(image: RgbImage, box: Box): Pick<LivenessSignals, 'periodicity' | 'halftone'> {
+  const channelPeaks = [0, 1, 2].map((c) => peaks(spectrum(patchOf(image, box, c))));
+  const periodicity = Math.max(...channelPeaks.map((p) => p[0]?.strength ?? 0));
   // Halftone: strong peaks in at least two directions 30° or more apart (dot screens at 15°, 75°, 0°).
   let halftone = 0;
   for (const list of channelPeaks) {
@@ -194,7 +186,7 @@ function frequencySignals(image: RgbImage, box: Box): Pick<LivenessSignals, 'per
       }
     }
   }
-  return { periodicity, subpixel, halftone };
+  return { periodicity, halftone };
 }
 
 /** Luminance of the whole image. */
@@ -254,12 +246,24 @@ function enclosure(image: RgbImage, box: Box, lum: Float32Array): number {
 /** Darkest tones (2nd percentile of luminance) in the face and its surroundings. */
 function blackLevel(image: RgbImage, box: Box, lum: Float32Array): number {
   const [x0, y0, w, h] = box;
-  const values: number[] = [];
-  for (let y = Math.max(0, Math.round(y0 - h * 0.3)); y < Math.min(image.height, Math.round(y0 + h * 1.5)); y += 2) {
-    for (let x = Math.max(0, Math.round(x0 - w * 0.3)); x < Math.min(image.width, Math.round(x0 + w * 1.3)); x += 2) values.push(lum[y * image.width + x]!);
+  const [top, bottom] = [Math.max(0, Math.round(y0 - h * 0.3)), Math.min(image.height, Math.round(y0 + h * 1.5))];
+  const [left, right] = [Math.max(0, Math.round(x0 - w * 0.3)), Math.min(image.width, Math.round(x0 + w * 1.3))];
+  // The exact 2nd percentile without sorting every sample: count whole tones, then sort only the tone it falls in.
+  const tones = new Uint32Array(256);
+  let count = 0;
+  for (let y = top; y < bottom; y += 2) for (let x = left; x < right; x += 2, count++) tones[Math.min(255, Math.floor(lum[y * image.width + x]!))]!++;
+  if (!count) return 0;
+  let rank = Math.floor(count * 0.02);
+  let tone = 0;
+  while (rank >= tones[tone]!) rank -= tones[tone++]!;
+  const inTone: number[] = [];
+  for (let y = top; y < bottom; y += 2) {
+    for (let x = left; x < right; x += 2) {
+      const value = lum[y * image.width + x]!;
+      if (Math.min(255, Math.floor(value)) === tone) inTone.push(value);
+    }
   }
-  values.sort((a, b) => a - b);
-  return values[Math.floor(values.length * 0.02)] ?? 0;
+  return inTone.sort((a, b) => a - b)[rank]!;
 }
 
 /** Mean of a per-pixel measure over the face's central half. */
@@ -277,55 +281,6 @@ function overFaceCentre(image: RgbImage, box: Box, measure: (r: number, g: numbe
   return count ? sum / count : 0;
 }
 
-/**
- * Double quantisation: a JPEG decompressed and compressed again leaves the
- * histogram of a DCT coefficient with periodic gaps. The measure is the share
- * of the histogram's energy (low AC coefficients of the 8×8 blocks) in its
- * periodic part (spectrum peaks over periods of 2–6 bins).
- */
-function doubleJpeg(image: RgbImage, lum: Float32Array): number {
-  const basis = Array.from({ length: 8 }, (_, k) => Array.from({ length: 8 }, (__, x) => Math.cos(((2 * x + 1) * k * Math.PI) / 16) * (k === 0 ? Math.SQRT1_2 : 1) * 0.5));
-  const coefficients: [number, number][] = [
-    [0, 1],
-    [1, 0],
-    [1, 1],
-  ];
-  const bins = 64;
-  const histograms = coefficients.map(() => new Float64Array(bins));
-  for (let by = 0; by + 8 <= image.height; by += 8) {
-    for (let bx = 0; bx + 8 <= image.width; bx += 8) {
-      coefficients.forEach(([u, v], c) => {
-        let sum = 0;
-        for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) sum += (lum[(by + y) * image.width + bx + x]! - 128) * basis[u]![x]! * basis[v]![y]!;
-        const bin = Math.round(Math.abs(sum));
-        if (bin > 0 && bin < bins) histograms[c]![bin]!++;
-      });
-    }
-  }
-  let score = 0;
-  for (const histogram of histograms) {
-    const total = histogram.reduce((a, b) => a + b, 0);
-    if (total < 100) continue;
-    // Periodic part: power at periods 2–6 bins, over all non-DC power of the (detrended) histogram.
-    const detrended = histogram.map((value, i) => value - (histogram[Math.max(1, i - 3)]! + histogram[Math.min(bins - 1, i + 3)]!) / 2);
-    let periodic = 0;
-    let all = 0;
-    for (let k = 1; k < bins / 2; k++) {
-      let re = 0;
-      let im = 0;
-      for (let i = 1; i < bins; i++) {
-        re += detrended[i]! * Math.cos((2 * Math.PI * k * i) / bins);
-        im -= detrended[i]! * Math.sin((2 * Math.PI * k * i) / bins);
-      }
-      const power = re * re + im * im;
-      all += power;
-      if (bins / k >= 2 && bins / k <= 6) periodic += power;
-    }
-    if (all > 0) score = Math.max(score, periodic / all);
-  }
-  return score;
-}
-
 export function livenessSignals(image: RgbImage, box: Box): LivenessSignals {
   const lum = luminance(image);
   return {
@@ -334,6 +289,5 @@ export function livenessSignals(image: RgbImage, box: Box): LivenessSignals {
     blackLevel: blackLevel(image, box, lum),
     coldCast: overFaceCentre(image, box, (r, _g, b) => b - r),
     colour: overFaceCentre(image, box, (r, g, b) => Math.max(r, g, b) - Math.min(r, g, b)),
-    doubleJpeg: doubleJpeg(image, lum),
   };
 }

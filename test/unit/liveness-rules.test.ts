@@ -8,7 +8,7 @@ import { CHALLENGE_STEPS, drawSteps } from '../../pipeline/liveness/challenge.ts
 import { decideLiveness, LIVENESS_RULES, type LivenessInputs } from '../../pipeline/liveness/index.ts';
 
 /** A genuine colour selfie as measured (spoof-dev jomariya_live_5, rounded). */
-const GENUINE: LivenessInputs = { periodicity: 5, subpixel: 0, halftone: 4, enclosure: 0, blackLevel: 20, coldCast: -62, colour: 40, doubleJpeg: 0, antiSpoof: 1 };
+const GENUINE: LivenessInputs = { periodicity: 5, halftone: 4, enclosure: 0, blackLevel: 20, coldCast: -62, colour: 40, antiSpoof: 1 };
 /** The same face in grey. */
 const GREY: LivenessInputs = { ...GENUINE, coldCast: 0, colour: 0 };
 
