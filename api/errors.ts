@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import multer from 'multer';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../core/errors.ts';
 import { errorMessage, log } from '../core/log.ts';
 import { caller } from './auth.ts';

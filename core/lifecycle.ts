@@ -14,7 +14,7 @@ export const STATUS_LABEL_RU: Record<ApplicationStatus, string> = {
   clarification_required: 'Требуется уточнение',
 };
 
-const { draft, submitted, processing, under_review, approved, rejected, clarification_required } = ApplicationStatus;
+const { submitted, processing, under_review, approved, rejected, clarification_required } = ApplicationStatus;
 
 export const TRANSITIONS: Record<ApplicationStatus, readonly ApplicationStatus[]> = {
   draft: [submitted, processing],

@@ -7,10 +7,11 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { PGlite } from '@electric-sql/pglite';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type * as SchemaEngineWasm from '@prisma/schema-engine-wasm';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { listMigrations, MIGRATIONS_DIR, SCHEMA_FILE } from './migrate.ts';
 
-type EngineModule = typeof import('@prisma/schema-engine-wasm');
+type EngineModule = typeof SchemaEngineWasm;
 type WasmExports = Record<string, unknown>;
 // @types/node does not declare the WebAssembly global; this is the part we use.
 const { WebAssembly } = globalThis as unknown as {

@@ -78,7 +78,7 @@ export function normalizeLatin(name: string): string {
 }
 
 function normalizeCyrillic(name: string): string {
-  return name.toUpperCase().replace(/[\-\s]+/g, ' ').replace(/['’‘`]/g, '').trim();
+  return name.toUpperCase().replace(/[-\s]+/g, ' ').replace(/['’‘`]/g, '').trim();
 }
 
 interface Best {

@@ -2,7 +2,7 @@
 // reminder goes out once, CLARIFICATION_REMIND_DAYS before the deadline; past
 // it the application is rejected with `clarification_expired`, once; an
 // application that got its documents is left alone.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { enforceClarificationDeadlines } from '../../db/clarifications.ts';
 import { transition } from '../../db/lifecycle.ts';
 import { DEFAULT_ORGANIZATION_ID } from '../../db/organizations.ts';

@@ -2,7 +2,7 @@
 // allowed moves leave history, an audit event and a notification; every other
 // move is refused and leaves nothing.
 import { DEFAULT_ORGANIZATION_ID } from '../../db/organizations.ts';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { TRANSITIONS, ApplicationStatus } from '../../core/lifecycle.ts';
 import { IllegalTransitionError, transition } from '../../db/lifecycle.ts';
 import { postgresDatabase } from '../helpers/service.ts';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/index.ts';
 import { importRegistry } from '../../workers/registry/import.ts';
 import { localRegistry } from '../../workers/registry/local.ts';

@@ -4,7 +4,7 @@
 // and every one is processed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.ts';
 import { openRuntime, type Runtime } from '../../workers/runtime.ts';
 import * as files from '../helpers/files.ts';

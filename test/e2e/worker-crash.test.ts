@@ -1,6 +1,6 @@
 // PostgreSQL + BullMQ with a separate worker process: killing the worker in
 // the middle of a job and starting it again completes the job exactly once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startService, type RunningService } from '../../api/server.ts';

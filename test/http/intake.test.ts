@@ -2,7 +2,7 @@
 // an embedded and a server-backed service; nothing refused is stored.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import { rawUpload } from '../helpers/raw-upload.ts';
 import { createApplication, driverName, serversOf, startTestService, uploadForm, type Drivers, type TestService } from '../helpers/service.ts';

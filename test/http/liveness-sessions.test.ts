@@ -10,7 +10,7 @@
 // pipeline/liveness/challenge.ts: turning right raises yaw).
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import { createApplication, goldenProfile, startTestService, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
 import { describeWithServers } from '../helpers/servers.ts';

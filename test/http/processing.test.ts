@@ -1,7 +1,7 @@
 // The accepted path on every combination of database and queue driver: 202,
 // the normalisation result on the application, history, audit, notifications.
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import {
   ALL_DRIVERS,

@@ -1,5 +1,5 @@
 // A job delivered twice, or twice at once, finishes its document exactly once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import { createApplication, driverName, serversOf, startTestService, uploadForm, waitFor, type Drivers, type TestService } from '../helpers/service.ts';
 import { processDocument } from '../../workers/runner.ts';

@@ -2,7 +2,7 @@
 // golden applicant holding another passport of theirs is sent to a reviewer
 // with the reason, and the check shows where the faces are, never their
 // descriptors.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import { createApplication, goldenProfile, startTestService, uploadForm, waitFor, type TestService } from '../helpers/service.ts';
 import { describeWithServers } from '../helpers/servers.ts';

@@ -4,7 +4,7 @@
 // not admit gets 403; another organisation's object answers exactly like a
 // missing one (404, no existence leak), except for the global admin.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiKey } from '../../db/api-keys.ts';
 import { createOrganization, DEFAULT_ORGANIZATION_ID } from '../../db/organizations.ts';
 import * as files from '../helpers/files.ts';

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import zlib from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as files from '../helpers/files.ts';
 import { APPLICANT, createApplication, startTestService, uploadForm, type TestService } from '../helpers/service.ts';
 import { describeWithServers } from '../helpers/servers.ts';
