@@ -6,8 +6,25 @@ import { defineConfig } from 'vitest/config';
  * and everything else.
  */
 const FAST = [
-  'blob-store', 'decision', 'document-locate', 'line-correction', 'log', 'mrz-formats', 'mrz-zone', 'normalize', 'openapi',
-  'quality', 'queue-and-lifecycle', 'registry', 'sniff', 'structure', 'tax-ids', 'transliteration', 'validators', 'viz-compare', 'warm-engine',
+  'blob-store',
+  'decision',
+  'document-locate',
+  'line-correction',
+  'log',
+  'mrz-formats',
+  'mrz-zone',
+  'normalize',
+  'openapi',
+  'quality',
+  'queue-and-lifecycle',
+  'registry',
+  'sniff',
+  'structure',
+  'tax-ids',
+  'transliteration',
+  'validators',
+  'viz-compare',
+  'warm-engine',
 ].map((name) => `test/unit/${name}.test.ts`);
 
 export default defineConfig({
@@ -22,7 +39,10 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'fast', include: FAST } },
       // Probes PostgreSQL and Redis first: server-mode tests skip (and are counted) without them.
-      { extends: true, test: { name: 'full', include: ['test/**/*.test.ts'], exclude: FAST, globalSetup: ['./test/global-setup.ts'] } },
+      {
+        extends: true,
+        test: { name: 'full', include: ['test/**/*.test.ts'], exclude: FAST, globalSetup: ['./test/global-setup.ts'] },
+      },
     ],
   },
 });

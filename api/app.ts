@@ -53,7 +53,8 @@ export function createApp(deps: ApiDeps): express.Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -64,7 +65,13 @@ export function createApp(deps: ApiDeps): express.Express {
   // Request durations by route template (never by raw URL: ids would explode the series).
   app.use((req, res, next) => {
     const done = httpRequestDuration.startTimer();
-    res.on('finish', () => done({ route: req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched', method: req.method, status: String(res.statusCode) }));
+    res.on('finish', () =>
+      done({
+        route: req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched',
+        method: req.method,
+        status: String(res.statusCode),
+      }),
+    );
     next();
   });
   const scraped = runtimeMetrics(deps);

@@ -12,7 +12,8 @@ import type { Prisma } from '../db/index.ts';
 import { cookieSession } from './review-session.ts';
 
 /** The key of an `Authorization: Bearer <key>` header, if the request carries one. */
-export const bearerKey = (req: Request): string | undefined => /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+export const bearerKey = (req: Request): string | undefined =>
+  /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
 
 /** A bearer key, or (for the reviewer workspace) its session cookie. */
 export function authenticate(prisma: Prisma, onFailure: RequestHandler = (_req, _res, next) => next()): RequestHandler {

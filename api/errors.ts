@@ -11,12 +11,15 @@ import { caller } from './auth.ts';
 export function validationError(error: z.ZodError, prefix?: string): AppError {
   const first = error.issues[0];
   const field = [prefix, ...(first?.path ?? [])].filter((part) => part !== undefined && part !== '').join('.');
-  const detail = error.issues.map((issue) => `${issue.path.join('.') || prefix || 'body'}: ${issue.message}`).join('; ');
+  const detail = error.issues
+    .map((issue) => `${issue.path.join('.') || prefix || 'body'}: ${issue.message}`)
+    .join('; ');
   return new AppError('validation_failed', { detail }, field || undefined);
 }
 
 /** The response of a rate limiter: our error body with its reason. */
-export const limited = (detail: string) => (_req: unknown, _res: unknown, next: (error: unknown) => void) => next(new AppError('rate_limited', { detail }));
+export const limited = (detail: string) => (_req: unknown, _res: unknown, next: (error: unknown) => void) =>
+  next(new AppError('rate_limited', { detail }));
 
 /** A limit on uploads per API key per minute; each route that takes files (documents, liveness frames) keeps its own count. */
 export const uploadRateLimit = (perMinute: number) =>
@@ -38,11 +41,13 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, prefix?: s
 const MULTER_REASONS: Record<string, (error: multer.MulterError, limitMb: string) => AppError> = {
   LIMIT_FILE_SIZE: (_e, limitMb) => new AppError('file_too_large', { limitMb }, 'file'),
   LIMIT_FILE_COUNT: () => new AppError('too_many_files', {}, 'file'),
-  LIMIT_UNEXPECTED_FILE: (e) => new AppError('validation_failed', { detail: `unexpected file field "${e.field}"` }, e.field),
+  LIMIT_UNEXPECTED_FILE: (e) =>
+    new AppError('validation_failed', { detail: `unexpected file field "${e.field}"` }, e.field),
 };
 
 /** Connection-level failures of PostgreSQL (or PGlite) that make the service unavailable, not the request wrong. */
-const DATABASE_DOWN = /not currently accepting connections|terminating connection|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|connection timeout|Can't reach database|database system is (starting up|shutting down)|too many clients|PGlite is closed/i;
+const DATABASE_DOWN =
+  /not currently accepting connections|terminating connection|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|connection timeout|Can't reach database|database system is (starting up|shutting down)|too many clients|PGlite is closed/i;
 
 function databaseUnavailable(error: unknown): boolean {
   for (let cause = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
@@ -70,7 +75,11 @@ export function errorHandler(maxUploadBytes: number, jsonLimit: string): ErrorRe
     } else if ((error as { type?: string; status?: number }).status === 400 && (error as { type?: string }).type) {
       // body-parser's other refusals: a wrong charset or encoding, an aborted body.
       appError = new AppError('validation_failed', { detail: errorMessage(error) });
-    } else if (/^(Malformed part header|Unexpected end of form|Multipart: Boundary not found|Unexpected end of multipart data)/.test(errorMessage(error))) {
+    } else if (
+      /^(Malformed part header|Unexpected end of form|Multipart: Boundary not found|Unexpected end of multipart data)/.test(
+        errorMessage(error),
+      )
+    ) {
       appError = new AppError('validation_failed', { detail: `malformed multipart body: ${errorMessage(error)}` });
     } else if (databaseUnavailable(error)) {
       log.warn('database unavailable', { method: req.method, path: req.path, error: errorMessage(error) });

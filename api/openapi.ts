@@ -4,7 +4,12 @@
 // A test walks the express routers and fails when an operation is missing
 // here, and checks the live answers of the HTTP tests against this document.
 import { z } from 'zod';
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from 'zod-openapi';
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponseObject,
+} from 'zod-openapi';
 import { ARTIFACT_NAMES } from '../pipeline/artifacts.ts';
 import { ActTokenParamSchema } from './routes/acts.ts';
 import { ArtifactParamSchema, NotificationQuerySchema } from './routes/records.ts';
@@ -37,19 +42,56 @@ const json = (schema: z.ZodType) => ({ 'application/json': { schema: NAMED.get(s
 
 /** Every operation the service answers, by path (OpenAPI style) and method. */
 export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'delete', Operation>>> = {
-  '/health': { get: { summary: 'Liveness of the process', roles: ['public'], responses: { 200: z.object({ status: z.literal('ok') }) } } },
+  '/health': {
+    get: {
+      summary: 'Liveness of the process',
+      roles: ['public'],
+      responses: { 200: z.object({ status: z.literal('ok') }) },
+    },
+  },
   '/ready': {
     get: {
       summary: 'Readiness: database and queue reachable (details for an admin key)',
       roles: ['public'],
-      responses: { 200: z.object({ status: z.enum(['ready', 'not_ready']) }).loose(), 503: z.object({ status: z.enum(['ready', 'not_ready']) }).loose() },
+      responses: {
+        200: z.object({ status: z.enum(['ready', 'not_ready']) }).loose(),
+        503: z.object({ status: z.enum(['ready', 'not_ready']) }).loose(),
+      },
     },
   },
-  '/metrics': { get: { summary: 'Prometheus metrics (text exposition format)', roles: ['admin'], responses: { 200: { binary: 'text/plain' } } } },
-  '/openapi.json': { get: { summary: 'This document', roles: ['public'], responses: { 200: { binary: 'application/json' } } } },
-  '/docs': { get: { summary: 'This document as a reference page', roles: ['public'], responses: { 200: { binary: 'text/html' } } } },
-  '/v1/applications': { post: { summary: 'Create an application (new applicant or existing account)', roles: ['portal', 'admin'], json: CreateApplicationSchema, responses: { 201: views.ApplicationSummaryView } } },
-  '/v1/applications/{id}': { get: { summary: 'An application with its documents, checks, sessions and history', roles: ['portal', 'reviewer', 'admin'], params: IdParamSchema, responses: { 200: views.ApplicationView } } },
+  '/metrics': {
+    get: {
+      summary: 'Prometheus metrics (text exposition format)',
+      roles: ['admin'],
+      responses: { 200: { binary: 'text/plain' } },
+    },
+  },
+  '/openapi.json': {
+    get: { summary: 'This document', roles: ['public'], responses: { 200: { binary: 'application/json' } } },
+  },
+  '/docs': {
+    get: {
+      summary: 'This document as a reference page',
+      roles: ['public'],
+      responses: { 200: { binary: 'text/html' } },
+    },
+  },
+  '/v1/applications': {
+    post: {
+      summary: 'Create an application (new applicant or existing account)',
+      roles: ['portal', 'admin'],
+      json: CreateApplicationSchema,
+      responses: { 201: views.ApplicationSummaryView },
+    },
+  },
+  '/v1/applications/{id}': {
+    get: {
+      summary: 'An application with its documents, checks, sessions and history',
+      roles: ['portal', 'reviewer', 'admin'],
+      params: IdParamSchema,
+      responses: { 200: views.ApplicationView },
+    },
+  },
   '/v1/applications/{id}/documents': {
     post: {
       summary: 'Upload a document (PDF, JPEG or PNG, at most 5 MB); answered once it is stored',
@@ -60,15 +102,37 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'delete'
     },
   },
   '/v1/applications/{id}/act.pdf': {
-    get: { summary: 'The act of verification of a decided application (PDF with a QR code)', roles: ['portal', 'reviewer', 'admin'], params: IdParamSchema, responses: { 200: { binary: 'application/pdf' } } },
+    get: {
+      summary: 'The act of verification of a decided application (PDF with a QR code)',
+      roles: ['portal', 'reviewer', 'admin'],
+      params: IdParamSchema,
+      responses: { 200: { binary: 'application/pdf' } },
+    },
   },
   '/v1/acts/{token}': {
-    get: { summary: 'Whether an act is genuine and current (the URL in its QR code; no key)', roles: ['public'], params: ActTokenParamSchema, responses: { 200: views.ActVerificationView } },
+    get: {
+      summary: 'Whether an act is genuine and current (the URL in its QR code; no key)',
+      roles: ['public'],
+      params: ActTokenParamSchema,
+      responses: { 200: views.ActVerificationView },
+    },
   },
   '/v1/applications/{id}/liveness-sessions': {
-    post: { summary: 'Open an active liveness challenge: random steps, a nonce, an expiry', roles: ['portal', 'admin'], params: IdParamSchema, responses: { 201: views.OpenedLivenessSessionView } },
+    post: {
+      summary: 'Open an active liveness challenge: random steps, a nonce, an expiry',
+      roles: ['portal', 'admin'],
+      params: IdParamSchema,
+      responses: { 201: views.OpenedLivenessSessionView },
+    },
   },
-  '/v1/liveness-sessions/{id}': { get: { summary: 'A liveness session and its verdict', roles: ['portal', 'reviewer', 'admin'], params: IdParamSchema, responses: { 200: views.LivenessSessionView } } },
+  '/v1/liveness-sessions/{id}': {
+    get: {
+      summary: 'A liveness session and its verdict',
+      roles: ['portal', 'reviewer', 'admin'],
+      params: IdParamSchema,
+      responses: { 200: views.LivenessSessionView },
+    },
+  },
   '/v1/liveness-sessions/{id}/frames': {
     post: {
       summary: "The session's frames (a starting pose, then one per step), once, with its nonce",
@@ -78,28 +142,121 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'delete'
       responses: { 200: views.LivenessSessionView },
     },
   },
-  '/v1/documents/{id}': { get: { summary: 'A document, its fields and checks', roles: ['portal', 'reviewer', 'admin'], params: IdParamSchema, responses: { 200: views.DocumentView } } },
+  '/v1/documents/{id}': {
+    get: {
+      summary: 'A document, its fields and checks',
+      roles: ['portal', 'reviewer', 'admin'],
+      params: IdParamSchema,
+      responses: { 200: views.DocumentView },
+    },
+  },
   '/v1/documents/{id}/artifacts/{name}': {
-    get: { summary: `An image the pipeline kept for reviewers (${ARTIFACT_NAMES.join(', ')})`, roles: ['reviewer', 'admin'], params: ArtifactParamSchema, responses: { 200: { binary: 'image/*' } } },
+    get: {
+      summary: `An image the pipeline kept for reviewers (${ARTIFACT_NAMES.join(', ')})`,
+      roles: ['reviewer', 'admin'],
+      params: ArtifactParamSchema,
+      responses: { 200: { binary: 'image/*' } },
+    },
   },
-  '/v1/accounts/{id}': { delete: { summary: "Erase an applicant's personal data on request", roles: ['portal', 'admin'], params: IdParamSchema, responses: { 200: views.ErasureView } } },
-  '/v1/accounts/{id}/applications': { get: { summary: "An account's applications", roles: ['portal', 'reviewer', 'admin'], params: IdParamSchema, responses: { 200: views.AccountApplicationsView } } },
+  '/v1/accounts/{id}': {
+    delete: {
+      summary: "Erase an applicant's personal data on request",
+      roles: ['portal', 'admin'],
+      params: IdParamSchema,
+      responses: { 200: views.ErasureView },
+    },
+  },
+  '/v1/accounts/{id}/applications': {
+    get: {
+      summary: "An account's applications",
+      roles: ['portal', 'reviewer', 'admin'],
+      params: IdParamSchema,
+      responses: { 200: views.AccountApplicationsView },
+    },
+  },
   '/v1/accounts/{id}/notifications': {
-    get: { summary: "An account's notifications", roles: ['portal', 'reviewer', 'admin'], params: IdParamSchema, query: NotificationQuerySchema, responses: { 200: views.NotificationListView } },
+    get: {
+      summary: "An account's notifications",
+      roles: ['portal', 'reviewer', 'admin'],
+      params: IdParamSchema,
+      query: NotificationQuerySchema,
+      responses: { 200: views.NotificationListView },
+    },
   },
-  '/v1/notifications/{id}/read': { post: { summary: 'Mark a notification read', roles: ['portal', 'admin'], params: IdParamSchema, responses: { 200: views.NotificationView } } },
-  '/v1/reviews': { get: { summary: 'The review queue, oldest first', roles: ['reviewer', 'admin'], query: QueueQuerySchema, responses: { 200: views.ReviewQueueView } } },
-  '/v1/reviews/{id}': { get: { summary: 'Everything a reviewer needs to decide a case', roles: ['reviewer', 'admin'], params: IdParamSchema, responses: { 200: views.ReviewCaseView } } },
-  '/v1/applications/{id}/review/claim': { post: { summary: 'Claim a case for 15 minutes', roles: ['reviewer', 'admin'], params: IdParamSchema, responses: { 200: views.ClaimView } } },
+  '/v1/notifications/{id}/read': {
+    post: {
+      summary: 'Mark a notification read',
+      roles: ['portal', 'admin'],
+      params: IdParamSchema,
+      responses: { 200: views.NotificationView },
+    },
+  },
+  '/v1/reviews': {
+    get: {
+      summary: 'The review queue, oldest first',
+      roles: ['reviewer', 'admin'],
+      query: QueueQuerySchema,
+      responses: { 200: views.ReviewQueueView },
+    },
+  },
+  '/v1/reviews/{id}': {
+    get: {
+      summary: 'Everything a reviewer needs to decide a case',
+      roles: ['reviewer', 'admin'],
+      params: IdParamSchema,
+      responses: { 200: views.ReviewCaseView },
+    },
+  },
+  '/v1/applications/{id}/review/claim': {
+    post: {
+      summary: 'Claim a case for 15 minutes',
+      roles: ['reviewer', 'admin'],
+      params: IdParamSchema,
+      responses: { 200: views.ClaimView },
+    },
+  },
   '/v1/applications/{id}/review/decision': {
-    post: { summary: 'Decide a claimed case', roles: ['reviewer', 'admin'], params: IdParamSchema, json: DecisionSchema, responses: { 200: views.ApplicationSummaryView } },
+    post: {
+      summary: 'Decide a claimed case',
+      roles: ['reviewer', 'admin'],
+      params: IdParamSchema,
+      json: DecisionSchema,
+      responses: { 200: views.ApplicationSummaryView },
+    },
   },
-  '/v1/webhooks/deliveries': { get: { summary: 'The webhook delivery log', roles: ['admin'], query: DeliveryQuerySchema, responses: { 200: views.DeliveryListView } } },
-  '/v1/webhooks/deliveries/{id}/redeliver': { post: { summary: 'Send a delivery again', roles: ['admin'], params: IdParamSchema, responses: { 202: views.DeliveryView } } },
+  '/v1/webhooks/deliveries': {
+    get: {
+      summary: 'The webhook delivery log',
+      roles: ['admin'],
+      query: DeliveryQuerySchema,
+      responses: { 200: views.DeliveryListView },
+    },
+  },
+  '/v1/webhooks/deliveries/{id}/redeliver': {
+    post: {
+      summary: 'Send a delivery again',
+      roles: ['admin'],
+      params: IdParamSchema,
+      responses: { 202: views.DeliveryView },
+    },
+  },
   '/review/session': {
-    get: { summary: 'The signed-in reviewer (cookie session of the workspace)', roles: ['reviewer', 'admin'], responses: { 200: views.ReviewerSessionView } },
-    post: { summary: 'Sign in to the workspace: a reviewer key for an HttpOnly, SameSite=Strict cookie', roles: ['public'], json: SignInSchema, responses: { 200: views.ReviewerSessionView } },
-    delete: { summary: 'Sign out of the workspace', roles: ['reviewer', 'admin'], responses: { 204: { binary: 'none' } } },
+    get: {
+      summary: 'The signed-in reviewer (cookie session of the workspace)',
+      roles: ['reviewer', 'admin'],
+      responses: { 200: views.ReviewerSessionView },
+    },
+    post: {
+      summary: 'Sign in to the workspace: a reviewer key for an HttpOnly, SameSite=Strict cookie',
+      roles: ['public'],
+      json: SignInSchema,
+      responses: { 200: views.ReviewerSessionView },
+    },
+    delete: {
+      summary: 'Sign out of the workspace',
+      roles: ['reviewer', 'admin'],
+      responses: { 204: { binary: 'none' } },
+    },
   },
 };
 
@@ -108,12 +265,24 @@ function operation(path: string, method: string, op: Operation): ZodOpenApiOpera
   for (const [status, body] of Object.entries(op.responses)) {
     responses[status] =
       'binary' in body
-        ? { description: body.binary === 'none' ? 'No content' : body.binary, ...(body.binary === 'none' ? {} : { content: { [body.binary]: { schema: { type: 'string', contentEncoding: 'binary' } } } }) }
+        ? {
+            description: body.binary === 'none' ? 'No content' : body.binary,
+            ...(body.binary === 'none'
+              ? {}
+              : { content: { [body.binary]: { schema: { type: 'string', contentEncoding: 'binary' } } } }),
+          }
         : { description: 'OK', content: json(body) };
   }
-  responses.default = { description: 'An error: its code and messages in English and Russian', content: json(views.ErrorView) };
+  responses.default = {
+    description: 'An error: its code and messages in English and Russian',
+    content: json(views.ErrorView),
+  };
   const form = op.multipart
-    ? op.multipart.fields.extend({ [op.multipart.files]: op.multipart.many ? z.array(z.string().meta({ format: 'binary' })) : z.string().meta({ format: 'binary' }) })
+    ? op.multipart.fields.extend({
+        [op.multipart.files]: op.multipart.many
+          ? z.array(z.string().meta({ format: 'binary' }))
+          : z.string().meta({ format: 'binary' }),
+      })
     : undefined;
   return {
     operationId: `${method}${path.replace(/[{}]/g, '').replace(/[^\w]+(\w)/g, (_m, c: string) => c.toUpperCase())}`,
@@ -134,16 +303,31 @@ export function openApiDocument() {
   if (built) return built;
   const paths: ZodOpenApiPathsObject = {};
   for (const [path, methods] of Object.entries(OPERATIONS)) {
-    paths[path] = Object.fromEntries(Object.entries(methods).map(([method, op]) => [method, operation(path, method, op)]));
+    paths[path] = Object.fromEntries(
+      Object.entries(methods).map(([method, op]) => [method, operation(path, method, op)]),
+    );
   }
   built = createDocument(
     {
       openapi: '3.1.0',
-      info: { title: 'docverify', version: '1', description: 'Automatic checks of the identity documents foreign nationals upload to a state-services portal.' },
+      info: {
+        title: 'docverify',
+        version: '1',
+        description: 'Automatic checks of the identity documents foreign nationals upload to a state-services portal.',
+      },
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (portal, reviewer or admin), sent as `Authorization: Bearer <key>`' },
-          reviewerSession: { type: 'apiKey', in: 'cookie', name: 'dv_review', description: 'The reviewer workspace session; state-changing requests also send `X-CSRF-Token`' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key (portal, reviewer or admin), sent as `Authorization: Bearer <key>`',
+          },
+          reviewerSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'dv_review',
+            description: 'The reviewer workspace session; state-changing requests also send `X-CSRF-Token`',
+          },
         },
       },
       paths,

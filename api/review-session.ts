@@ -7,7 +7,12 @@ import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
 import { findApiClient } from '../db/api-keys.ts';
 import { recordAudit } from '../db/audit.ts';
-import { closeReviewerSession, findReviewerSession, openReviewerSession, SESSION_HOURS } from '../db/reviewer-sessions.ts';
+import {
+  closeReviewerSession,
+  findReviewerSession,
+  openReviewerSession,
+  SESSION_HOURS,
+} from '../db/reviewer-sessions.ts';
 import type { Prisma } from '../db/index.ts';
 import { parse } from './errors.ts';
 import { reviewerSessionView } from './views.ts';
@@ -38,11 +43,15 @@ export async function cookieSession(prisma: Prisma, req: Request) {
   if (!token) return undefined;
   const session = await findReviewerSession(prisma, token, new Date());
   if (!session) return undefined;
-  if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.get(CSRF_HEADER) !== session.csrfToken) throw new AppError('csrf_failed');
+  if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.get(CSRF_HEADER) !== session.csrfToken)
+    throw new AppError('csrf_failed');
   return session;
 }
 
-export function reviewSessionRouter(prisma: Prisma, onFailedSignIn: (req: Request, res: Response, next: (error?: unknown) => void) => void): Router {
+export function reviewSessionRouter(
+  prisma: Prisma,
+  onFailedSignIn: (req: Request, res: Response, next: (error?: unknown) => void) => void,
+): Router {
   const router = Router();
 
   router.post('/session', async (req, res, next) => {
@@ -53,7 +62,15 @@ export function reviewSessionRouter(prisma: Prisma, onFailedSignIn: (req: Reques
     if (client.role !== 'reviewer' && client.role !== 'admin') throw new AppError('forbidden', { role: client.role });
     const { token, session } = await openReviewerSession(prisma, client.id, new Date());
     const actor = { type: client.role, id: client.id } as const;
-    await prisma.$transaction((tx) => recordAudit(tx, { actor, action: 'reviewer.signed_in', entityType: 'ApiClient', entityId: client.id, organizationId: client.organizationId }));
+    await prisma.$transaction((tx) =>
+      recordAudit(tx, {
+        actor,
+        action: 'reviewer.signed_in',
+        entityType: 'ApiClient',
+        entityId: client.id,
+        organizationId: client.organizationId,
+      }),
+    );
     setCookie(req, res, token, SESSION_HOURS * 3600);
     res.json(reviewerSessionView(session));
   });

@@ -25,14 +25,23 @@ export async function startService(config: Config): Promise<RunningService> {
   // A client that stalls its headers or body is cut off instead of holding a connection.
   const server = http
     .createServer(
-      { headersTimeout: config.http.headersTimeoutMs, requestTimeout: config.http.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+      {
+        headersTimeout: config.http.headersTimeoutMs,
+        requestTimeout: config.http.requestTimeoutMs,
+        connectionsCheckingInterval: 1000,
+      },
       createApp(runtime),
     )
     .listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  log.info('docverify listening', { url, database: runtime.db.kind, queue: runtime.queue.kind, workers: config.runWorkers });
+  log.info('docverify listening', {
+    url,
+    database: runtime.db.kind,
+    queue: runtime.queue.kind,
+    workers: config.runWorkers,
+  });
   return {
     url,
     runtime,

@@ -5,7 +5,16 @@
 // never leave the service. Messages are rendered from reason codes here.
 import { z } from 'zod';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
-import { ApplicationStatus, CheckOutcome, DeliveryStatus, DocumentKind, DocumentStatus, LivenessSessionStatus, RunStatus, ServiceType } from '../generated/prisma/enums.ts';
+import {
+  ApplicationStatus,
+  CheckOutcome,
+  DeliveryStatus,
+  DocumentKind,
+  DocumentStatus,
+  LivenessSessionStatus,
+  RunStatus,
+  ServiceType,
+} from '../generated/prisma/enums.ts';
 import { STATUS_LABEL_RU } from '../core/lifecycle.ts';
 import { REASONS, reasonMessage, type ReasonCode } from '../core/reasons.ts';
 import { currentDocuments } from '../pipeline/decision/index.ts';
@@ -23,37 +32,72 @@ type CheckRow = DocumentRow['runs'][number]['checks'][number];
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const fieldReading = z.record(z.string(), z.object({ value: z.string(), confidence: z.number().optional() }).loose());
 /** Where a face was found: never its descriptor. */
-const facePosition = z.object({ box: z.array(z.number()), page: z.number(), rotation: z.number(), angles: z.unknown() }).partial();
+const facePosition = z
+  .object({ box: z.array(z.number()), page: z.number(), rotation: z.number(), angles: z.unknown() })
+  .partial();
 /** The unscaled size of the image a stage kept for reviewers (`page`, `document` artifacts): boxes refer to it. */
 const pageSize = z.object({ width: z.number(), height: z.number() });
 
 /** Structured details each stage may show; reason parameters (scalars) are shown for every stage. */
 export const STAGE_DETAILS: Record<string, z.ZodObject> = {
-  normalize: z.object({ pageCount: z.number(), pages: z.array(z.object({ index: z.number(), source: z.string(), orientation: scalar, original: z.unknown(), width: z.number(), height: z.number() }).partial()) }).partial(),
+  normalize: z
+    .object({
+      pageCount: z.number(),
+      pages: z.array(
+        z
+          .object({
+            index: z.number(),
+            source: z.string(),
+            orientation: scalar,
+            original: z.unknown(),
+            width: z.number(),
+            height: z.number(),
+          })
+          .partial(),
+      ),
+    })
+    .partial(),
   quality: z.object({ pages: z.array(z.unknown()) }).partial(),
-  mrz: z.object({
-    mrz: z.object({ format: z.string(), lines: z.array(z.string()), valid: z.boolean(), fields: z.record(z.string(), z.string()), checkDigits: z.unknown(), page: z.number(), rotation: z.number() }).partial(),
-    tried: z.unknown(),
-    band: z.object({ top: z.number(), bottom: z.number() }),
-    pageSize,
-  }).partial(),
+  mrz: z
+    .object({
+      mrz: z
+        .object({
+          format: z.string(),
+          lines: z.array(z.string()),
+          valid: z.boolean(),
+          fields: z.record(z.string(), z.string()),
+          checkDigits: z.unknown(),
+          page: z.number(),
+          rotation: z.number(),
+        })
+        .partial(),
+      tried: z.unknown(),
+      band: z.object({ top: z.number(), bottom: z.number() }),
+      pageSize,
+    })
+    .partial(),
   viz: z.object({ fields: fieldReading, comparison: z.array(z.unknown()) }).partial(),
   migration_card: z.object({ fields: fieldReading, missing: z.array(z.string()), pageSize }).partial(),
   portrait: z.object({ face: facePosition, pageSize }).partial(),
-  liveness: z.object({ signals: z.record(z.string(), z.unknown()), decision: z.string(), reasons: z.array(z.string()) }).partial(),
+  liveness: z
+    .object({ signals: z.record(z.string(), z.unknown()), decision: z.string(), reasons: z.array(z.string()) })
+    .partial(),
   selfie: z.object({ measures: z.record(z.string(), z.unknown()), face: facePosition, pageSize }).partial(),
   face: z.object({ band: z.string(), distance: z.number(), portraitDocumentId: z.string() }).partial(),
-  held_document: z.object({
-    applicant: facePosition,
-    portrait: facePosition,
-    band: z.string(),
-    distance: z.number(),
-    mrz: z.object({ format: z.string(), valid: z.boolean(), documentNumber: z.string().nullable() }).partial(),
-  }).partial(),
+  held_document: z
+    .object({
+      applicant: facePosition,
+      portrait: facePosition,
+      band: z.string(),
+      distance: z.number(),
+      mrz: z.object({ format: z.string(), valid: z.boolean(), documentNumber: z.string().nullable() }).partial(),
+    })
+    .partial(),
 };
 
 export function detailsView(stage: string, details: unknown): Record<string, unknown> {
-  const stored = details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
+  const stored =
+    details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
   const params = Object.fromEntries(Object.entries(stored).filter(([, value]) => scalar.safeParse(value).success));
   const structured = STAGE_DETAILS[stage]?.safeParse(stored);
   return { ...params, ...(structured?.success ? structured.data : {}) };
@@ -62,7 +106,13 @@ export function detailsView(stage: string, details: unknown): Record<string, unk
 // ---- Views ------------------------------------------------------------------
 
 const ReasonView = z.object({ code: z.string(), message: z.string(), messageRu: z.string() });
-const MissingDocumentView = z.object({ kind: z.enum(DocumentKind), documentId: z.string().optional(), reasonCode: z.string(), message: z.string().optional(), messageRu: z.string().optional() });
+const MissingDocumentView = z.object({
+  kind: z.enum(DocumentKind),
+  documentId: z.string().optional(),
+  reasonCode: z.string(),
+  message: z.string().optional(),
+  messageRu: z.string().optional(),
+});
 
 export const CheckView = z.object({
   stage: z.string(),
@@ -93,13 +143,32 @@ export const DocumentView = z.object({
   /** Fields read from the document: the MRZ, the printed zone, the migration card; no face. */
   extracted: z
     .object({
-      mrz: z.object({ format: z.string(), lines: z.array(z.string()), valid: z.boolean(), fields: z.record(z.string(), z.string()), checkDigits: z.unknown() }).partial().optional(),
+      mrz: z
+        .object({
+          format: z.string(),
+          lines: z.array(z.string()),
+          valid: z.boolean(),
+          fields: z.record(z.string(), z.string()),
+          checkDigits: z.unknown(),
+        })
+        .partial()
+        .optional(),
       viz: z.object({ fields: z.record(z.string(), z.string()) }).optional(),
       card: z.object({ fields: z.record(z.string(), z.string()) }).optional(),
     })
     .nullable(),
   checks: z.array(CheckView),
-  runs: z.array(z.object({ id: z.string(), attempt: z.number(), status: z.enum(RunStatus), worker: z.string(), error: z.string().nullable(), startedAt: z.date(), finishedAt: z.date().nullable() })),
+  runs: z.array(
+    z.object({
+      id: z.string(),
+      attempt: z.number(),
+      status: z.enum(RunStatus),
+      worker: z.string(),
+      error: z.string().nullable(),
+      startedAt: z.date(),
+      finishedAt: z.date().nullable(),
+    }),
+  ),
 });
 
 export const ApplicationSummaryView = z.object({
@@ -131,7 +200,14 @@ export const LivenessSessionView = z.object({
   createdAt: z.date(),
   completedAt: z.date().nullable(),
   moves: z.array(z.object({ step: z.string(), change: z.number(), ok: z.boolean() })),
-  frames: z.array(z.object({ liveness: z.string(), score: z.number(), reasons: z.array(z.string()), reasonCode: z.string().optional() })),
+  frames: z.array(
+    z.object({
+      liveness: z.string(),
+      score: z.number(),
+      reasons: z.array(z.string()),
+      reasonCode: z.string().optional(),
+    }),
+  ),
 });
 export const OpenedLivenessSessionView = LivenessSessionView.extend({
   /** Send it back with the frames; it is shown once. */
@@ -164,7 +240,11 @@ export const ReviewQueueItemView = ApplicationSummaryView.extend({
   leaseExpiresAt: z.date().nullable(),
 });
 
-export const ClaimView = z.object({ reviewId: z.string(), applicationId: z.string(), leaseExpiresAt: z.date().nullable() });
+export const ClaimView = z.object({
+  reviewId: z.string(),
+  applicationId: z.string(),
+  leaseExpiresAt: z.date().nullable(),
+});
 
 export const NotificationView = z.object({
   id: z.string(),
@@ -249,23 +329,38 @@ export const ReviewCaseView = z.object({
     })
     .nullable(),
   comparison: z.array(ComparisonRow),
-  registries: z.array(z.object({ registry: z.string(), label: z.string(), status: z.enum(['found', 'not_found', 'unavailable']), detail: z.string().nullable() })),
-  claim: z.object({ reviewerId: z.string(), reviewerName: z.string(), leaseExpiresAt: z.date(), mine: z.boolean() }).nullable(),
+  registries: z.array(
+    z.object({
+      registry: z.string(),
+      label: z.string(),
+      status: z.enum(['found', 'not_found', 'unavailable']),
+      detail: z.string().nullable(),
+    }),
+  ),
+  claim: z
+    .object({ reviewerId: z.string(), reviewerName: z.string(), leaseExpiresAt: z.date(), mine: z.boolean() })
+    .nullable(),
   waitingMinutes: z.number(),
 });
 
 // Lists and small answers: each a view too.
-export const AccountApplicationsView = z.object({ accountId: z.string(), applications: z.array(ApplicationSummaryView) });
+export const AccountApplicationsView = z.object({
+  accountId: z.string(),
+  applications: z.array(ApplicationSummaryView),
+});
 export const NotificationListView = z.object({ accountId: z.string(), notifications: z.array(NotificationView) });
 export const ReviewQueueView = z.object({ applications: z.array(ReviewQueueItemView) });
 export const DeliveryListView = z.object({ deliveries: z.array(DeliveryView) });
 export const ErasureView = z.object({ accountId: z.string(), applications: z.number() });
-export const ErrorView = z.object({ error: z.object({ code: z.string(), message: z.string(), messageRu: z.string(), field: z.string().optional() }) });
+export const ErrorView = z.object({
+  error: z.object({ code: z.string(), message: z.string(), messageRu: z.string(), field: z.string().optional() }),
+});
 
 // ---- Mappers ----------------------------------------------------------------
 
 /** Checks in the order the pipeline ran them (rows of one run share their timestamp). */
-const inPipelineOrder = (checks: CheckRow[]) => [...checks].sort((a, b) => STAGE_ORDER.indexOf(a.stage) - STAGE_ORDER.indexOf(b.stage));
+const inPipelineOrder = (checks: CheckRow[]) =>
+  [...checks].sort((a, b) => STAGE_ORDER.indexOf(a.stage) - STAGE_ORDER.indexOf(b.stage));
 
 function checkView(check: CheckRow): z.infer<typeof CheckView> {
   const code = check.reasonCode && check.reasonCode in REASONS ? (check.reasonCode as ReasonCode) : undefined;
@@ -326,11 +421,20 @@ export function livenessSessionView(session: LivenessSessionRow) {
 }
 
 export function openedLivenessSessionView(session: LivenessSessionRow, nonce: string) {
-  return OpenedLivenessSessionView.parse({ ...livenessSessionView(session), nonce, framesExpected: session.steps.length + 1, framesUrl: `/v1/liveness-sessions/${session.id}/frames` });
+  return OpenedLivenessSessionView.parse({
+    ...livenessSessionView(session),
+    nonce,
+    framesExpected: session.steps.length + 1,
+    framesUrl: `/v1/liveness-sessions/${session.id}/frames`,
+  });
 }
 
 export function applicationSummary(application: Omit<ApplicationRow, 'documents' | 'history' | 'livenessSessions'>) {
-  return ApplicationSummaryView.parse({ ...application, statusLabel: STATUS_LABEL_RU[application.status], erased: application.erasedAt !== null });
+  return ApplicationSummaryView.parse({
+    ...application,
+    statusLabel: STATUS_LABEL_RU[application.status],
+    erased: application.erasedAt !== null,
+  });
 }
 
 export function applicationView(application: ApplicationRow) {
@@ -369,13 +473,28 @@ export function reviewQueueItem(
 export const claimView = (review: { id: string; applicationId: string; leaseExpiresAt: Date | null }) =>
   ClaimView.parse({ reviewId: review.id, applicationId: review.applicationId, leaseExpiresAt: review.leaseExpiresAt });
 
-export const reviewerSessionView = (session: { csrfToken: string; expiresAt: Date; client: { id: string; name: string; role: string } }) =>
+export const reviewerSessionView = (session: {
+  csrfToken: string;
+  expiresAt: Date;
+  client: { id: string; name: string; role: string };
+}) =>
   ReviewerSessionView.parse({ reviewer: session.client, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
 
-export const notificationView = (notification: PrismaNs.NotificationGetPayload<object>) => NotificationView.parse(notification);
+export const notificationView = (notification: PrismaNs.NotificationGetPayload<object>) =>
+  NotificationView.parse(notification);
 export const deliveryView = (delivery: PrismaNs.WebhookDeliveryGetPayload<object>) => DeliveryView.parse(delivery);
 
-export function uploadAccepted(upload: { documentId: string; applicationId: string; kind: DocumentKind; contentType: string }) {
+export function uploadAccepted(upload: {
+  documentId: string;
+  applicationId: string;
+  kind: DocumentKind;
+  contentType: string;
+}) {
   const statusUrl = `/v1/documents/${upload.documentId}`;
-  return UploadAcceptedView.parse({ ...upload, status: 'received', statusUrl, applicationUrl: `/v1/applications/${upload.applicationId}` });
+  return UploadAcceptedView.parse({
+    ...upload,
+    status: 'received',
+    statusUrl,
+    applicationUrl: `/v1/applications/${upload.applicationId}`,
+  });
 }

@@ -92,8 +92,15 @@ async function worker(config: Config): Promise<void> {
   const runtime = await openRuntime(config);
   runtime.consume();
   // A worker has no API: its metrics get a port of their own.
-  const metricsServer = config.metricsPort === undefined ? undefined : serveMetrics(runtimeMetrics(runtime), config.host, config.metricsPort);
-  log.info('worker started', { concurrency: config.workerConcurrency, threads: config.poolThreads, metricsPort: config.metricsPort });
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : serveMetrics(runtimeMetrics(runtime), config.host, config.metricsPort);
+  log.info('worker started', {
+    concurrency: config.workerConcurrency,
+    threads: config.poolThreads,
+    metricsPort: config.metricsPort,
+  });
   closeOnSignal(async () => {
     metricsServer?.close();
     await runtime.close();
@@ -125,14 +132,22 @@ async function keys(config: Config, args: string[]): Promise<void> {
     const { prisma } = database;
     if (action === 'create') {
       const role = values.role as Role;
-      if (!Object.values(Role).includes(role)) throw new Error(`--role must be one of ${Object.values(Role).join(', ')}`);
-      if (values.org && !(await prisma.organization.findUnique({ where: { id: values.org } }))) throw new Error(`no organisation ${values.org}`);
-      const { key, client } = await createApiKey(prisma, { role, name: values.name ?? `${role} key`, organizationId: values.org });
+      if (!Object.values(Role).includes(role))
+        throw new Error(`--role must be one of ${Object.values(Role).join(', ')}`);
+      if (values.org && !(await prisma.organization.findUnique({ where: { id: values.org } })))
+        throw new Error(`no organisation ${values.org}`);
+      const { key, client } = await createApiKey(prisma, {
+        role,
+        name: values.name ?? `${role} key`,
+        organizationId: values.org,
+      });
       process.stdout.write(`${key}\n`);
       process.stderr.write(`created key ${client.id} (${role}); store it now, it is not shown again\n`);
     } else if (action === 'list') {
       for (const c of await prisma.apiClient.findMany({ orderBy: { createdAt: 'asc' } })) {
-        process.stdout.write(`${c.id}  ${c.role.padEnd(8)}  ${c.keyPrefix}…  ${c.revokedAt ? 'revoked' : 'active '}  org ${c.organizationId ?? 'all   '}  ${c.name}\n`);
+        process.stdout.write(
+          `${c.id}  ${c.role.padEnd(8)}  ${c.keyPrefix}…  ${c.revokedAt ? 'revoked' : 'active '}  org ${c.organizationId ?? 'all   '}  ${c.name}\n`,
+        );
       }
     } else if (action === 'revoke' && id) {
       await prisma.apiClient.update({ where: { id }, data: { revokedAt: new Date() } });
@@ -144,7 +159,11 @@ async function keys(config: Config, args: string[]): Promise<void> {
 }
 
 async function orgs(config: Config, args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { 'webhook-url': { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'webhook-url': { type: 'string' } },
+  });
   const [action, name] = positionals;
   const database = await openDatabase(config);
   try {
@@ -153,7 +172,10 @@ async function orgs(config: Config, args: string[]): Promise<void> {
       if (url) z.url().parse(url);
       const org = await createOrganization(database.prisma, name, url ? { url } : undefined);
       process.stdout.write(`${org.id}\n`);
-      if (org.webhookSecret) process.stderr.write(`webhook secret (store it now, the portal verifies signatures with it): ${org.webhookSecret}\n`);
+      if (org.webhookSecret)
+        process.stderr.write(
+          `webhook secret (store it now, the portal verifies signatures with it): ${org.webhookSecret}\n`,
+        );
     } else if (action === 'list') {
       for (const org of await database.prisma.organization.findMany({ orderBy: { createdAt: 'asc' } })) {
         process.stdout.write(`${org.id}  ${org.name}  ${org.webhookUrl ?? '(no webhook)'}\n`);
@@ -192,7 +214,11 @@ async function read(config: Config, args: string[]): Promise<void> {
   const { positionals: files, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { kind: { type: 'string', default: 'passport' }, json: { type: 'boolean', default: false }, crops: { type: 'string' } },
+    options: {
+      kind: { type: 'string', default: 'passport' },
+      json: { type: 'boolean', default: false },
+      crops: { type: 'string' },
+    },
   });
   const kinds = [...Object.values(DocumentKind), 'mrz_line'];
   if (!kinds.includes(values.kind!)) throw new Error(`--kind must be one of ${kinds.join(', ')}`);
@@ -204,7 +230,11 @@ async function read(config: Config, args: string[]): Promise<void> {
       if (values.kind === 'mrz_line') {
         // A crop holding one MRZ line: the path the line benchmark measures.
         const line = await pool.run({ type: 'mrz_line', bytes: await fs.promises.readFile(file) });
-        process.stdout.write(values.json ? `${JSON.stringify({ file, ...line })}\n` : `${file}\t${line.text}${line.valid ? '' : '\t(check digits not confirmed)'}\n`);
+        process.stdout.write(
+          values.json
+            ? `${JSON.stringify({ file, ...line })}\n`
+            : `${file}\t${line.text}${line.valid ? '' : '\t(check digits not confirmed)'}\n`,
+        );
         return;
       }
       if (values.crops) await fs.promises.mkdir(values.crops, { recursive: true });
@@ -224,15 +254,26 @@ function describeRead(result: ReadResult): string {
       ? `  intake     pass  ${intake.contentType}, ${intake.pageCount} page(s), ${intake.sizeBytes} bytes`
       : `  intake     fail  ${intake.reasonCode}: ${intake.message}`,
     ...result.checks.map((check) => {
-      const pages = (check.details.pages as { width: number; height: number; orientation: number; source: string }[] | undefined) ?? [];
-      const detail = check.message ?? (check.stage !== 'normalize' ? '' : pages.map((p) => `${p.width}×${p.height} ${p.source}${p.orientation > 1 ? ` exif ${p.orientation}` : ''}`).join(', '));
+      const pages =
+        (check.details.pages as { width: number; height: number; orientation: number; source: string }[] | undefined) ??
+        [];
+      const detail =
+        check.message ??
+        (check.stage !== 'normalize'
+          ? ''
+          : pages
+              .map((p) => `${p.width}×${p.height} ${p.source}${p.orientation > 1 ? ` exif ${p.orientation}` : ''}`)
+              .join(', '));
       return `  ${check.stage.padEnd(10)} ${check.outcome.padEnd(5)} ${check.reasonCode ? `${check.reasonCode}: ` : ''}${detail} (${check.durationMs} ms)`;
     }),
     ...(result.mrz ? [`  mrz        ${result.mrz.lines.join(' / ')}`] : []),
     ...(result.viz?.comparison ?? []).map(
-      (c) => `  viz        ${c.field.padEnd(15)} ${c.status.padEnd(9)} printed ${c.viz ?? '—'}, mrz ${c.mrz ?? '—'}${c.note ? ` (${c.note})` : ''}`,
+      (c) =>
+        `  viz        ${c.field.padEnd(15)} ${c.status.padEnd(9)} printed ${c.viz ?? '—'}, mrz ${c.mrz ?? '—'}${c.note ? ` (${c.note})` : ''}`,
     ),
-    ...Object.entries(result.card?.fields ?? {}).map(([name, f]) => `  card       ${name.padEnd(15)} ${f.value} (confidence ${f.confidence.toFixed(2)})`),
+    ...Object.entries(result.card?.fields ?? {}).map(
+      ([name, f]) => `  card       ${name.padEnd(15)} ${f.value} (confidence ${f.confidence.toFixed(2)})`,
+    ),
   ];
   return `${lines.join('\n')}\n\n`;
 }
@@ -247,8 +288,13 @@ async function registry(config: Config, args: string[]): Promise<void> {
   try {
     if (action === 'status') {
       for (const kind of REGISTRY_KINDS) {
-        const last = await database.prisma.registryImport.findFirst({ where: { registry: kind }, orderBy: { importedAt: 'desc' } });
-        process.stdout.write(`${kind.padEnd(18)} ${last ? `${last.rows} rows, sha256 ${last.sha256.slice(0, 16)}…, ${last.importedAt.toISOString()} from ${last.fileName}` : 'never imported'}\n`);
+        const last = await database.prisma.registryImport.findFirst({
+          where: { registry: kind },
+          orderBy: { importedAt: 'desc' },
+        });
+        process.stdout.write(
+          `${kind.padEnd(18)} ${last ? `${last.rows} rows, sha256 ${last.sha256.slice(0, 16)}…, ${last.importedAt.toISOString()} from ${last.fileName}` : 'never imported'}\n`,
+        );
       }
       return;
     }
@@ -256,8 +302,11 @@ async function registry(config: Config, args: string[]): Promise<void> {
     const jobs: [RegistryKind, string][] =
       action === 'import'
         ? [[kind as RegistryKind, file!]]
-        : REGISTRY_KINDS.map((k): [RegistryKind, string] => [k, path.join(kind!, `${k}.csv`)]).filter(([, f]) => fs.existsSync(f));
-    if (jobs.length === 0) throw new Error(`${kind}: no registry files (${REGISTRY_KINDS.map((k) => `${k}.csv`).join(', ')})`);
+        : REGISTRY_KINDS.map((k): [RegistryKind, string] => [k, path.join(kind!, `${k}.csv`)]).filter(([, f]) =>
+            fs.existsSync(f),
+          );
+    if (jobs.length === 0)
+      throw new Error(`${kind}: no registry files (${REGISTRY_KINDS.map((k) => `${k}.csv`).join(', ')})`);
     for (const [registryKind, registryFile] of jobs) {
       let shown = -1;
       const result = await importRegistry(database, registryKind, registryFile, (done, total) => {
@@ -284,21 +333,30 @@ async function match(config: Config, args: string[]): Promise<void> {
     options: { json: { type: 'boolean', default: false }, challenge: { type: 'string', default: 'left,right' } },
   });
   const [documentFile, ...selfieFiles] = positionals;
-  if (!documentFile || selfieFiles.length === 0) throw new Error('usage: docverify match DOCUMENT_OR_PORTRAIT SELFIE... [--challenge left,right] [--json]');
+  if (!documentFile || selfieFiles.length === 0)
+    throw new Error('usage: docverify match DOCUMENT_OR_PORTRAIT SELFIE... [--challenge left,right] [--json]');
   const steps = values.challenge!.split(',').filter(Boolean);
   const unknown = steps.filter((step) => !CHALLENGE_STEPS.includes(step as ChallengeStep));
-  if (unknown.length) throw new Error(`--challenge steps must be among ${CHALLENGE_STEPS.join(', ')} (got ${unknown.join(', ')})`);
+  if (unknown.length)
+    throw new Error(`--challenge steps must be among ${CHALLENGE_STEPS.join(', ')} (got ${unknown.join(', ')})`);
   const pool = createStagePool(config.poolThreads);
   try {
     const uploads = await Promise.all(
       positionals.map(async (file) => {
         const bytes = await fs.promises.readFile(file);
         const intake = await pool.run({ type: 'inspect', bytes, limits: config.limits });
-        if (!intake.ok) throw new Error(`${file}: ${intake.reasonCode}: ${reasonMessage(intake.reasonCode, intake.params)}`);
+        if (!intake.ok)
+          throw new Error(`${file}: ${intake.reasonCode}: ${reasonMessage(intake.reasonCode, intake.params)}`);
         return { contentType: intake.contentType, bytes };
       }),
     );
-    const result = await pool.run({ type: 'match', document: uploads[0]!, selfies: uploads.slice(1), challenge: steps.slice(0, selfieFiles.length - 1) as ChallengeStep[], limits: config.limits });
+    const result = await pool.run({
+      type: 'match',
+      document: uploads[0]!,
+      selfies: uploads.slice(1),
+      challenge: steps.slice(0, selfieFiles.length - 1) as ChallengeStep[],
+      limits: config.limits,
+    });
     if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
       const { match: m, liveness } = result;
@@ -316,7 +374,11 @@ async function match(config: Config, args: string[]): Promise<void> {
 }
 
 async function replay(config: Config, args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
   const dir = path.resolve(positionals[0] ?? 'fixtures/golden');
   const pool = createStagePool(config.poolThreads);
   let report: ReplayReport;
@@ -331,7 +393,9 @@ async function replay(config: Config, args: string[]): Promise<void> {
     process.stdout.write(`${JSON.stringify({ summary })}\n`);
   } else {
     for (const failure of report.assertions.filter((a) => a.status === 'fail')) {
-      process.stdout.write(`FAIL ${failure.case} ${failure.file} ${failure.subject}: expected ${JSON.stringify(failure.expected)}, got ${JSON.stringify(failure.actual)}\n`);
+      process.stdout.write(
+        `FAIL ${failure.case} ${failure.file} ${failure.subject}: expected ${JSON.stringify(failure.expected)}, got ${JSON.stringify(failure.actual)}\n`,
+      );
     }
     const stages = [...new Set(report.groups.flatMap((g) => Object.keys(g.timings)))];
     console.table(
@@ -342,7 +406,9 @@ async function replay(config: Config, args: string[]): Promise<void> {
         fail: g.fail,
         'not covered': g.notCovered,
         fields: accuracy(g.fields),
-        ...Object.fromEntries(stages.map((s) => [`${s} p50/p95 ms`, g.timings[s] ? `${g.timings[s].p50}/${g.timings[s].p95}` : ''])),
+        ...Object.fromEntries(
+          stages.map((s) => [`${s} p50/p95 ms`, g.timings[s] ? `${g.timings[s].p50}/${g.timings[s].p95}` : '']),
+        ),
       })),
     );
     const count = (status: string) => report.assertions.filter((a) => a.status === status).length;
@@ -356,7 +422,18 @@ async function replay(config: Config, args: string[]): Promise<void> {
   if (report.failures > 0) process.exitCode = 1;
 }
 
-const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>> = { serve, worker, db, orgs, keys, audit, registry, read, match, replay };
+const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>> = {
+  serve,
+  worker,
+  db,
+  orgs,
+  keys,
+  audit,
+  registry,
+  read,
+  match,
+  replay,
+};
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;

@@ -18,7 +18,13 @@ export interface ActContent {
   /** Null once the applicant's data was erased: the act then names no one. */
   applicant: { nameLatin: string; nameCyrillic?: string; dateOfBirth: Date; citizenship: string } | null;
   documents: { kind: string; uploadedAt: Date; checks: { stage: string; outcome: string; reason?: string }[] }[];
-  decision: { status: string; decidedAt: Date; by: string; reasons: { code: string; message: string }[]; comment?: string };
+  decision: {
+    status: string;
+    decidedAt: Date;
+    by: string;
+    reasons: { code: string; message: string }[];
+    comment?: string;
+  };
   verifyUrl: string;
   validUntil: Date;
 }
@@ -36,7 +42,13 @@ const GREY = rgb(0.4, 0.4, 0.4);
 
 /** Dates as a Russian official paper writes them, in Moscow time. */
 export const formatDateRu = (date: Date, withTime = false) =>
-  new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', day: '2-digit', month: '2-digit', year: 'numeric', ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}) }).format(date) + (withTime ? ' МСК' : '');
+  new Intl.DateTimeFormat('ru-RU', {
+    timeZone: 'Europe/Moscow',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}),
+  }).format(date) + (withTime ? ' МСК' : '');
 
 /** Words of `text` in lines no wider than `width` at `size`. */
 function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
@@ -74,7 +86,10 @@ class Writer {
     this.y -= height;
     return { page: this.page, top };
   }
-  text(text: string, options: { size?: number; bold?: boolean; indent?: number; colour?: typeof INK; gap?: number } = {}) {
+  text(
+    text: string,
+    options: { size?: number; bold?: boolean; indent?: number; colour?: typeof INK; gap?: number } = {},
+  ) {
     const size = options.size ?? 10;
     const font = options.bold ? this.fonts.bold : this.fonts.regular;
     const indent = options.indent ?? 0;
@@ -101,13 +116,22 @@ function drawQr(page: PDFPage, text: string, x: number, y: number, size: number)
   for (let row = 0; row < modules.size; row++) {
     for (let col = 0; col < modules.size; col++) {
       if (!modules.get(row, col)) continue;
-      page.drawRectangle({ x: x + (quiet + col) * cell, y: y + size - (quiet + row + 1) * cell, width: cell, height: cell, color: rgb(0, 0, 0) });
+      page.drawRectangle({
+        x: x + (quiet + col) * cell,
+        y: y + size - (quiet + row + 1) * cell,
+        width: cell,
+        height: cell,
+        color: rgb(0, 0, 0),
+      });
     }
   }
 }
 
 export async function renderActPdf(act: ActContent): Promise<Uint8Array> {
-  fontBytes ??= { regular: fs.readFileSync(path.join(FONT_DIR, FONTS.regular)), bold: fs.readFileSync(path.join(FONT_DIR, FONTS.bold)) };
+  fontBytes ??= {
+    regular: fs.readFileSync(path.join(FONT_DIR, FONTS.regular)),
+    bold: fs.readFileSync(path.join(FONT_DIR, FONTS.bold)),
+  };
   const pdf = await PDFDocument.create();
   pdf.registerFontkit(fontkit);
   pdf.setTitle(`Акт проверки документов № ${act.applicationId}`);
@@ -115,7 +139,10 @@ export async function renderActPdf(act: ActContent): Promise<Uint8Array> {
   pdf.setProducer('docverify');
   pdf.setCreationDate(act.issuedAt);
   pdf.setModificationDate(act.issuedAt);
-  const fonts = { regular: await pdf.embedFont(fontBytes.regular, { subset: true }), bold: await pdf.embedFont(fontBytes.bold, { subset: true }) };
+  const fonts = {
+    regular: await pdf.embedFont(fontBytes.regular, { subset: true }),
+    bold: await pdf.embedFont(fontBytes.bold, { subset: true }),
+  };
   const w = new Writer(pdf, fonts);
 
   w.text('Электронный акт проверки документов', { size: 16, bold: true });
@@ -161,7 +188,12 @@ export async function renderActPdf(act: ActContent): Promise<Uint8Array> {
   ];
   let y = top - 12;
   for (const text of note) {
-    for (const line of wrap(text.length > 60 && !text.includes(' ') ? text.replace(/(.{60})/g, '$1 ') : text, fonts.regular, 8, A4.width - 2 * MARGIN - QR_SIZE - 16)) {
+    for (const line of wrap(
+      text.length > 60 && !text.includes(' ') ? text.replace(/(.{60})/g, '$1 ') : text,
+      fonts.regular,
+      8,
+      A4.width - 2 * MARGIN - QR_SIZE - 16,
+    )) {
       page.drawText(line, { x: MARGIN + QR_SIZE + 16, y, size: 8, font: fonts.regular, color: GREY });
       y -= 11;
     }

@@ -21,14 +21,21 @@ const EnvSchema = z.object({
   WARM_UP: flag.default(true),
   POOL_THREADS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
   MAX_PIXELS: z.coerce.number().int().positive().default(50_000_000),
   MAX_PDF_PAGES: z.coerce.number().int().positive().default(10),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(2000),
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
-  QUEUE_NAME: z.string().regex(/^[\w-]+$/).default('docverify-documents'),
+  QUEUE_NAME: z
+    .string()
+    .regex(/^[\w-]+$/)
+    .default('docverify-documents'),
   WEBHOOK_URL: z.string().url().optional(),
   WEBHOOK_SECRET: z.string().min(16).optional(),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).default(8),
@@ -47,7 +54,10 @@ const EnvSchema = z.object({
   /** Fault injection for crash tests: every stage sleeps this long first. */
   FAULT_STAGE_DELAY_MS: z.coerce.number().int().min(0).default(0),
   /** Fault injection for fail-closed tests: this stage throws every time it runs. */
-  FAULT_STAGE: z.string().regex(/^[a-z_]+$/).optional(),
+  FAULT_STAGE: z
+    .string()
+    .regex(/^[a-z_]+$/)
+    .optional(),
   CLOCK: z.string().datetime({ offset: true }).optional(),
   /** Active liveness challenge: the moves asked for (those the portal's capture screen can prompt), how many, and the time to send the frames. */
   LIVENESS_STEPS: z
@@ -129,7 +139,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     },
-    acts: { publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''), validDays: e.ACT_VALID_DAYS },
+    acts: {
+      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+      validDays: e.ACT_VALID_DAYS,
+    },
     clarification: { days: e.CLARIFICATION_DAYS, remindDays: e.CLARIFICATION_REMIND_DAYS },
     liveness: {
       steps: [...new Set(e.LIVENESS_STEPS.split(','))] as ChallengeStep[],
@@ -161,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 const fixedClock = (instant: Date) => () => new Date(instant);
 
 function requireSecret(secret: string | undefined): string {
-  if (!secret) throw new Error('Invalid configuration:\n  WEBHOOK_SECRET: required with WEBHOOK_URL (at least 16 characters)');
+  if (!secret)
+    throw new Error('Invalid configuration:\n  WEBHOOK_SECRET: required with WEBHOOK_URL (at least 16 characters)');
   return secret;
 }

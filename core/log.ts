@@ -30,7 +30,15 @@ export function createLogger(destination: pino.DestinationStream = pino.destinat
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: [...REDACTED, ...REDACTED.map((field) => `*.${field}`), 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      redact: {
+        paths: [
+          ...REDACTED,
+          ...REDACTED.map((field) => `*.${field}`),
+          'req.headers.authorization',
+          'req.headers.cookie',
+        ],
+        censor: '[redacted]',
+      },
     },
     destination,
   );

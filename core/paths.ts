@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 function projectRoot(): string {
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'prisma', 'schema.prisma'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error('docverify: cannot find the project root (package.json beside prisma/)');
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'prisma', 'schema.prisma')))
+      return dir;
+    if (path.dirname(dir) === dir)
+      throw new Error('docverify: cannot find the project root (package.json beside prisma/)');
   }
 }
 

@@ -12,7 +12,11 @@ interface Reason {
 export const REASONS = {
   // API edge
   validation_failed: { http: 400, ru: 'Неверные данные запроса: {detail}', en: 'Invalid request: {detail}' },
-  unauthorized: { http: 401, ru: 'Нужен действующий API-ключ', en: 'A valid API key is required (Authorization: Bearer …)' },
+  unauthorized: {
+    http: 401,
+    ru: 'Нужен действующий API-ключ',
+    en: 'A valid API key is required (Authorization: Bearer …)',
+  },
   forbidden: { http: 403, ru: 'Недостаточно прав', en: 'This key’s role ({role}) may not do this' },
   not_found: { http: 404, ru: 'Не найдено', en: '{entity} not found' },
   application_closed: {
@@ -37,9 +41,21 @@ export const REASONS = {
     ru: 'Акт проверки формируется после решения по заявлению ({status})',
     en: 'The act of verification exists once the application is decided (now {status})',
   },
-  act_token_invalid: { http: 404, ru: 'Акт не найден: код проверки недействителен', en: 'No such act: the verification code is not genuine' },
-  act_token_expired: { http: 410, ru: 'Срок действия кода проверки акта истёк', en: 'The act’s verification code expired on {expiredAt}' },
-  csrf_failed: { http: 403, ru: 'Запрос отклонён: обновите страницу и повторите', en: 'Missing or wrong X-CSRF-Token for this session' },
+  act_token_invalid: {
+    http: 404,
+    ru: 'Акт не найден: код проверки недействителен',
+    en: 'No such act: the verification code is not genuine',
+  },
+  act_token_expired: {
+    http: 410,
+    ru: 'Срок действия кода проверки акта истёк',
+    en: 'The act’s verification code expired on {expiredAt}',
+  },
+  csrf_failed: {
+    http: 403,
+    ru: 'Запрос отклонён: обновите страницу и повторите',
+    en: 'Missing or wrong X-CSRF-Token for this session',
+  },
   not_ready: { http: 503, ru: 'Сервис не готов', en: 'Not ready: {detail}' },
   service_unavailable: {
     http: 503,
@@ -47,7 +63,11 @@ export const REASONS = {
     en: 'The service is temporarily unavailable ({detail}); try again later',
   },
   body_too_large: { http: 413, ru: 'Слишком большой запрос', en: 'The request body is larger than {limit}' },
-  rate_limited: { http: 429, ru: 'Слишком много запросов, повторите позже', en: 'Too many requests ({detail}); try again later' },
+  rate_limited: {
+    http: 429,
+    ru: 'Слишком много запросов, повторите позже',
+    en: 'Too many requests ({detail}); try again later',
+  },
   erasure_blocked: {
     http: 409,
     ru: 'Документы заявителя ещё обрабатываются; повторите удаление после решения',
@@ -126,9 +146,18 @@ export const REASONS = {
     ru: 'Разрешение изображения слишком низкое: сфотографируйте документ ближе или отсканируйте с разрешением 300 dpi',
     en: 'The image resolution is too low',
   },
-  image_blurred: { ru: 'Изображение нечёткое: держите камеру неподвижно и наведите резкость', en: 'The image is blurred' },
-  image_too_dark: { ru: 'Изображение слишком тёмное или документ в тени', en: 'The image is too dark or the document is in shadow' },
-  glare_detected: { ru: 'Блики на документе: уберите источник света или смените угол съёмки', en: 'Glare covers part of the document' },
+  image_blurred: {
+    ru: 'Изображение нечёткое: держите камеру неподвижно и наведите резкость',
+    en: 'The image is blurred',
+  },
+  image_too_dark: {
+    ru: 'Изображение слишком тёмное или документ в тени',
+    en: 'The image is too dark or the document is in shadow',
+  },
+  glare_detected: {
+    ru: 'Блики на документе: уберите источник света или смените угол съёмки',
+    en: 'Glare covers part of the document',
+  },
   document_not_found: { ru: 'На изображении не найден документ', en: 'No document was found in the image' },
 
   // Pipeline: machine readable zone
@@ -164,13 +193,31 @@ export const REASONS = {
     ru: 'На странице документа не найдена фотография владельца',
     en: 'No portrait was found on the document',
   },
-  selfie_unusable: { ru: 'Селфи не подходит для сравнения с фотографией в документе', en: 'The selfie cannot be compared with the document portrait' },
-  face_not_found: { ru: 'На селфи не найдено лицо: сфотографируйтесь так, чтобы лицо было хорошо видно', en: 'No face was found in the selfie' },
-  multiple_faces: { ru: 'На селфи несколько лиц: в кадре должны быть только вы', en: 'The selfie shows more than one face ({faces})' },
-  face_too_small: { ru: 'Лицо на селфи слишком маленькое: поднесите камеру ближе', en: 'The face in the selfie is too small' },
-  face_not_frontal: { ru: 'Смотрите прямо в камеру, не поворачивая и не наклоняя голову', en: 'The face is turned or tilted away from the camera' },
+  selfie_unusable: {
+    ru: 'Селфи не подходит для сравнения с фотографией в документе',
+    en: 'The selfie cannot be compared with the document portrait',
+  },
+  face_not_found: {
+    ru: 'На селфи не найдено лицо: сфотографируйтесь так, чтобы лицо было хорошо видно',
+    en: 'No face was found in the selfie',
+  },
+  multiple_faces: {
+    ru: 'На селфи несколько лиц: в кадре должны быть только вы',
+    en: 'The selfie shows more than one face ({faces})',
+  },
+  face_too_small: {
+    ru: 'Лицо на селфи слишком маленькое: поднесите камеру ближе',
+    en: 'The face in the selfie is too small',
+  },
+  face_not_frontal: {
+    ru: 'Смотрите прямо в камеру, не поворачивая и не наклоняя голову',
+    en: 'The face is turned or tilted away from the camera',
+  },
   eyes_closed: { ru: 'На селфи закрыты глаза', en: 'The eyes are closed in the selfie' },
-  face_occluded: { ru: 'Лицо закрыто (очки, маска, рука): снимите то, что закрывает лицо', en: 'Part of the face is covered (glasses, mask, hand)' },
+  face_occluded: {
+    ru: 'Лицо закрыто (очки, маска, рука): снимите то, что закрывает лицо',
+    en: 'Part of the face is covered (glasses, mask, hand)',
+  },
   screen_replay: { ru: 'Селфи снято с экрана, а не с живого человека', en: 'The selfie is a photo of a screen' },
   printed_photo: { ru: 'Селфи снято с распечатанной фотографии', en: 'The selfie is a photo of a printed picture' },
   liveness_failed: {
@@ -233,7 +280,10 @@ export const REASONS = {
     ru: 'Кадр {frame} должен быть снимком JPEG или PNG',
     en: 'Challenge frame {frame} must be a JPEG or PNG image ({detail})',
   },
-  face_mismatch: { ru: 'Лицо на селфи не совпадает с фотографией в документе', en: 'The selfie does not match the document portrait (score {score})' },
+  face_mismatch: {
+    ru: 'Лицо на селфи не совпадает с фотографией в документе',
+    en: 'The selfie does not match the document portrait (score {score})',
+  },
   face_match_uncertain: {
     ru: 'Сходство лица на селфи с фотографией в документе требует проверки сотрудником',
     en: 'The selfie resembles the document portrait too little to decide automatically (score {score})',
@@ -287,20 +337,44 @@ export const REASONS = {
     ru: 'Государственные реестры временно недоступны: заявление проверит сотрудник',
     en: 'Registries did not answer after every retry ({registries}); a reviewer will check',
   },
-  document_invalid: { ru: 'Паспорт числится недействительным', en: 'Passport {number} is listed as invalid ({reason})' },
-  migration_record_not_found: { ru: 'Миграционная карта не найдена в реестре', en: 'The migration card is not in the migration registry' },
+  document_invalid: {
+    ru: 'Паспорт числится недействительным',
+    en: 'Passport {number} is listed as invalid ({reason})',
+  },
+  migration_record_not_found: {
+    ru: 'Миграционная карта не найдена в реестре',
+    en: 'The migration card is not in the migration registry',
+  },
   migration_record_mismatch: {
     ru: 'Данные миграционной карты расходятся с реестром',
     en: 'The migration card differs from the migration registry ({fields})',
   },
-  residence_permit_invalid: { ru: 'Вид на жительство недействителен', en: 'The residence permit is not valid ({status})' },
-  residence_permit_not_found: { ru: 'Вид на жительство не найден в реестре', en: 'The residence permit is not in the registry' },
+  residence_permit_invalid: {
+    ru: 'Вид на жительство недействителен',
+    en: 'The residence permit is not valid ({status})',
+  },
+  residence_permit_not_found: {
+    ru: 'Вид на жительство не найден в реестре',
+    en: 'The residence permit is not in the registry',
+  },
   inn_not_registered: { ru: 'ИНН не найден в реестре', en: 'The INN {inn} is not in the tax registry' },
-  inn_other_person: { ru: 'ИНН принадлежит другому лицу', en: 'The INN belongs to another person ({surname}, {dateOfBirth})' },
+  inn_other_person: {
+    ru: 'ИНН принадлежит другому лицу',
+    en: 'The INN belongs to another person ({surname}, {dateOfBirth})',
+  },
   snils_not_registered: { ru: 'СНИЛС не найден в реестре', en: 'The SNILS {snils} is not in the pension registry' },
-  snils_other_person: { ru: 'СНИЛС принадлежит другому лицу', en: 'The SNILS belongs to another person ({surname}, {dateOfBirth})' },
-  inn_invalid: { ru: 'ИНН указан с ошибкой (не сходится контрольное число)', en: 'The INN {inn} fails its check digits' },
-  snils_invalid: { ru: 'СНИЛС указан с ошибкой (не сходится контрольное число)', en: 'The SNILS {snils} fails its check number' },
+  snils_other_person: {
+    ru: 'СНИЛС принадлежит другому лицу',
+    en: 'The SNILS belongs to another person ({surname}, {dateOfBirth})',
+  },
+  inn_invalid: {
+    ru: 'ИНН указан с ошибкой (не сходится контрольное число)',
+    en: 'The INN {inn} fails its check digits',
+  },
+  snils_invalid: {
+    ru: 'СНИЛС указан с ошибкой (не сходится контрольное число)',
+    en: 'The SNILS {snils} fails its check number',
+  },
 } as const satisfies Record<string, Reason>;
 
 export type ReasonCode = keyof typeof REASONS;

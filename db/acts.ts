@@ -10,7 +10,8 @@ import { ActVerificationView, applicationInclude, applicationView } from '../api
 import type { Prisma } from './index.ts';
 
 const DECIDED = ['approved', 'rejected'] as const;
-const isDecided = (status: string): status is (typeof DECIDED)[number] => (DECIDED as readonly string[]).includes(status);
+const isDecided = (status: string): status is (typeof DECIDED)[number] =>
+  (DECIDED as readonly string[]).includes(status);
 
 export interface ActSettings {
   key: Buffer;
@@ -19,10 +20,25 @@ export interface ActSettings {
 }
 
 /** The act's content for a decided application within `scope` (the caller's organisation). */
-export async function actContent(prisma: Prisma, id: string, scope: { organizationId?: string }, settings: ActSettings, now: Date): Promise<ActContent & { organizationId: string }> {
+export async function actContent(
+  prisma: Prisma,
+  id: string,
+  scope: { organizationId?: string },
+  settings: ActSettings,
+  now: Date,
+): Promise<ActContent & { organizationId: string }> {
   const row = await prisma.application.findFirst({
     where: { id, ...scope },
-    include: { ...applicationInclude, account: true, reviews: { where: { status: 'decided' }, orderBy: { decidedAt: 'desc' }, take: 1, include: { reviewer: { select: { name: true } } } } },
+    include: {
+      ...applicationInclude,
+      account: true,
+      reviews: {
+        where: { status: 'decided' },
+        orderBy: { decidedAt: 'desc' },
+        take: 1,
+        include: { reviewer: { select: { name: true } } },
+      },
+    },
   });
   if (!row) throw new AppError('not_found', { entity: 'Application' });
   if (!isDecided(row.status) || !row.decidedAt) throw new AppError('application_not_decided', { status: row.status });
@@ -41,7 +57,9 @@ export async function actContent(prisma: Prisma, id: string, scope: { organizati
       ? null
       : {
           nameLatin: `${account.surnameLatin} ${account.givenNamesLatin}`,
-          nameCyrillic: account.surnameCyrillic ? `${account.surnameCyrillic} ${account.givenNamesCyrillic ?? ''}`.trim() : undefined,
+          nameCyrillic: account.surnameCyrillic
+            ? `${account.surnameCyrillic} ${account.givenNamesCyrillic ?? ''}`.trim()
+            : undefined,
           dateOfBirth: account.dateOfBirth,
           citizenship: account.citizenship,
         },
@@ -50,7 +68,11 @@ export async function actContent(prisma: Prisma, id: string, scope: { organizati
       .map((document) => ({
         kind: DOCUMENT_KIND_RU[document.kind],
         uploadedAt: document.createdAt,
-        checks: document.checks.map((check) => ({ stage: STAGE_RU[check.stage] ?? check.stage, outcome: OUTCOME_RU[check.outcome], reason: check.messageRu ?? undefined })),
+        checks: document.checks.map((check) => ({
+          stage: STAGE_RU[check.stage] ?? check.stage,
+          outcome: OUTCOME_RU[check.outcome],
+          reason: check.messageRu ?? undefined,
+        })),
       })),
     decision: {
       status: STATUS_LABEL_RU[row.status],
@@ -65,7 +87,8 @@ export async function actContent(prisma: Prisma, id: string, scope: { organizati
 }
 
 /** «И***** А.»: enough to match the paper in hand, not enough to identify anyone. */
-export const maskedName = (surname: string, givenNames: string) => `${surname.slice(0, 1)}${'*'.repeat(Math.max(surname.length - 1, 3))} ${givenNames.slice(0, 1)}.`;
+export const maskedName = (surname: string, givenNames: string) =>
+  `${surname.slice(0, 1)}${'*'.repeat(Math.max(surname.length - 1, 3))} ${givenNames.slice(0, 1)}.`;
 
 /** What an official learns from a QR code: genuine or not, current or superseded, the decision and its date. */
 export async function verifyAct(prisma: Prisma, token: string, key: Buffer, now: Date) {
@@ -77,7 +100,11 @@ export async function verifyAct(prisma: Prisma, token: string, key: Buffer, now:
   if (!row) throw new AppError('act_token_invalid');
   const current = isDecided(row.status) && row.decidedAt?.getTime() === claims.decidedAt.getTime();
   const { account } = row;
-  const name = account.erasedAt ? null : account.surnameCyrillic ? maskedName(account.surnameCyrillic, account.givenNamesCyrillic ?? '') : maskedName(account.surnameLatin, account.givenNamesLatin);
+  const name = account.erasedAt
+    ? null
+    : account.surnameCyrillic
+      ? maskedName(account.surnameCyrillic, account.givenNamesCyrillic ?? '')
+      : maskedName(account.surnameLatin, account.givenNamesLatin);
   return ActVerificationView.parse({
     genuine: true,
     current,

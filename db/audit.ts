@@ -57,14 +57,20 @@ interface HashedFields {
 export function eventHash(event: HashedFields): string {
   const { chain, seq, prevHash, at, actorType, actorId, action, entityType, entityId, data } = event;
   const fields = { chain, seq, at: at.toISOString(), actorType, actorId, action, entityType, entityId, data };
-  return createHash('sha256').update(`${prevHash}\n${canonical(fields)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${prevHash}\n${canonical(fields)}`)
+    .digest('hex');
 }
 
 /** Appends an event to its chain, in the caller's transaction (the chain is locked until it commits). */
 export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   const chain = entry.organizationId ?? GLOBAL_CHAIN;
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`audit:${chain}`}))`;
-  const last = await tx.auditEvent.findFirst({ where: { chain }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+  const last = await tx.auditEvent.findFirst({
+    where: { chain },
+    orderBy: { seq: 'desc' },
+    select: { seq: true, hash: true },
+  });
   const fields: HashedFields = {
     chain,
     seq: (last?.seq ?? 0) + 1,
@@ -80,7 +86,12 @@ export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
     data: JSON.parse(JSON.stringify(entry.data ?? {})),
   };
   await tx.auditEvent.create({
-    data: { ...fields, actorType: entry.actor.type, data: fields.data as PrismaNs.InputJsonValue, hash: eventHash(fields) },
+    data: {
+      ...fields,
+      actorType: entry.actor.type,
+      data: fields.data as PrismaNs.InputJsonValue,
+      hash: eventHash(fields),
+    },
   });
 }
 
@@ -101,7 +112,10 @@ export interface AuditVerification {
 
 /** Walks every chain in order; stops at the first broken link. */
 export async function verifyAudit(prisma: Prisma): Promise<AuditVerification> {
-  const chains = (await prisma.auditEvent.groupBy({ by: ['chain'], _count: { _all: true } })).map((row) => ({ chain: row.chain, count: row._count._all }));
+  const chains = (await prisma.auditEvent.groupBy({ by: ['chain'], _count: { _all: true } })).map((row) => ({
+    chain: row.chain,
+    count: row._count._all,
+  }));
   const result: AuditVerification = { chains: 0, events: 0, unchained: 0 };
   for (const { chain, count } of chains.sort((a, b) => a.chain.localeCompare(b.chain))) {
     if (chain === LEGACY_CHAIN) {
@@ -110,14 +124,20 @@ export async function verifyAudit(prisma: Prisma): Promise<AuditVerification> {
     }
     result.chains++;
     let expected = { seq: 1, prevHash: GENESIS };
-    for (let cursor = 0; ; ) {
-      const page = await prisma.auditEvent.findMany({ where: { chain, seq: { gt: cursor } }, orderBy: { seq: 'asc' }, take: 1000 });
+    for (let cursor = 0; ;) {
+      const page = await prisma.auditEvent.findMany({
+        where: { chain, seq: { gt: cursor } },
+        orderBy: { seq: 'asc' },
+        take: 1000,
+      });
       if (page.length === 0) break;
       for (const event of page) {
         result.events++;
         const link = { chain, seq: expected.seq, id: event.id };
-        if (event.seq !== expected.seq) return { ...result, broken: { ...link, id: undefined, problem: 'missing_event' } };
-        if (event.prevHash !== expected.prevHash) return { ...result, broken: { ...link, problem: 'prev_hash_mismatch' } };
+        if (event.seq !== expected.seq)
+          return { ...result, broken: { ...link, id: undefined, problem: 'missing_event' } };
+        if (event.prevHash !== expected.prevHash)
+          return { ...result, broken: { ...link, problem: 'prev_hash_mismatch' } };
         if (eventHash(event) !== event.hash) return { ...result, broken: { ...link, problem: 'hash_mismatch' } };
         expected = { seq: event.seq + 1, prevHash: event.hash };
         cursor = event.seq;

@@ -11,10 +11,17 @@ import { lockRow } from './row-locks.ts';
 const SYSTEM = { type: 'system' } as const;
 const DAY_MS = 86_400_000;
 
-export async function enforceClarificationDeadlines(db: Database, now: Date, remindDays: number): Promise<{ reminded: number; expired: number }> {
+export async function enforceClarificationDeadlines(
+  db: Database,
+  now: Date,
+  remindDays: number,
+): Promise<{ reminded: number; expired: number }> {
   const { prisma } = db;
   const due = await prisma.application.findMany({
-    where: { status: 'clarification_required', clarificationDueAt: { lte: new Date(now.getTime() + remindDays * DAY_MS) } },
+    where: {
+      status: 'clarification_required',
+      clarificationDueAt: { lte: new Date(now.getTime() + remindDays * DAY_MS) },
+    },
     select: { id: true },
     orderBy: { clarificationDueAt: 'asc' },
     take: 100,
@@ -27,7 +34,12 @@ export async function enforceClarificationDeadlines(db: Database, now: Date, rem
       const deadline = application.clarificationDueAt;
       if (application.status !== 'clarification_required' || !deadline) return;
       if (deadline <= now) {
-        await transition(tx, id, { to: 'rejected', actor: SYSTEM, reason: 'clarification deadline passed', reasons: [reasonEntry('clarification_expired', { deadline: deadline.toISOString().slice(0, 10) })] });
+        await transition(tx, id, {
+          to: 'rejected',
+          actor: SYSTEM,
+          reason: 'clarification deadline passed',
+          reasons: [reasonEntry('clarification_expired', { deadline: deadline.toISOString().slice(0, 10) })],
+        });
         done.expired++;
       } else if (!application.clarificationRemindedAt) {
         await notify(tx, {

@@ -49,7 +49,10 @@ function readLockfile(migrationsDir: string): string | null {
  * SQL that brings a database migrated with every migration in `migrationsDir`
  * to `schemaFile`; an empty string when they agree (no drift).
  */
-export async function diffMigrationsToSchema(migrationsDir = MIGRATIONS_DIR, schemaFile = SCHEMA_FILE): Promise<string> {
+export async function diffMigrationsToSchema(
+  migrationsDir = MIGRATIONS_DIR,
+  schemaFile = SCHEMA_FILE,
+): Promise<string> {
   const { SchemaEngine } = await loadEngineModule();
   const schema = { path: schemaFile, content: fs.readFileSync(schemaFile, 'utf8') };
   const pglite = new PGlite();
@@ -82,7 +85,8 @@ export async function diffMigrationsToSchema(migrationsDir = MIGRATIONS_DIR, sch
 
 /** Writes prisma/migrations/<UTC timestamp>_<name>/migration.sql; returns its path, or undefined when in sync. */
 export async function writeNextMigration(name: string, migrationsDir = MIGRATIONS_DIR): Promise<string | undefined> {
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error('A migration name is lower-case letters, digits and _ (e.g. add_reviews)');
+  if (!/^[a-z0-9_]+$/.test(name))
+    throw new Error('A migration name is lower-case letters, digits and _ (e.g. add_reviews)');
   const script = await diffMigrationsToSchema(migrationsDir);
   if (!script) return undefined;
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);

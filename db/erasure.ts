@@ -23,19 +23,30 @@ export interface ErasureOptions {
 }
 
 /** What the erasure of one application removes in the database; the blobs go after the commit. */
-async function eraseApplicationRows(tx: PrismaNs.TransactionClient, applicationId: string, options: ErasureOptions): Promise<string[]> {
+async function eraseApplicationRows(
+  tx: PrismaNs.TransactionClient,
+  applicationId: string,
+  options: ErasureOptions,
+): Promise<string[]> {
   const application = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },
-    include: { documents: { select: { id: true, status: true, storageKey: true, checks: { select: { details: true } } } } },
+    include: {
+      documents: { select: { id: true, status: true, storageKey: true, checks: { select: { details: true } } } },
+    },
   });
-  if (application.documents.some((d) => d.status === 'received' || d.status === 'processing')) throw new AppError('erasure_blocked');
+  if (application.documents.some((d) => d.status === 'received' || d.status === 'processing'))
+    throw new AppError('erasure_blocked');
   const blobs = application.documents.flatMap((document) => [
     document.storageKey,
-    ...document.checks.flatMap((check) => Object.values((check.details as { artifacts?: Record<string, string> } | null)?.artifacts ?? {})),
+    ...document.checks.flatMap((check) =>
+      Object.values((check.details as { artifacts?: Record<string, string> } | null)?.artifacts ?? {}),
+    ),
   ]);
   // Reasons keep their code and the message without its parameters (which may hold names and numbers).
   const bare = (entries: unknown): ReasonEntry[] =>
-    (entries as { code: string }[]).filter((entry) => entry.code in REASONS).map((entry) => reasonEntry(entry.code as ReasonCode));
+    (entries as { code: string }[])
+      .filter((entry) => entry.code in REASONS)
+      .map((entry) => reasonEntry(entry.code as ReasonCode));
   const where = { applicationId };
   await tx.document.updateMany({ where, data: { extracted: PrismaNs.DbNull, originalName: null, declaredType: null } });
   await tx.checkResult.updateMany({ where: { document: { applicationId } }, data: { details: {} } });
@@ -45,13 +56,21 @@ async function eraseApplicationRows(tx: PrismaNs.TransactionClient, applicationI
   await tx.applicationStatusHistory.updateMany({ where, data: { reason: 'erased' } });
   await tx.review.updateMany({ where, data: { comment: null } });
   await tx.notification.updateMany({ where, data: { payload: { erased: true } } });
-  await tx.webhookDelivery.updateMany({ where: { notification: { applicationId }, status: 'pending' }, data: { status: 'failed', lastError: 'erased before delivery' } });
-  await tx.webhookDelivery.updateMany({ where: { notification: { applicationId } }, data: { payload: { erased: true } } });
+  await tx.webhookDelivery.updateMany({
+    where: { notification: { applicationId }, status: 'pending' },
+    data: { status: 'failed', lastError: 'erased before delivery' },
+  });
+  await tx.webhookDelivery.updateMany({
+    where: { notification: { applicationId } },
+    data: { payload: { erased: true } },
+  });
   await tx.application.update({
     where: { id: applicationId },
     data: {
       reasons: bare(application.reasons) as unknown as PrismaNs.InputJsonValue,
-      missingDocuments: (application.missingDocuments as { kind: string; reasonCode: string }[]).map(({ kind, reasonCode }) => ({ kind, reasonCode })),
+      missingDocuments: (application.missingDocuments as { kind: string; reasonCode: string }[]).map(
+        ({ kind, reasonCode }) => ({ kind, reasonCode }),
+      ),
       registryChecks: PrismaNs.DbNull,
       erasedAt: new Date(),
     },
@@ -70,15 +89,24 @@ async function eraseApplicationRows(tx: PrismaNs.TransactionClient, applicationI
 async function removeBlobs(blobs: BlobStore, keys: string[]): Promise<void> {
   for (const key of keys) {
     // A blob that cannot be removed now is an orphan the blob sweep removes later.
-    await blobs.delete(key).catch((error: unknown) => log.warn('could not remove an erased blob', { key, error: errorMessage(error) }));
+    await blobs
+      .delete(key)
+      .catch((error: unknown) => log.warn('could not remove an erased blob', { key, error: errorMessage(error) }));
   }
 }
 
 /** Erases an applicant and every application of theirs (refused while a document is still being processed). */
-export async function eraseAccount(deps: ErasureDeps, accountId: string, options: ErasureOptions): Promise<{ accountId: string; applications: number }> {
+export async function eraseAccount(
+  deps: ErasureDeps,
+  accountId: string,
+  options: ErasureOptions,
+): Promise<{ accountId: string; applications: number }> {
   const { keys, applications } = await deps.db.prisma.$transaction(async (tx) => {
     await lockRow(tx, 'Account', accountId);
-    const account = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { applications: { select: { id: true, erasedAt: true } } } });
+    const account = await tx.account.findUniqueOrThrow({
+      where: { id: accountId },
+      include: { applications: { select: { id: true, erasedAt: true } } },
+    });
     const keys: string[] = [];
     for (const application of account.applications) {
       await lockRow(tx, 'Application', application.id);
@@ -86,7 +114,14 @@ export async function eraseAccount(deps: ErasureDeps, accountId: string, options
     }
     await eraseProfile(tx, accountId);
     await tx.notification.updateMany({ where: { accountId }, data: { payload: { erased: true } } });
-    await recordAudit(tx, { actor: options.actor, action: 'account.erased', entityType: 'Account', entityId: accountId, organizationId: account.organizationId, data: { reason: options.reason } });
+    await recordAudit(tx, {
+      actor: options.actor,
+      action: 'account.erased',
+      entityType: 'Account',
+      entityId: accountId,
+      organizationId: account.organizationId,
+      data: { reason: options.reason },
+    });
     return { keys, applications: account.applications.length };
   });
   await removeBlobs(deps.blobs, keys);
@@ -117,7 +152,11 @@ async function eraseProfile(tx: PrismaNs.TransactionClient, accountId: string): 
  * Retention: applications decided (approved or rejected) more than `days` ago
  * are erased; an applicant whose applications are all erased is erased too.
  */
-export async function eraseExpired(deps: ErasureDeps, now: Date, days: number): Promise<{ applications: number; accounts: number }> {
+export async function eraseExpired(
+  deps: ErasureDeps,
+  now: Date,
+  days: number,
+): Promise<{ applications: number; accounts: number }> {
   const { prisma } = deps.db;
   const cutoff = new Date(now.getTime() - days * 86_400_000);
   const due = await prisma.application.findMany({

@@ -23,7 +23,8 @@ export interface Database {
 }
 
 export async function openDatabase(config: Pick<Config, 'database'>, options = { migrate: true }): Promise<Database> {
-  const db = config.database.kind === 'postgres' ? openPostgres(config.database.url) : await openPglite(config.database.dir);
+  const db =
+    config.database.kind === 'postgres' ? openPostgres(config.database.url) : await openPglite(config.database.dir);
   try {
     if (options.migrate) {
       const applied = await applyMigrations(db.sql);

@@ -72,7 +72,20 @@ export async function transition(tx: Tx, applicationId: string, change: Transiti
     entityId: applicationId,
     organizationId: application.organizationId,
     // Codes and severities only: the audit outlives erasure, so it holds no names or numbers.
-    data: { from, to: change.to, reasonCodes, ...(change.fired ? { fired: change.fired.map(({ code, severity, document }) => ({ code, severity, ...(document ? { document: document.kind } : {}) })) } : {}) },
+    data: {
+      from,
+      to: change.to,
+      reasonCodes,
+      ...(change.fired
+        ? {
+            fired: change.fired.map(({ code, severity, document }) => ({
+              code,
+              severity,
+              ...(document ? { document: document.kind } : {}),
+            })),
+          }
+        : {}),
+    },
   });
   await notify(tx, {
     organizationId: application.organizationId,

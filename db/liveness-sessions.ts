@@ -57,7 +57,8 @@ export async function openLivenessSession(
       organizationId: application.organizationId,
       data: { applicationId: application.id, steps: created.steps, expiresAt: created.expiresAt },
     });
-    if (application.status !== 'processing') await transition(tx, application.id, { to: 'processing', actor: input.actor, reason: 'liveness session opened' });
+    if (application.status !== 'processing')
+      await transition(tx, application.id, { to: 'processing', actor: input.actor, reason: 'liveness session opened' });
     return created;
   });
   return { session, nonce };
@@ -77,15 +78,31 @@ interface SessionVerdict {
 }
 
 /** What the session's own facts say before any frame is looked at, or undefined when they allow judging the frames. */
-async function refusal(prisma: Prisma, session: LivenessSessionRow, nonce: string, frameHashes: string[], now: Date): Promise<SessionVerdict | undefined> {
+async function refusal(
+  prisma: Prisma,
+  session: LivenessSessionRow,
+  nonce: string,
+  frameHashes: string[],
+  now: Date,
+): Promise<SessionVerdict | undefined> {
   const [sent, kept] = [Buffer.from(sha256(nonce), 'hex'), Buffer.from(session.nonceHash, 'hex')];
   if (!timingSafeEqual(sent, kept)) return { status: 'failed', reasonCode: 'challenge_nonce_invalid' };
-  if (now > session.expiresAt) return { status: 'failed', reasonCode: 'challenge_expired', params: { expiresAt: session.expiresAt.toISOString() } };
+  if (now > session.expiresAt)
+    return {
+      status: 'failed',
+      reasonCode: 'challenge_expired',
+      params: { expiresAt: session.expiresAt.toISOString() },
+    };
   const earlier = await prisma.livenessSession.findFirst({
     where: { organizationId: session.organizationId, id: { not: session.id }, frameHashes: { hasSome: frameHashes } },
     select: { id: true },
   });
-  if (earlier) return { status: 'failed', reasonCode: 'challenge_replayed', params: { detail: `frames of liveness session ${earlier.id}` } };
+  if (earlier)
+    return {
+      status: 'failed',
+      reasonCode: 'challenge_replayed',
+      params: { detail: `frames of liveness session ${earlier.id}` },
+    };
   return undefined;
 }
 
@@ -96,17 +113,30 @@ async function refusal(prisma: Prisma, session: LivenessSessionRow, nonce: strin
  */
 export async function completeLivenessSession(
   prisma: Prisma,
-  input: { sessionId: string; scope: Scope; actor: Actor; nonce: string; frames: Buffer[]; judge: (steps: ChallengeStep[]) => Promise<JudgedChallenge>; now: Date },
+  input: {
+    sessionId: string;
+    scope: Scope;
+    actor: Actor;
+    nonce: string;
+    frames: Buffer[];
+    judge: (steps: ChallengeStep[]) => Promise<JudgedChallenge>;
+    now: Date;
+  },
 ): Promise<LivenessSessionRow> {
   const session = await findLivenessSession(prisma, input.sessionId, input.scope);
-  const alreadyUsed = () => new AppError('challenge_replayed', { detail: `liveness session ${session.id} was completed at ${session.completedAt?.toISOString() ?? 'an earlier request'}` });
+  const alreadyUsed = () =>
+    new AppError('challenge_replayed', {
+      detail: `liveness session ${session.id} was completed at ${session.completedAt?.toISOString() ?? 'an earlier request'}`,
+    });
   if (session.status !== 'open') throw alreadyUsed();
   const frameHashes = input.frames.map(sha256);
   let verdict = await refusal(prisma, session, input.nonce, frameHashes, input.now);
   if (!verdict) {
     const judged = await input.judge(session.steps as ChallengeStep[]);
     const [problem] = judged.challenge.problems;
-    verdict = problem ? { status: 'failed', reasonCode: problem.code, params: problem.params, judged } : { status: 'passed', judged };
+    verdict = problem
+      ? { status: 'failed', reasonCode: problem.code, params: problem.params, judged }
+      : { status: 'passed', judged };
   }
   const { status, reasonCode, params, judged } = verdict;
   return prisma.$transaction(async (tx) => {
@@ -116,7 +146,10 @@ export async function completeLivenessSession(
       data: {
         status,
         reasonCode: reasonCode ?? null,
-        result: { ...(params ? { params } : {}), ...(judged ? { challenge: judged.challenge, frames: judged.frames } : {}) } as PrismaNs.InputJsonValue,
+        result: {
+          ...(params ? { params } : {}),
+          ...(judged ? { challenge: judged.challenge, frames: judged.frames } : {}),
+        } as PrismaNs.InputJsonValue,
         frameHashes,
         completedAt: new Date(),
       },
@@ -128,15 +161,26 @@ export async function completeLivenessSession(
       entityType: 'LivenessSession',
       entityId: session.id,
       organizationId: session.organizationId,
-      data: { applicationId: session.applicationId, status, reasonCode: reasonCode ?? null, frames: input.frames.length },
+      data: {
+        applicationId: session.applicationId,
+        status,
+        reasonCode: reasonCode ?? null,
+        frames: input.frames.length,
+      },
     });
     return tx.livenessSession.findUniqueOrThrow({ where: { id: session.id } });
   });
 }
 
 /** The application's latest session as a rule input: an open one past its expiry has failed. */
-export function challengeFact(session: Pick<LivenessSessionRow, 'status' | 'reasonCode' | 'expiresAt'> | undefined, now: Date) {
+export function challengeFact(
+  session: Pick<LivenessSessionRow, 'status' | 'reasonCode' | 'expiresAt'> | undefined,
+  now: Date,
+) {
   if (!session) return undefined;
-  if (session.status === 'open') return session.expiresAt < now ? { status: 'failed' as const, reasonCode: 'challenge_expired' } : { status: 'open' as const };
+  if (session.status === 'open')
+    return session.expiresAt < now
+      ? { status: 'failed' as const, reasonCode: 'challenge_expired' }
+      : { status: 'open' as const };
   return { status: session.status, reasonCode: session.reasonCode ?? undefined };
 }

@@ -18,7 +18,10 @@ export async function notify(tx: Tx, notification: NewNotification): Promise<voi
   const created = await tx.notification.create({
     data: { ...notification, payload: notification.payload as PrismaNs.InputJsonValue },
   });
-  const organization = await tx.organization.findUniqueOrThrow({ where: { id: notification.organizationId }, select: { webhookUrl: true } });
+  const organization = await tx.organization.findUniqueOrThrow({
+    where: { id: notification.organizationId },
+    select: { webhookUrl: true },
+  });
   if (!organization.webhookUrl) return;
   await tx.webhookDelivery.create({
     data: {

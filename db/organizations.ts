@@ -12,11 +12,16 @@ export interface WebhookEndpoint {
 
 export async function createOrganization(prisma: Prisma, name: string, webhook?: Partial<WebhookEndpoint>) {
   const secret = webhook?.url ? (webhook.secret ?? randomBytes(32).toString('base64url')) : undefined;
-  return prisma.organization.create({ data: { name, webhookUrl: webhook?.url ?? null, webhookSecret: secret ?? null } });
+  return prisma.organization.create({
+    data: { name, webhookUrl: webhook?.url ?? null, webhookSecret: secret ?? null },
+  });
 }
 
 /** The environment's webhook pair is the default organisation's endpoint. */
 export async function syncDefaultWebhook(prisma: Prisma, endpoint: WebhookEndpoint | undefined): Promise<void> {
   if (!endpoint) return;
-  await prisma.organization.update({ where: { id: DEFAULT_ORGANIZATION_ID }, data: { webhookUrl: endpoint.url, webhookSecret: endpoint.secret } });
+  await prisma.organization.update({
+    where: { id: DEFAULT_ORGANIZATION_ID },
+    data: { webhookUrl: endpoint.url, webhookSecret: endpoint.secret },
+  });
 }

@@ -12,7 +12,12 @@ export const SESSION_HOURS = 8;
 export async function openReviewerSession(prisma: Prisma, clientId: string, now: Date) {
   const token = randomBytes(32).toString('base64url');
   const session = await prisma.reviewerSession.create({
-    data: { clientId, tokenHash: hashKey(token), csrfToken: randomBytes(24).toString('base64url'), expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000) },
+    data: {
+      clientId,
+      tokenHash: hashKey(token),
+      csrfToken: randomBytes(24).toString('base64url'),
+      expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000),
+    },
     include: { client: true },
   });
   return { token, session };
@@ -20,7 +25,10 @@ export async function openReviewerSession(prisma: Prisma, clientId: string, now:
 
 /** The live session of a cookie token, with its reviewer: not revoked, not expired, the key not revoked. */
 export async function findReviewerSession(prisma: Prisma, token: string, now: Date) {
-  const session = await prisma.reviewerSession.findUnique({ where: { tokenHash: hashKey(token) }, include: { client: true } });
+  const session = await prisma.reviewerSession.findUnique({
+    where: { tokenHash: hashKey(token) },
+    include: { client: true },
+  });
   if (!session || session.revokedAt || session.expiresAt <= now || session.client.revokedAt) return undefined;
   return session;
 }

@@ -29,11 +29,18 @@ export interface Decision {
   documents: { kind: DocumentKind; message: string }[];
 }
 
-const liveLease = (review: { leaseExpiresAt: Date | null }, now: Date) => review.leaseExpiresAt !== null && review.leaseExpiresAt > now;
+const liveLease = (review: { leaseExpiresAt: Date | null }, now: Date) =>
+  review.leaseExpiresAt !== null && review.leaseExpiresAt > now;
 
 /** Applications under review, oldest first, with who holds each. */
-export async function reviewQueue(prisma: Prisma, scope: Scope, filter: { reason?: string; olderThanMinutes?: number }, now: Date) {
-  const before = filter.olderThanMinutes !== undefined ? new Date(now.getTime() - filter.olderThanMinutes * 60_000) : undefined;
+export async function reviewQueue(
+  prisma: Prisma,
+  scope: Scope,
+  filter: { reason?: string; olderThanMinutes?: number },
+  now: Date,
+) {
+  const before =
+    filter.olderThanMinutes !== undefined ? new Date(now.getTime() - filter.olderThanMinutes * 60_000) : undefined;
   const applications = await prisma.application.findMany({
     where: { status: 'under_review', ...scope, ...(before ? { updatedAt: { lte: before } } : {}) },
     orderBy: { updatedAt: 'asc' },
@@ -41,20 +48,43 @@ export async function reviewQueue(prisma: Prisma, scope: Scope, filter: { reason
     take: 500,
   });
   return applications
-    .filter((application) => !filter.reason || (application.reasons as ReasonEntry[]).some((r) => r.code === filter.reason))
-    .map(({ reviews, ...application }) => reviewQueueItem(application, reviews.find((review) => liveLease(review, now)), now));
+    .filter(
+      (application) => !filter.reason || (application.reasons as ReasonEntry[]).some((r) => r.code === filter.reason),
+    )
+    .map(({ reviews, ...application }) =>
+      reviewQueueItem(
+        application,
+        reviews.find((review) => liveLease(review, now)),
+        now,
+      ),
+    );
 }
 
 /** The fields a reviewer compares across the MRZ, the printed zone and the profile. */
 const COMPARED_FIELDS = [
-  { field: 'surname', label: 'Фамилия', profile: (a: Applicant) => a.surnameLatin, cyrillic: (a: Applicant) => a.surnameCyrillic },
-  { field: 'givenNames', label: 'Имя', profile: (a: Applicant) => a.givenNamesLatin, cyrillic: (a: Applicant) => a.givenNamesCyrillic },
+  {
+    field: 'surname',
+    label: 'Фамилия',
+    profile: (a: Applicant) => a.surnameLatin,
+    cyrillic: (a: Applicant) => a.surnameCyrillic,
+  },
+  {
+    field: 'givenNames',
+    label: 'Имя',
+    profile: (a: Applicant) => a.givenNamesLatin,
+    cyrillic: (a: Applicant) => a.givenNamesCyrillic,
+  },
   { field: 'dateOfBirth', label: 'Дата рождения', profile: (a: Applicant) => a.dateOfBirth.toISOString().slice(0, 10) },
   { field: 'sex', label: 'Пол', profile: (a: Applicant) => a.sex },
   { field: 'nationality', label: 'Гражданство', profile: (a: Applicant) => a.citizenship },
   { field: 'documentNumber', label: 'Номер документа' },
   { field: 'dateOfExpiry', label: 'Действителен до' },
-] as const satisfies readonly { field: string; label: string; profile?: (a: Applicant) => string; cyrillic?: (a: Applicant) => string | null }[];
+] as const satisfies readonly {
+  field: string;
+  label: string;
+  profile?: (a: Applicant) => string;
+  cyrillic?: (a: Applicant) => string | null;
+}[];
 
 interface Applicant {
   surnameLatin: string;
@@ -68,9 +98,17 @@ interface Applicant {
 
 const NAME_RESULT_RU = { match: 'Совпадает', probable: 'Вероятно, то же имя', mismatch: 'Не совпадает' } as const;
 
-const squeeze = (value: string) => value.toUpperCase().replace(/[\s<-]+/g, ' ').trim();
+const squeeze = (value: string) =>
+  value
+    .toUpperCase()
+    .replace(/[\s<-]+/g, ' ')
+    .trim();
 
-function comparisonRows(mrz: Record<string, string> | undefined, viz: Record<string, string> | undefined, applicant: Applicant | null) {
+function comparisonRows(
+  mrz: Record<string, string> | undefined,
+  viz: Record<string, string> | undefined,
+  applicant: Applicant | null,
+) {
   return COMPARED_FIELDS.map((row) => {
     const fromMrz = mrz?.[row.field] ?? null;
     const fromViz = viz?.[row.field] ?? null;
@@ -101,17 +139,30 @@ function comparisonRows(mrz: Record<string, string> | undefined, viz: Record<str
 export async function reviewCase(prisma: Prisma, id: string, scope: Scope, reviewerId: string, now: Date) {
   const row = await prisma.application.findFirst({
     where: { id, ...scope },
-    include: { ...applicationInclude, account: true, reviews: { where: { status: { not: 'decided' } }, include: { reviewer: { select: { name: true } } } } },
+    include: {
+      ...applicationInclude,
+      account: true,
+      reviews: { where: { status: { not: 'decided' } }, include: { reviewer: { select: { name: true } } } },
+    },
   });
   if (!row) throw new AppError('not_found', { entity: 'Application' });
   const application = applicationView(row);
-  const identity = application.documents.find((d) => d.current && (d.kind === 'passport' || d.kind === 'residence_permit') && d.extracted?.mrz);
+  const identity = application.documents.find(
+    (d) => d.current && (d.kind === 'passport' || d.kind === 'residence_permit') && d.extracted?.mrz,
+  );
   const applicant = row.account.erasedAt ? null : row.account;
   const registries = Object.values((row.registryChecks ?? {}) as RegistryAnswers).map(({ kind, answer }) => ({
     registry: kind,
     label: REGISTRY_RU[kind],
     status: answer.status,
-    detail: answer.status === 'unavailable' ? answer.detail : answer.status === 'found' ? Object.entries(answer.record).map(([k, v]) => `${k}: ${v}`).join(', ') : null,
+    detail:
+      answer.status === 'unavailable'
+        ? answer.detail
+        : answer.status === 'found'
+          ? Object.entries(answer.record)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(', ')
+          : null,
   }));
   const lease = row.reviews.find((review) => liveLease(review, now));
   const view = ReviewCaseView.parse({
@@ -119,7 +170,14 @@ export async function reviewCase(prisma: Prisma, id: string, scope: Scope, revie
     applicant,
     comparison: comparisonRows(identity?.extracted?.mrz?.fields, identity?.extracted?.viz?.fields, applicant),
     registries,
-    claim: lease ? { reviewerId: lease.reviewerId, reviewerName: lease.reviewer?.name ?? '', leaseExpiresAt: lease.leaseExpiresAt, mine: lease.reviewerId === reviewerId } : null,
+    claim: lease
+      ? {
+          reviewerId: lease.reviewerId,
+          reviewerName: lease.reviewer?.name ?? '',
+          leaseExpiresAt: lease.leaseExpiresAt,
+          mine: lease.reviewerId === reviewerId,
+        }
+      : null,
     waitingMinutes: Math.floor((now.getTime() - row.updatedAt.getTime()) / 60_000),
   });
   return { view, organizationId: row.organizationId };
@@ -128,41 +186,87 @@ export async function reviewCase(prisma: Prisma, id: string, scope: Scope, revie
 export async function claimReview(prisma: Prisma, id: string, scope: Scope, actor: Actor & { id: string }, now: Date) {
   return prisma.$transaction(async (tx) => {
     await lockRow(tx, 'Application', id);
-    const application = await tx.application.findFirst({ where: { id, ...scope }, include: { reviews: { where: { status: { not: 'decided' } } } } });
+    const application = await tx.application.findFirst({
+      where: { id, ...scope },
+      include: { reviews: { where: { status: { not: 'decided' } } } },
+    });
     if (!application) throw new AppError('not_found', { entity: 'Application' });
     if (application.status !== 'under_review') throw new AppError('not_under_review', { status: application.status });
     const held = application.reviews.find((r) => r.reviewerId !== actor.id && liveLease(r, now));
     if (held) throw new AppError('review_claimed', { until: held.leaseExpiresAt!.toISOString() });
-    const lease = { reviewerId: actor.id, status: 'claimed' as const, leaseExpiresAt: new Date(now.getTime() + LEASE_MINUTES * 60_000) };
+    const lease = {
+      reviewerId: actor.id,
+      status: 'claimed' as const,
+      leaseExpiresAt: new Date(now.getTime() + LEASE_MINUTES * 60_000),
+    };
     const open = application.reviews[0];
-    const claimed = open ? await tx.review.update({ where: { id: open.id }, data: lease }) : await tx.review.create({ data: { applicationId: id, ...lease } });
-    await recordAudit(tx, { actor, action: 'review.claimed', entityType: 'Application', entityId: id, organizationId: application.organizationId, data: { reviewId: claimed.id } });
+    const claimed = open
+      ? await tx.review.update({ where: { id: open.id }, data: lease })
+      : await tx.review.create({ data: { applicationId: id, ...lease } });
+    await recordAudit(tx, {
+      actor,
+      action: 'review.claimed',
+      entityType: 'Application',
+      entityId: id,
+      organizationId: application.organizationId,
+      data: { reviewId: claimed.id },
+    });
     return claimed;
   });
 }
 
-export async function decideReview(prisma: Prisma, id: string, scope: Scope, actor: Actor & { id: string }, body: Decision, clarificationDays: number, now: Date) {
+export async function decideReview(
+  prisma: Prisma,
+  id: string,
+  scope: Scope,
+  actor: Actor & { id: string },
+  body: Decision,
+  clarificationDays: number,
+  now: Date,
+) {
   const to = STATUS_OF[body.decision];
   await prisma.$transaction(async (tx) => {
     await lockRow(tx, 'Application', id);
-    const application = await tx.application.findFirst({ where: { id, ...scope }, include: { reviews: { where: { status: 'claimed' } } } });
+    const application = await tx.application.findFirst({
+      where: { id, ...scope },
+      include: { reviews: { where: { status: 'claimed' } } },
+    });
     if (!application) throw new AppError('not_found', { entity: 'Application' });
     if (application.status !== 'under_review') throw new AppError('not_under_review', { status: application.status });
     const lease = application.reviews.find((r) => r.reviewerId === actor.id && liveLease(r, new Date()));
     if (!lease) throw new AppError('review_not_claimed');
     await tx.review.update({
       where: { id: lease.id },
-      data: { status: 'decided', decision: to, reasonCodes: body.reasonCodes, comment: body.comment, decidedAt: new Date(), leaseExpiresAt: null },
+      data: {
+        status: 'decided',
+        decision: to,
+        reasonCodes: body.reasonCodes,
+        comment: body.comment,
+        decidedAt: new Date(),
+        leaseExpiresAt: null,
+      },
     });
     await transition(tx, id, {
       to,
       actor,
       reason: body.comment,
       reasons: [reasonEntry('reviewer_decision', { comment: body.comment })],
-      missingDocuments: body.documents.map((d) => ({ kind: d.kind, reasonCode: 'reviewer_decision', message: d.message, messageRu: d.message })),
+      missingDocuments: body.documents.map((d) => ({
+        kind: d.kind,
+        reasonCode: 'reviewer_decision',
+        message: d.message,
+        messageRu: d.message,
+      })),
       deadline: clarificationDeadline(now, clarificationDays),
     });
-    await recordAudit(tx, { actor, action: 'review.decided', entityType: 'Application', entityId: id, organizationId: application.organizationId, data: { reviewId: lease.id, decision: to, reasonCodes: body.reasonCodes } });
+    await recordAudit(tx, {
+      actor,
+      action: 'review.decided',
+      entityType: 'Application',
+      entityId: id,
+      organizationId: application.organizationId,
+      data: { reviewId: lease.id, decision: to, reasonCodes: body.reasonCodes },
+    });
   });
   return prisma.application.findUniqueOrThrow({ where: { id } });
 }

@@ -5,9 +5,12 @@
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 
 const LOCKS = {
-  Application: (tx: PrismaNs.TransactionClient, id: string) => tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${id}::uuid FOR UPDATE`,
-  Account: (tx: PrismaNs.TransactionClient, id: string) => tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${id}::uuid FOR UPDATE`,
-  Document: (tx: PrismaNs.TransactionClient, id: string) => tx.$queryRaw`SELECT id FROM "Document" WHERE id = ${id}::uuid FOR UPDATE`,
+  Application: (tx: PrismaNs.TransactionClient, id: string) =>
+    tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${id}::uuid FOR UPDATE`,
+  Account: (tx: PrismaNs.TransactionClient, id: string) =>
+    tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${id}::uuid FOR UPDATE`,
+  Document: (tx: PrismaNs.TransactionClient, id: string) =>
+    tx.$queryRaw`SELECT id FROM "Document" WHERE id = ${id}::uuid FOR UPDATE`,
 } as const;
 
 /** Holds the row until the transaction ends (a missing row locks nothing). */

@@ -57,7 +57,9 @@ export function pgRunner(pool: pg.Pool): SqlRunner {
       const client = await pool.connect();
       let count = 0;
       try {
-        const copy = client.query(copyFrom(`COPY ${quoted(table)} (${columns.map(quoted).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+        const copy = client.query(
+          copyFrom(`COPY ${quoted(table)} (${columns.map(quoted).join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+        );
         // Rows go out in chunks of about 256 KB: one COPY message per row would cost more than the row.
         const lines = Readable.from(
           (async function* () {
@@ -103,8 +105,13 @@ export function pgliteRunner(db: PGlite): SqlRunner {
       let count = 0;
       const flush = async () => {
         if (batch.length === 0) return;
-        const values = batch.map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(', ')})`).join(', ');
-        await db.query(`INSERT INTO ${quoted(table)} (${columns.map(quoted).join(', ')}) VALUES ${values}`, batch.flat());
+        const values = batch
+          .map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(', ')})`)
+          .join(', ');
+        await db.query(
+          `INSERT INTO ${quoted(table)} (${columns.map(quoted).join(', ')}) VALUES ${values}`,
+          batch.flat(),
+        );
         count += batch.length;
         batch = [];
       };

@@ -16,21 +16,36 @@ export interface Extracted {
   held?: { applicant: number[]; portrait?: number[]; documentNumber?: string };
 }
 
-const values = (fields: Record<string, { value: string }>) => Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.value]));
+const values = (fields: Record<string, { value: string }>) =>
+  Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.value]));
 
 export function extractedFrom(checks: readonly { stage: string; details: unknown }[]): Extracted {
-  const details = (stage: string) => checks.find((check) => check.stage === stage)?.details as CheckRecord['details'] | undefined;
+  const details = (stage: string) =>
+    checks.find((check) => check.stage === stage)?.details as CheckRecord['details'] | undefined;
   const mrz = details('mrz')?.mrz as MrzReading | undefined;
   // A stage that crashed leaves only its error in the details.
   const viz = details('viz') as Partial<VizReading> | undefined;
   const card = details('migration_card') as Partial<MigrationCardReading> | undefined;
   const descriptor = (details('portrait') ?? details('selfie'))?.descriptor as number[] | undefined;
-  const held = details('held_document') as { descriptors?: { applicant: number[]; portrait?: number[] }; documentNumber?: string } | undefined;
+  const held = details('held_document') as
+    { descriptors?: { applicant: number[]; portrait?: number[] }; documentNumber?: string } | undefined;
   return {
-    ...(mrz ? { mrz: { format: mrz.format, lines: mrz.lines, valid: mrz.valid, fields: mrz.fields, checkDigits: mrz.checkDigits } } : {}),
+    ...(mrz
+      ? {
+          mrz: {
+            format: mrz.format,
+            lines: mrz.lines,
+            valid: mrz.valid,
+            fields: mrz.fields,
+            checkDigits: mrz.checkDigits,
+          },
+        }
+      : {}),
     ...(viz?.fields ? { viz: { fields: values(viz.fields) } } : {}),
     ...(card?.fields ? { card: { fields: values(card.fields) } } : {}),
     ...(descriptor ? { face: { descriptor } } : {}),
-    ...(held?.descriptors ? { held: { ...held.descriptors, ...(held.documentNumber ? { documentNumber: held.documentNumber } : {}) } } : {}),
+    ...(held?.descriptors
+      ? { held: { ...held.descriptors, ...(held.documentNumber ? { documentNumber: held.documentNumber } : {}) } }
+      : {}),
   };
 }

@@ -43,11 +43,17 @@ interface StageDefinition {
 
 const ALL_KINDS = Object.values(DocumentKind);
 type Outcomes = readonly { stage: string; outcome: CheckOutcome }[];
-const outcomeOf = (records: Outcomes, stage: string): CheckOutcome | undefined => records.find((record) => record.stage === stage)?.outcome;
+const outcomeOf = (records: Outcomes, stage: string): CheckOutcome | undefined =>
+  records.find((record) => record.stage === stage)?.outcome;
 /** A capture the quality gate refused stays readable when its MRZ was read anyway (reading decides). */
-const readable = (records: Outcomes): boolean => outcomeOf(records, 'quality') !== 'fail' || outcomeOf(records, 'mrz') === 'pass';
+const readable = (records: Outcomes): boolean =>
+  outcomeOf(records, 'quality') !== 'fail' || outcomeOf(records, 'mrz') === 'pass';
 /** The OCR engines the MRZ search uses, from the stage context. */
-const mrzOcr = (ctx: StageContext): MrzOcr => ({ detect: ctx.ocr.textBoxes, line: ctx.ocr.mrzLine, block: ctx.ocr.mrzBlock });
+const mrzOcr = (ctx: StageContext): MrzOcr => ({
+  detect: ctx.ocr.textBoxes,
+  line: ctx.ocr.mrzLine,
+  block: ctx.ocr.mrzBlock,
+});
 const DOCUMENTS: readonly DocumentKind[] = ['passport', 'residence_permit', 'migration_card'];
 const WITH_PORTRAIT: readonly DocumentKind[] = ['passport', 'residence_permit'];
 
@@ -70,7 +76,13 @@ export const STAGES = [
     gate: ['migration_card'],
     async run(state) {
       const { readablePages, ...verdict } = await assessQuality(state.pages ?? []);
-      return { verdict, state: { ...state, readablePages: readablePages.length ? readablePages : (state.pages ?? []).map((page) => page.index) } };
+      return {
+        verdict,
+        state: {
+          ...state,
+          readablePages: readablePages.length ? readablePages : (state.pages ?? []).map((page) => page.index),
+        },
+      };
     },
   },
   {
@@ -78,7 +90,14 @@ export const STAGES = [
     appliesTo: WITH_PORTRAIT,
     gate: [],
     async run(state, ctx) {
-      const { mrz, views, ...verdict } = await readMrz(state.document.kind, state.pages ?? [], state.readablePages ?? [], mrzOcr(ctx), ctx.now(), ctx.mrzLocators);
+      const { mrz, views, ...verdict } = await readMrz(
+        state.document.kind,
+        state.pages ?? [],
+        state.readablePages ?? [],
+        mrzOcr(ctx),
+        ctx.now(),
+        ctx.mrzLocators,
+      );
       return { verdict, state: { ...state, mrz, views } };
     },
   },
@@ -88,7 +107,14 @@ export const STAGES = [
     gate: [],
     requires: readable,
     async run(state, ctx) {
-      const { viz, ...verdict } = await readViz(state.document.kind, state.pages ?? [], state.readablePages ?? [], state.mrz, state.views, ctx.ocr);
+      const { viz, ...verdict } = await readViz(
+        state.document.kind,
+        state.pages ?? [],
+        state.readablePages ?? [],
+        state.mrz,
+        state.views,
+        ctx.ocr,
+      );
       return { verdict, state: { ...state, viz } };
     },
   },
@@ -99,7 +125,12 @@ export const STAGES = [
     requires: readable,
     async run(state, ctx) {
       const known = state.mrz && { page: state.mrz.page, rotation: state.mrz.rotation };
-      const { face: _face, ...verdict } = await extractPortrait(state.pages ?? [], state.readablePages ?? [], known, ctx.face);
+      const { face: _face, ...verdict } = await extractPortrait(
+        state.pages ?? [],
+        state.readablePages ?? [],
+        known,
+        ctx.face,
+      );
       return { verdict, state };
     },
   },
@@ -124,7 +155,14 @@ export const STAGES = [
       const { face: _face, measures: _measures, ...verdict } = assessSelfie(image, faces);
       // The photo itself for reviewers, the face box drawn on it.
       const view = await reviewerView(image, 3);
-      return { verdict: { ...verdict, details: { ...verdict.details, pageSize: view.size }, artifacts: { ...verdict.artifacts, page: view.jpeg } }, state };
+      return {
+        verdict: {
+          ...verdict,
+          details: { ...verdict.details, pageSize: view.size },
+          artifacts: { ...verdict.artifacts, page: view.jpeg },
+        },
+        state,
+      };
     },
   },
   {
@@ -148,7 +186,16 @@ export const STAGES = [
       // The card itself for reviewers: no face or MRZ stage keeps its page.
       const first = state.pages?.[0];
       const view = first && (await reviewerView(first.raster, 3));
-      return { verdict: view ? { ...verdict, details: { ...verdict.details, pageSize: view.size }, artifacts: { ...verdict.artifacts, page: view.jpeg } } : verdict, state: { ...state, card } };
+      return {
+        verdict: view
+          ? {
+              ...verdict,
+              details: { ...verdict.details, pageSize: view.size },
+              artifacts: { ...verdict.artifacts, page: view.jpeg },
+            }
+          : verdict,
+        state: { ...state, card },
+      };
     },
   },
 ] as const satisfies readonly StageDefinition[];
@@ -193,10 +240,16 @@ export interface FaultOptions {
  */
 function readingDecides(records: CheckRecord[]): CheckRecord[] {
   if (outcomeOf(records, 'mrz') !== 'pass') return records;
-  return records.map((record) => (record.stage === 'quality' && record.outcome === 'fail' ? { ...record, outcome: 'warn' } : record));
+  return records.map((record) =>
+    record.stage === 'quality' && record.outcome === 'fail' ? { ...record, outcome: 'warn' } : record,
+  );
 }
 
-export async function runPipeline(document: UploadedDocument, ctx: StageContext, faults: FaultOptions = { stageDelayMs: 0 }): Promise<CheckRecord[]> {
+export async function runPipeline(
+  document: UploadedDocument,
+  ctx: StageContext,
+  faults: FaultOptions = { stageDelayMs: 0 },
+): Promise<CheckRecord[]> {
   const records: CheckRecord[] = [];
   let state: PipelineState = { document };
   for (const stage of STAGES as readonly StageDefinition[]) {

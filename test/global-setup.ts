@@ -22,7 +22,12 @@ export default async function setup(project: TestProject) {
     await client.end();
   });
   const redis = await probe(`no Redis at ${new URL(REDIS_URL).host}`, async () => {
-    const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Redis(REDIS_URL, {
+      lazyConnect: true,
+      connectTimeout: 2000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     try {
       await client.connect();
       await client.ping();

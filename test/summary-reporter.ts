@@ -17,13 +17,19 @@ export default class SummaryReporter implements Reporter {
         const mark = test.fullName.indexOf(SERVER_SKIP_MARK);
         if (state === 'skipped' && mark >= 0) {
           serverSkips.tests++;
-          for (const reason of test.fullName.slice(mark + SERVER_SKIP_MARK.length).split(']')[0]!.split('; ')) serverSkips.reasons.add(reason);
+          for (const reason of test.fullName
+            .slice(mark + SERVER_SKIP_MARK.length)
+            .split(']')[0]!
+            .split('; '))
+            serverSkips.reasons.add(reason);
         }
       }
     }
     process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
     if (serverSkips.tests) {
-      process.stdout.write(`${serverSkips.tests} server-mode tests skipped: ${[...serverSkips.reasons].join('; ')} — start PostgreSQL and Redis to run them (REQUIRE_SERVICES=1 makes this a failure)\n`);
+      process.stdout.write(
+        `${serverSkips.tests} server-mode tests skipped: ${[...serverSkips.reasons].join('; ')} — start PostgreSQL and Redis to run them (REQUIRE_SERVICES=1 makes this a failure)\n`,
+      );
     }
   }
 }

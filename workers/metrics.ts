@@ -28,13 +28,26 @@ export function runtimeMetrics(runtime: Pick<Runtime, 'db' | 'queue' | 'pool' | 
     Object.entries(await runtime.queue.counts()).map(([state, value]) => ({ labels: { state }, value })),
   );
   gauge('docverify_applications', 'Applications by status', ['status'], async () =>
-    (await runtime.db.prisma.application.groupBy({ by: ['status'], _count: { _all: true } })).map((row) => ({ labels: { status: row.status }, value: row._count._all })),
+    (await runtime.db.prisma.application.groupBy({ by: ['status'], _count: { _all: true } })).map((row) => ({
+      labels: { status: row.status },
+      value: row._count._all,
+    })),
   );
   gauge('docverify_webhook_deliveries', 'Webhook deliveries by status (pending is the backlog)', ['status'], async () =>
-    (await runtime.db.prisma.webhookDelivery.groupBy({ by: ['status'], _count: { _all: true } })).map((row) => ({ labels: { status: row.status }, value: row._count._all })),
+    (await runtime.db.prisma.webhookDelivery.groupBy({ by: ['status'], _count: { _all: true } })).map((row) => ({
+      labels: { status: row.status },
+      value: row._count._all,
+    })),
   );
-  gauge('docverify_registry_breaker_open', 'Registry circuits open (1) or closed (0); only for a remote registry', ['registry'], async () =>
-    Object.entries(runtime.registry.breakers?.() ?? {}).map(([registry, open]) => ({ labels: { registry }, value: open ? 1 : 0 })),
+  gauge(
+    'docverify_registry_breaker_open',
+    'Registry circuits open (1) or closed (0); only for a remote registry',
+    ['registry'],
+    async () =>
+      Object.entries(runtime.registry.breakers?.() ?? {}).map(([registry, open]) => ({
+        labels: { registry },
+        value: open ? 1 : 0,
+      })),
   );
   gauge('docverify_pool', 'Stage thread pool: threads, queued tasks, utilisation (0–1)', ['measure'], async () =>
     Object.entries(runtime.pool.stats()).map(([measure, value]) => ({ labels: { measure }, value })),

@@ -60,7 +60,8 @@ const face: FaceEngine = {
   antiSpoof: async (...args) => (await (faceEngine ??= createFaceEngine())).antiSpoof(...args),
 };
 
-const pagesOf = async (upload: Upload, kind: DocumentKind, limits: StageContext['limits']) => (await normalize({ kind, ...upload, bytes: asBuffer(upload.bytes) }, { limits })).pages;
+const pagesOf = async (upload: Upload, kind: DocumentKind, limits: StageContext['limits']) =>
+  (await normalize({ kind, ...upload, bytes: asBuffer(upload.bytes) }, { limits })).pages;
 
 export default async function runTask(task: PoolTask): Promise<PoolResults[PoolTask['type']]> {
   switch (task.type) {
@@ -84,7 +85,11 @@ export default async function runTask(task: PoolTask): Promise<PoolResults[PoolT
       const { bytes, ...rest } = task.document;
       const document = { ...rest, bytes: asBuffer(bytes) };
       const now = new Date(task.now);
-      return runPipeline(document, { limits: task.limits, now: () => now, ocr, face, mrzLocators: task.mrzLocators }, task.faults);
+      return runPipeline(
+        document,
+        { limits: task.limits, now: () => now, ocr, face, mrzLocators: task.mrzLocators },
+        task.faults,
+      );
     }
   }
 }

@@ -14,7 +14,9 @@ export interface StagePool {
 }
 
 /** Compiled (dist/), the threads load the task module directly; from sources, through tsx. */
-const TASKS = import.meta.url.endsWith('.js') ? new URL('./pool-tasks.js', import.meta.url).href : new URL('./pool-entry.mjs', import.meta.url).href;
+const TASKS = import.meta.url.endsWith('.js')
+  ? new URL('./pool-tasks.js', import.meta.url).href
+  : new URL('./pool-entry.mjs', import.meta.url).href;
 
 export function createStagePool(threads: number): StagePool {
   const size = Math.max(1, Math.min(threads, os.availableParallelism() * 2));

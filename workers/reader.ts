@@ -45,7 +45,12 @@ export async function readFile(
     return {
       file,
       kind,
-      intake: { outcome: 'fail', reasonCode: intake.reasonCode, message: reasonMessage(intake.reasonCode, intake.params), ...measured },
+      intake: {
+        outcome: 'fail',
+        reasonCode: intake.reasonCode,
+        message: reasonMessage(intake.reasonCode, intake.params),
+        ...measured,
+      },
       mrz: null,
       viz: null,
       card: null,
@@ -59,7 +64,9 @@ export async function readFile(
     now: now.toISOString(),
     faults: { stageDelayMs: 0 },
   });
-  const checks = await Promise.all(processed.map(({ artifacts, ...check }) => keepCrops(file, check, artifacts, cropsDir)));
+  const checks = await Promise.all(
+    processed.map(({ artifacts, ...check }) => keepCrops(file, check, artifacts, cropsDir)),
+  );
   const details = (stage: string) => checks.find((check) => check.stage === stage)?.details;
   return {
     file,
@@ -70,13 +77,20 @@ export async function readFile(
     viz: details('viz')?.comparison ? (details('viz') as unknown as VizReading) : null,
     card: details('migration_card')?.fields ? (details('migration_card') as unknown as MigrationCardReading) : null,
     checks: checks.map((check) =>
-      check.reasonCode ? { ...check, message: reasonMessage(check.reasonCode, check.details as Record<string, string | number>) } : check,
+      check.reasonCode
+        ? { ...check, message: reasonMessage(check.reasonCode, check.details as Record<string, string | number>) }
+        : check,
     ),
   };
 }
 
 /** Writes a check's crops next to each other in `dir`, and names them in its details. */
-async function keepCrops(file: string, check: CheckRecord, artifacts: Record<string, Uint8Array> | undefined, dir?: string): Promise<CheckRecord> {
+async function keepCrops(
+  file: string,
+  check: CheckRecord,
+  artifacts: Record<string, Uint8Array> | undefined,
+  dir?: string,
+): Promise<CheckRecord> {
   if (!artifacts || !dir) return check;
   const written: Record<string, string> = {};
   for (const [name, bytes] of Object.entries(artifacts)) {
@@ -90,7 +104,11 @@ async function keepCrops(file: string, check: CheckRecord, artifacts: Record<str
  * Runs fn over items with at most `limit` in flight, so each file's timings
  * measure its own work rather than its wait behind the others.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(

@@ -71,14 +71,30 @@ export async function processDocument(deps: RunnerDeps, documentId: string, atte
       faults: deps.config.faults,
     });
   } catch (error) {
-    checks = [{ stage: 'pipeline', outcome: 'error', reasonCode: 'stage_crashed', details: { stage: 'pipeline', detail: errorMessage(error) }, durationMs: 0 }];
+    checks = [
+      {
+        stage: 'pipeline',
+        outcome: 'error',
+        reasonCode: 'stage_crashed',
+        details: { stage: 'pipeline', detail: errorMessage(error) },
+        durationMs: 0,
+      },
+    ];
   }
   // A crashed stage is a failed attempt: retried while attempts remain, then
   // stored as it is, so the rules send the application to a reviewer (stage_failed).
   const crashed = checks.filter((check) => check.outcome === 'error');
-  if (crashed.length === 0) return finish(deps, document.applicationId, documentId, run.id, checks, 'processed', document.kind);
-  const error = crashed.map((check) => `${String(check.details.stage ?? check.stage)}: ${String(check.details.detail ?? check.reasonCode)}`).join('; ');
-  await prisma.verificationRun.update({ where: { id: run.id }, data: { status: 'failed', finishedAt: new Date(), error } });
+  if (crashed.length === 0)
+    return finish(deps, document.applicationId, documentId, run.id, checks, 'processed', document.kind);
+  const error = crashed
+    .map(
+      (check) => `${String(check.details.stage ?? check.stage)}: ${String(check.details.detail ?? check.reasonCode)}`,
+    )
+    .join('; ');
+  await prisma.verificationRun.update({
+    where: { id: run.id },
+    data: { status: 'failed', finishedAt: new Date(), error },
+  });
   if (!attempt.final) throw new StageCrashError(error);
   return finish(deps, document.applicationId, documentId, run.id, checks, 'failed', document.kind);
 }
@@ -95,7 +111,9 @@ async function finish(
   status: 'processed' | 'failed',
   kind: DocumentKind,
 ): Promise<RunOutcome> {
-  const firstPage = (checks.find((c) => c.stage === 'normalize')?.details.pages as { width: number; height: number }[] | undefined)?.[0];
+  const firstPage = (
+    checks.find((c) => c.stage === 'normalize')?.details.pages as { width: number; height: number }[] | undefined
+  )?.[0];
   const stored = await storeArtifacts(deps.blobs, documentId, checks);
   const committed = await deps.db.prisma.$transaction(async (tx) => {
     // Whoever finishes first wins; a duplicate run that gets here later stores nothing.
@@ -113,7 +131,11 @@ async function finish(
     // Runs still marked running belong to workers that died mid-job, or lost this race.
     await tx.verificationRun.updateMany({
       where: { documentId, status: 'running', id: { not: runId } },
-      data: { status: 'interrupted', finishedAt: new Date(), error: 'superseded: its worker stopped, or another run finished first' },
+      data: {
+        status: 'interrupted',
+        finishedAt: new Date(),
+        error: 'superseded: its worker stopped, or another run finished first',
+      },
     });
     await tx.checkResult.createMany({
       data: stored.map((check) => ({
@@ -131,7 +153,10 @@ async function finish(
       where: { id: runId },
       data: status === 'processed' ? { status: 'succeeded', finishedAt: new Date() } : { finishedAt: new Date() },
     });
-    const { organizationId } = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, select: { organizationId: true } });
+    const { organizationId } = await tx.application.findUniqueOrThrow({
+      where: { id: applicationId },
+      select: { organizationId: true },
+    });
     await recordAudit(tx, {
       actor: SYSTEM,
       action: `document.${status}`,
@@ -143,7 +168,8 @@ async function finish(
     return true;
   });
   if (committed) {
-    for (const check of checks) stageDuration.observe({ stage: check.stage, kind, outcome: check.outcome }, check.durationMs / 1000);
+    for (const check of checks)
+      stageDuration.observe({ stage: check.stage, kind, outcome: check.outcome }, check.durationMs / 1000);
     documentsProcessed.inc({ kind, result: status });
     await settleSafely(deps, applicationId);
   }

@@ -47,7 +47,9 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   await syncDefaultWebhook(db.prisma, config.webhook.endpoint);
   const pool = createStagePool(config.poolThreads);
   const queue = openQueue(config);
-  const registry = measured(config.registry.url ? httpRegistry({ baseUrl: config.registry.url, ...config.registry.http }) : localRegistry(db));
+  const registry = measured(
+    config.registry.url ? httpRegistry({ baseUrl: config.registry.url, ...config.registry.http }) : localRegistry(db),
+  );
   let stopBackground = () => {};
   const runtime: Runtime = {
     config,
@@ -66,7 +68,10 @@ export async function openRuntime(config: Config): Promise<Runtime> {
           (error: unknown) => log.warn('warm-up failed; engines load on first use', { error: errorMessage(error) }),
         );
       }
-      queue.consume(async (job, attempt) => void (await processDocument(runtime, job.documentId, attempt)), config.workerConcurrency);
+      queue.consume(
+        async (job, attempt) => void (await processDocument(runtime, job.documentId, attempt)),
+        config.workerConcurrency,
+      );
       const stopSweeper = startSweeper(runtime, config.jobs.sweepIntervalMs);
       const stopWebhooks = startWebhookDispatcher(db, config.webhook);
       stopBackground = () => {

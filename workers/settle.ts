@@ -19,7 +19,13 @@ import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import { challengeFact } from '../db/liveness-sessions.ts';
 import { applicationFaceCheck, applicationFacts, type SettledDocument } from '../pipeline/decision/facts.ts';
 import { currentDocuments, decide, type ApplicationFacts } from '../pipeline/decision/index.ts';
-import { askRegistries, plannedLookups, unavailableRegistries, type RegistryAnswers, type RegistryPort } from '../pipeline/registry/index.ts';
+import {
+  askRegistries,
+  plannedLookups,
+  unavailableRegistries,
+  type RegistryAnswers,
+  type RegistryPort,
+} from '../pipeline/registry/index.ts';
 import { verdicts } from '../core/metrics.ts';
 import { lockRow } from '../db/row-locks.ts';
 
@@ -40,15 +46,22 @@ const include = {
 type StoredApplication = PrismaNs.ApplicationGetPayload<{ include: typeof include }>;
 type StoredDocument = StoredApplication['documents'][number];
 
-const finished = (documents: StoredDocument[]) => documents.every((d) => d.status !== 'received' && d.status !== 'processing');
+const finished = (documents: StoredDocument[]) =>
+  documents.every((d) => d.status !== 'received' && d.status !== 'processing');
 
 /** The latest liveness session as a fact; sessions run on wall-clock time, not the rules' date. */
 const challengeOf = (application: StoredApplication) => challengeFact(application.livenessSessions[0], new Date());
 /** Everything is in: every current document finished, and no liveness session still waiting for its frames. */
-const ready = (application: StoredApplication) => finished(currentDocuments(application.documents)) && challengeOf(application)?.status !== 'open';
+const ready = (application: StoredApplication) =>
+  finished(currentDocuments(application.documents)) && challengeOf(application)?.status !== 'open';
 
 const settledDocuments = (documents: StoredDocument[]): SettledDocument[] =>
-  documents.map((document) => ({ id: document.id, kind: document.kind, failed: document.status === 'failed', checks: document.runs.flatMap((run) => run.checks) }));
+  documents.map((document) => ({
+    id: document.id,
+    kind: document.kind,
+    failed: document.status === 'failed',
+    checks: document.runs.flatMap((run) => run.checks),
+  }));
 
 function factsOf(application: StoredApplication, now: Date): ApplicationFacts {
   return applicationFacts({
@@ -64,7 +77,11 @@ function factsOf(application: StoredApplication, now: Date): ApplicationFacts {
  * The application-level face check, stored as the selfie's `face` check and
  * replaced at every settlement, since either document may be uploaded again.
  */
-async function settleFaceCheck(tx: PrismaNs.TransactionClient, documents: StoredDocument[], faultStage?: string): Promise<void> {
+async function settleFaceCheck(
+  tx: PrismaNs.TransactionClient,
+  documents: StoredDocument[],
+  faultStage?: string,
+): Promise<void> {
   let face: ReturnType<typeof applicationFaceCheck>;
   try {
     if (faultStage === 'face') throw new Error('fault injected into face');
@@ -72,7 +89,14 @@ async function settleFaceCheck(tx: PrismaNs.TransactionClient, documents: Stored
   } catch (error) {
     // Recorded, never skipped: a face check that did not run is not a pass.
     const selfie = documents.find((d) => d.kind === 'selfie' && d.status === 'processed');
-    face = selfie && { selfieId: selfie.id, verdict: { outcome: 'error', reasonCode: 'stage_crashed', details: { stage: 'face', detail: errorMessage(error) } } };
+    face = selfie && {
+      selfieId: selfie.id,
+      verdict: {
+        outcome: 'error',
+        reasonCode: 'stage_crashed',
+        details: { stage: 'face', detail: errorMessage(error) },
+      },
+    };
   }
   const selfie = face && documents.find((d) => d.id === face.selfieId);
   const run = selfie?.runs.find((r) => r.status === 'succeeded');
@@ -86,7 +110,10 @@ async function settleFaceCheck(tx: PrismaNs.TransactionClient, documents: Stored
       outcome: face.verdict.outcome,
       reasonCode: face.verdict.reasonCode ?? null,
       score: face.verdict.score ?? null,
-      details: { ...face.verdict.details, ...(face.portraitId ? { portraitDocumentId: face.portraitId } : {}) } as PrismaNs.InputJsonValue,
+      details: {
+        ...face.verdict.details,
+        ...(face.portraitId ? { portraitDocumentId: face.portraitId } : {}),
+      } as PrismaNs.InputJsonValue,
       durationMs: 0,
     },
   });
@@ -97,7 +124,10 @@ async function settleFaceCheck(tx: PrismaNs.TransactionClient, documents: Stored
 const sameDocuments = (a: StoredDocument[], b: StoredDocument[]) =>
   JSON.stringify(a.map((d) => [d.id, d.status]).sort()) === JSON.stringify(b.map((d) => [d.id, d.status]).sort());
 
-export async function settleApplication(deps: SettleDeps, applicationId: string): Promise<'settled' | 'waiting' | 'retry_later'> {
+export async function settleApplication(
+  deps: SettleDeps,
+  applicationId: string,
+): Promise<'settled' | 'waiting' | 'retry_later'> {
   const { prisma } = deps.db;
   const before = await prisma.application.findUnique({ where: { id: applicationId }, include });
   if (!before || before.status !== 'processing' || !ready(before)) return 'waiting';
@@ -112,10 +142,22 @@ export async function settleApplication(deps: SettleDeps, applicationId: string)
     await lockRow(tx, 'Application', applicationId);
     const application = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, include });
     const documents = currentDocuments(application.documents);
-    if (application.status !== 'processing' || !ready(application) || !sameDocuments(documents, currentDocuments(before.documents))) return 'waiting';
+    if (
+      application.status !== 'processing' ||
+      !ready(application) ||
+      !sameDocuments(documents, currentDocuments(before.documents))
+    )
+      return 'waiting';
     if (unavailable.length && application.registryAttempts + 1 < attempts) {
       const nextSettleAt = new Date(Date.now() + backoffMs * 2 ** application.registryAttempts);
-      await tx.application.update({ where: { id: applicationId }, data: { registryAttempts: { increment: 1 }, nextSettleAt, registryChecks: registries as PrismaNs.InputJsonValue } });
+      await tx.application.update({
+        where: { id: applicationId },
+        data: {
+          registryAttempts: { increment: 1 },
+          nextSettleAt,
+          registryChecks: registries as PrismaNs.InputJsonValue,
+        },
+      });
       await recordAudit(tx, {
         actor: SYSTEM,
         action: 'application.registry_unavailable',
@@ -144,10 +186,18 @@ export async function settleApplication(deps: SettleDeps, applicationId: string)
       ...facts,
       registries,
       ...(passportNumber && elsewhere.length
-        ? { sameDocumentElsewhere: { documentNumber: passportNumber, applicationIds: [...new Set(elsewhere.map((d) => d.applicationId))] } }
+        ? {
+            sameDocumentElsewhere: {
+              documentNumber: passportNumber,
+              applicationIds: [...new Set(elsewhere.map((d) => d.applicationId))],
+            },
+          }
         : {}),
     });
-    await tx.application.update({ where: { id: applicationId }, data: { registryAttempts: 0, nextSettleAt: null, registryChecks: registries as PrismaNs.InputJsonValue } });
+    await tx.application.update({
+      where: { id: applicationId },
+      data: { registryAttempts: 0, nextSettleAt: null, registryChecks: registries as PrismaNs.InputJsonValue },
+    });
     await transition(tx, applicationId, {
       to: verdict.status,
       actor: SYSTEM,
@@ -182,7 +232,10 @@ export async function settleDue(deps: SettleDeps, olderThanMs = 30_000): Promise
   const due = await deps.db.prisma.application.findMany({
     where: {
       status: 'processing',
-      OR: [{ nextSettleAt: { lte: new Date() } }, { nextSettleAt: null, updatedAt: { lt: new Date(Date.now() - olderThanMs) } }],
+      OR: [
+        { nextSettleAt: { lte: new Date() } },
+        { nextSettleAt: null, updatedAt: { lt: new Date(Date.now() - olderThanMs) } },
+      ],
     },
     select: { id: true },
     orderBy: { updatedAt: 'asc' },

@@ -30,7 +30,9 @@ export async function sweepOrphanBlobs(db: Database, blobs: BlobStore, minAgeMs 
   const flush = async () => {
     // Blob keys are the document id, or the document id and an artifact name.
     const ids = [...new Set(candidates.map((key) => key.split('.')[0]!))];
-    const known = new Set((await db.prisma.document.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((d) => d.id));
+    const known = new Set(
+      (await db.prisma.document.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((d) => d.id),
+    );
     for (const key of candidates.filter((k) => !known.has(k.split('.')[0]!))) {
       await blobs.delete(key);
       removed++;
@@ -57,7 +59,10 @@ export async function sweepUnfinished(db: Database, queue: JobQueue, minAgeMs = 
   return documents.length;
 }
 
-export function startSweeper(deps: SettleDeps & { queue: JobQueue; blobs: BlobStore; config: Pick<Config, 'retentionDays' | 'clarification'> }, intervalMs: number): () => void {
+export function startSweeper(
+  deps: SettleDeps & { queue: JobQueue; blobs: BlobStore; config: Pick<Config, 'retentionDays' | 'clarification'> },
+  intervalMs: number,
+): () => void {
   let busy = false;
   let housekeptAt = 0;
   const sweep = async (minAgeMs?: number) => {
@@ -67,9 +72,15 @@ export function startSweeper(deps: SettleDeps & { queue: JobQueue; blobs: BlobSt
       const count = await sweepUnfinished(deps.db, deps.queue, minAgeMs);
       if (count) log.info('re-enqueued unfinished documents', { count });
       const settled = await settleDue(deps);
-      if (settled) log.info('settled applications that were waiting (registry retries, interrupted settlements)', { settled });
-      const deadlines = await enforceClarificationDeadlines(deps.db, deps.config.now(), deps.config.clarification.remindDays);
-      if (deadlines.reminded || deadlines.expired) log.info('clarification deadlines: reminders sent, applications rejected', deadlines);
+      if (settled)
+        log.info('settled applications that were waiting (registry retries, interrupted settlements)', { settled });
+      const deadlines = await enforceClarificationDeadlines(
+        deps.db,
+        deps.config.now(),
+        deps.config.clarification.remindDays,
+      );
+      if (deadlines.reminded || deadlines.expired)
+        log.info('clarification deadlines: reminders sent, applications rejected', deadlines);
       if (Date.now() - housekeptAt > HOUR_MS) {
         housekeptAt = Date.now();
         const orphans = await sweepOrphanBlobs(deps.db, deps.blobs);

@@ -38,4 +38,3 @@ export function warm<A extends unknown[], T>(start: () => Promise<Engine<A, T>>,
   const prepare = async () => void (await (started ??= start()));
   return Object.assign(read, { prepare });
 }
-

@@ -83,7 +83,10 @@ export async function dispatchWebhooks(db: Database, config: WebhookConfig): Pro
     take: BATCH,
   });
   // Each delivery is signed with its organisation's secret: read once per pass.
-  const organizations = await db.prisma.organization.findMany({ where: { id: { in: [...new Set(due.map((d) => d.organizationId))] } }, select: { id: true, webhookSecret: true } });
+  const organizations = await db.prisma.organization.findMany({
+    where: { id: { in: [...new Set(due.map((d) => d.organizationId))] } },
+    select: { id: true, webhookSecret: true },
+  });
   const secrets = new Map(organizations.map((organization) => [organization.id, organization.webhookSecret]));
   for (const delivery of due) {
     const claimed = await db.prisma.webhookDelivery.updateMany({

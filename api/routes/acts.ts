@@ -19,9 +19,17 @@ export function actsRouter(deps: ApiDeps): Router {
     const { id } = parse(IdParamSchema, req.params);
     const settings = { key: deps.keys.act, ...deps.config.acts };
     const act = await actContent(deps.db.prisma, id, ownedBy(res), settings, deps.config.now());
-    await auditStaffRead(deps.db.prisma, res, { type: 'Application', id, organizationId: act.organizationId, action: 'application.act_downloaded' });
+    await auditStaffRead(deps.db.prisma, res, {
+      type: 'Application',
+      id,
+      organizationId: act.organizationId,
+      action: 'application.act_downloaded',
+    });
     const pdf = await renderActPdf(act);
-    res.type('application/pdf').set('Content-Disposition', `attachment; filename="act-${id}.pdf"`).send(Buffer.from(pdf));
+    res
+      .type('application/pdf')
+      .set('Content-Disposition', `attachment; filename="act-${id}.pdf"`)
+      .send(Buffer.from(pdf));
   });
   return router;
 }

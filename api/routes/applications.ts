@@ -50,13 +50,25 @@ export function applicationsRouter(deps: ApiDeps): Router {
         organizationId = account.organizationId;
       } else {
         accountId = (await tx.account.create({ data: { ...body.applicant, organizationId } })).id;
-        await recordAudit(tx, { actor, action: 'account.created', entityType: 'Account', entityId: accountId, organizationId });
+        await recordAudit(tx, {
+          actor,
+          action: 'account.created',
+          entityType: 'Account',
+          entityId: accountId,
+          organizationId,
+        });
       }
       const created = await tx.application.create({
         data: { organizationId, accountId, serviceType: body.serviceType, createdById: client.id },
       });
       await tx.applicationStatusHistory.create({
-        data: { applicationId: created.id, toStatus: created.status, actorType: actor.type, actorId: client.id, reason: 'created' },
+        data: {
+          applicationId: created.id,
+          toStatus: created.status,
+          actorType: actor.type,
+          actorId: client.id,
+          reason: 'created',
+        },
       });
       await recordAudit(tx, {
         actor,
@@ -73,7 +85,10 @@ export function applicationsRouter(deps: ApiDeps): Router {
 
   router.get('/:id', async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const application = await prisma.application.findFirst({ where: { id, ...ownedBy(res) }, include: applicationInclude });
+    const application = await prisma.application.findFirst({
+      where: { id, ...ownedBy(res) },
+      include: applicationInclude,
+    });
     if (!application) throw new AppError('not_found', { entity: 'Application' });
     await auditStaffRead(prisma, res, { type: 'Application', id, organizationId: application.organizationId });
     res.json(applicationView(application));
@@ -96,10 +111,12 @@ export function applicationsRouter(deps: ApiDeps): Router {
       const { kind } = parse(UploadFieldsSchema, req.body ?? {});
       const file = req.file;
       if (!file) throw new AppError('file_missing', {}, 'file');
-      if (BAD_FILE_NAME.test(file.originalname) || file.originalname.length > 255) throw new AppError('file_name_invalid', {}, 'file');
+      if (BAD_FILE_NAME.test(file.originalname) || file.originalname.length > 255)
+        throw new AppError('file_name_invalid', {}, 'file');
       const application = await prisma.application.findFirst({ where: { id, ...ownedBy(res) } });
       if (!application) throw new AppError('not_found', { entity: 'Application' });
-      if (!acceptsDocuments(application.status)) throw new AppError('application_closed', { status: application.status });
+      if (!acceptsDocuments(application.status))
+        throw new AppError('application_closed', { status: application.status });
 
       const inspected = await deps.pool.run({ type: 'inspect', bytes: file.buffer, limits });
       if (!inspected.ok) throw new AppError(inspected.reasonCode, inspected.params, 'file');
@@ -135,7 +152,13 @@ export function applicationsRouter(deps: ApiDeps): Router {
             organizationId,
             data: { applicationId: id, kind, contentType: inspected.contentType, sizeBytes: file.size },
           });
-          await notify(tx, { organizationId, accountId: application.accountId, applicationId: id, type: 'document_received', payload: { documentId, kind } });
+          await notify(tx, {
+            organizationId,
+            accountId: application.accountId,
+            applicationId: id,
+            type: 'document_received',
+            payload: { documentId, kind },
+          });
           const { status } = await tx.application.findUniqueOrThrow({ where: { id } });
           if (!acceptsDocuments(status)) throw new AppError('application_closed', { status });
           if (status !== 'processing') {
@@ -144,7 +167,11 @@ export function applicationsRouter(deps: ApiDeps): Router {
         });
       } catch (error) {
         // No row, no blob: a refused or failed upload leaves nothing behind.
-        await deps.blobs.delete(documentId).catch((cleanup: unknown) => log.warn('could not remove the blob of a failed upload', { documentId, error: errorMessage(cleanup) }));
+        await deps.blobs
+          .delete(documentId)
+          .catch((cleanup: unknown) =>
+            log.warn('could not remove the blob of a failed upload', { documentId, error: errorMessage(cleanup) }),
+          );
         throw error;
       }
       try {
@@ -152,7 +179,10 @@ export function applicationsRouter(deps: ApiDeps): Router {
       } catch (error) {
         log.warn('enqueue failed; the sweeper will enqueue the document', { documentId, error: errorMessage(error) });
       }
-      res.status(202).location(`/v1/documents/${documentId}`).json(uploadAccepted({ documentId, applicationId: id, kind, contentType: inspected.contentType }));
+      res
+        .status(202)
+        .location(`/v1/documents/${documentId}`)
+        .json(uploadAccepted({ documentId, applicationId: id, kind, contentType: inspected.contentType }));
     },
   );
 

@@ -47,31 +47,38 @@ export function livenessSessionsRouter(deps: ApiDeps): Router {
     res.json(livenessSessionView(session));
   });
 
-  router.post('/liveness-sessions/:id/frames', allow('portal', 'admin'), uploadRateLimit(deps.config.http.uploadsPerMinute), frames, async (req, res) => {
-    const { id } = parse(IdParamSchema, req.params);
-    const { nonce } = parse(FramesFieldsSchema, req.body ?? {});
-    const files = (req.files as Express.Multer.File[] | undefined) ?? [];
-    if (files.length === 0) throw new AppError('file_missing', {}, 'frames');
-    const uploads: { contentType: AcceptedType; bytes: Buffer }[] = [];
-    for (const [frame, file] of files.entries()) {
-      const inspected = await deps.pool.run({ type: 'inspect', bytes: file.buffer, limits });
-      if (!inspected.ok) throw new AppError(inspected.reasonCode, { ...inspected.params, frame }, 'frames');
-      if (!FRAME_TYPES.has(inspected.contentType)) throw new AppError('challenge_frame_type', { frame, detail: inspected.contentType }, 'frames');
-      uploads.push({ contentType: inspected.contentType, bytes: file.buffer });
-    }
-    const session = await completeLivenessSession(prisma, {
-      sessionId: id,
-      scope: ownedBy(res),
-      actor: actorOf(res),
-      nonce,
-      frames: uploads.map((upload) => upload.bytes),
-      judge: (steps) => deps.pool.run({ type: 'challenge', frames: uploads, steps, limits }),
-      now: new Date(),
-    });
-    // The session was the last thing the application waited for, perhaps: its verdict now.
-    await settleSafely(deps, session.applicationId);
-    res.json(livenessSessionView(session));
-  });
+  router.post(
+    '/liveness-sessions/:id/frames',
+    allow('portal', 'admin'),
+    uploadRateLimit(deps.config.http.uploadsPerMinute),
+    frames,
+    async (req, res) => {
+      const { id } = parse(IdParamSchema, req.params);
+      const { nonce } = parse(FramesFieldsSchema, req.body ?? {});
+      const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+      if (files.length === 0) throw new AppError('file_missing', {}, 'frames');
+      const uploads: { contentType: AcceptedType; bytes: Buffer }[] = [];
+      for (const [frame, file] of files.entries()) {
+        const inspected = await deps.pool.run({ type: 'inspect', bytes: file.buffer, limits });
+        if (!inspected.ok) throw new AppError(inspected.reasonCode, { ...inspected.params, frame }, 'frames');
+        if (!FRAME_TYPES.has(inspected.contentType))
+          throw new AppError('challenge_frame_type', { frame, detail: inspected.contentType }, 'frames');
+        uploads.push({ contentType: inspected.contentType, bytes: file.buffer });
+      }
+      const session = await completeLivenessSession(prisma, {
+        sessionId: id,
+        scope: ownedBy(res),
+        actor: actorOf(res),
+        nonce,
+        frames: uploads.map((upload) => upload.bytes),
+        judge: (steps) => deps.pool.run({ type: 'challenge', frames: uploads, steps, limits }),
+        now: new Date(),
+      });
+      // The session was the last thing the application waited for, perhaps: its verdict now.
+      await settleSafely(deps, session.applicationId);
+      res.json(livenessSessionView(session));
+    },
+  );
 
   return router;
 }

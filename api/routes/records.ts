@@ -9,7 +9,15 @@ import { ARTIFACT_NAMES } from '../../pipeline/artifacts.ts';
 import { actorOf, allow, auditStaffRead, ownedBy } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
-import { AccountApplicationsView, applicationSummary, documentInclude, documentView, ErasureView, NotificationListView, notificationView } from '../views.ts';
+import {
+  AccountApplicationsView,
+  applicationSummary,
+  documentInclude,
+  documentView,
+  ErasureView,
+  NotificationListView,
+  notificationView,
+} from '../views.ts';
 import type { ApiDeps } from '../app.ts';
 
 export const NotificationQuerySchema = z.object({ unread: z.enum(['true', 'false']).optional() });
@@ -21,7 +29,10 @@ export function recordsRouter(deps: ApiDeps): Router {
 
   router.get('/documents/:id', async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const document = await prisma.document.findFirst({ where: { id, application: ownedBy(res) }, include: { ...documentInclude, application: { select: { organizationId: true } } } });
+    const document = await prisma.document.findFirst({
+      where: { id, application: ownedBy(res) },
+      include: { ...documentInclude, application: { select: { organizationId: true } } },
+    });
     if (!document) throw new AppError('not_found', { entity: 'Document' });
     await auditStaffRead(prisma, res, { type: 'Document', id, organizationId: document.application.organizationId });
     res.json(documentView(document));
@@ -34,11 +45,19 @@ export function recordsRouter(deps: ApiDeps): Router {
       where: { id, application: ownedBy(res) },
       select: { application: { select: { organizationId: true } }, checks: { select: { details: true } } },
     });
-    const keys = document?.checks.map((check) => (check.details as { artifacts?: Partial<Record<string, string>> } | null)?.artifacts ?? {});
+    const keys = document?.checks.map(
+      (check) => (check.details as { artifacts?: Partial<Record<string, string>> } | null)?.artifacts ?? {},
+    );
     const key = keys?.map((artifacts) => (Object.hasOwn(artifacts, name) ? artifacts[name] : undefined)).find(Boolean);
     if (!document || !key) throw new AppError('not_found', { entity: 'Artifact' });
     const bytes = await deps.blobs.get(key);
-    await auditStaffRead(prisma, res, { type: 'Document', id, organizationId: document.application.organizationId, action: 'document.artifact_viewed', data: { name } });
+    await auditStaffRead(prisma, res, {
+      type: 'Document',
+      id,
+      organizationId: document.application.organizationId,
+      action: 'document.artifact_viewed',
+      data: { name },
+    });
     // Pages are JPEG, face crops PNG.
     res.type(bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : 'image/png').send(bytes);
   });
@@ -51,13 +70,21 @@ export function recordsRouter(deps: ApiDeps): Router {
     });
     if (!account) throw new AppError('not_found', { entity: 'Account' });
     await auditStaffRead(prisma, res, { type: 'Account', id, organizationId: account.organizationId });
-    res.json(AccountApplicationsView.parse({ accountId: account.id, applications: account.applications.map(applicationSummary) }));
+    res.json(
+      AccountApplicationsView.parse({
+        accountId: account.id,
+        applications: account.applications.map(applicationSummary),
+      }),
+    );
   });
 
   router.get('/accounts/:id/notifications', async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
     const { unread } = parse(NotificationQuerySchema, req.query);
-    const account = await prisma.account.findFirst({ where: { id, ...ownedBy(res) }, select: { id: true, organizationId: true } });
+    const account = await prisma.account.findFirst({
+      where: { id, ...ownedBy(res) },
+      select: { id: true, organizationId: true },
+    });
     if (!account) throw new AppError('not_found', { entity: 'Account' });
     await auditStaffRead(prisma, res, { type: 'Account', id, organizationId: account.organizationId });
     const notifications = await prisma.notification.findMany({
@@ -72,14 +99,19 @@ export function recordsRouter(deps: ApiDeps): Router {
     const { id } = parse(IdParamSchema, req.params);
     const found = await prisma.notification.findFirst({ where: { id, ...ownedBy(res) } });
     if (!found) throw new AppError('not_found', { entity: 'Notification' });
-    const notification = found.readAt ? found : await prisma.notification.update({ where: { id }, data: { readAt: new Date() } });
+    const notification = found.readAt
+      ? found
+      : await prisma.notification.update({ where: { id }, data: { readAt: new Date() } });
     res.json(notificationView(notification));
   });
 
   // Erasure on request: scans, crops, read fields and names go; verdicts, reason codes and the audit trail stay.
   router.delete('/accounts/:id', allow('portal', 'admin'), async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const account = await prisma.account.findFirst({ where: { id, ...ownedBy(res), erasedAt: null }, select: { id: true } });
+    const account = await prisma.account.findFirst({
+      where: { id, ...ownedBy(res), erasedAt: null },
+      select: { id: true },
+    });
     if (!account) throw new AppError('not_found', { entity: 'Account' });
     const erased = await eraseAccount(deps, id, { actor: actorOf(res), reason: 'request' });
     res.json(ErasureView.parse(erased));

@@ -11,7 +11,10 @@ import { applicationSummary, claimView, ReviewQueueView } from '../views.ts';
 import type { ApiDeps } from '../app.ts';
 
 export const QueueQuerySchema = z.object({
-  reason: z.string().regex(/^[a-z_]+$/).optional(),
+  reason: z
+    .string()
+    .regex(/^[a-z_]+$/)
+    .optional(),
   olderThanMinutes: z.coerce.number().int().min(0).optional(),
 });
 
@@ -19,8 +22,14 @@ export const DecisionSchema = z
   .object({
     decision: z.enum(['approve', 'reject', 'request_clarification']),
     comment: z.string().trim().min(1).max(2000),
-    reasonCodes: z.array(z.string().regex(/^[a-z_]+$/)).max(20).default([]),
-    documents: z.array(z.object({ kind: z.enum(DocumentKind), message: z.string().trim().min(1).max(500) })).max(4).default([]),
+    reasonCodes: z
+      .array(z.string().regex(/^[a-z_]+$/))
+      .max(20)
+      .default([]),
+    documents: z
+      .array(z.object({ kind: z.enum(DocumentKind), message: z.string().trim().min(1).max(500) }))
+      .max(4)
+      .default([]),
   })
   .refine((body) => body.decision !== 'request_clarification' || body.documents.length > 0, {
     message: 'name the documents to upload again',
@@ -54,7 +63,15 @@ export function reviewsRouter(deps: ApiDeps): Router {
   router.post('/applications/:id/review/decision', reviewers, async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
     const body = parse(DecisionSchema, req.body);
-    const decided = await decideReview(prisma, id, ownedBy(res), reviewer(res), body, deps.config.clarification.days, deps.config.now());
+    const decided = await decideReview(
+      prisma,
+      id,
+      ownedBy(res),
+      reviewer(res),
+      body,
+      deps.config.clarification.days,
+      deps.config.now(),
+    );
     res.json(applicationSummary(decided));
   });
 

@@ -32,8 +32,18 @@ export function webhooksRouter(deps: ApiDeps): Router {
     const delivery = await prisma.$transaction(async (tx) => {
       const found = await tx.webhookDelivery.findUnique({ where: { id } });
       if (!found) throw new AppError('not_found', { entity: 'Webhook delivery' });
-      await recordAudit(tx, { actor: actorOf(res), action: 'webhook.redeliver', entityType: 'WebhookDelivery', entityId: id, organizationId: found.organizationId, data: { previousStatus: found.status } });
-      return tx.webhookDelivery.update({ where: { id }, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null } });
+      await recordAudit(tx, {
+        actor: actorOf(res),
+        action: 'webhook.redeliver',
+        entityType: 'WebhookDelivery',
+        entityId: id,
+        organizationId: found.organizationId,
+        data: { previousStatus: found.status },
+      });
+      return tx.webhookDelivery.update({
+        where: { id },
+        data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null },
+      });
     });
     res.status(202).json(deliveryView(delivery));
   });

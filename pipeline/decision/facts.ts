@@ -23,7 +23,13 @@ export function applicationFacts(input: FactsInput): ApplicationFacts {
     ...input,
     documents: input.documents.map((document): DocumentFact => {
       const { mrz, card, face, held } = extractedFrom(document.checks);
-      return { ...document, ...(mrz ? { mrz: { fields: mrz.fields } } : {}), ...(card ? { card } : {}), ...(face ? { face } : {}), ...(held ? { held } : {}) };
+      return {
+        ...document,
+        ...(mrz ? { mrz: { fields: mrz.fields } } : {}),
+        ...(card ? { card } : {}),
+        ...(face ? { face } : {}),
+        ...(held ? { held } : {}),
+      };
     }),
   };
 }
@@ -35,10 +41,17 @@ const WITH_PORTRAIT: readonly DocumentKind[] = ['passport', 'residence_permit'];
  * the passport (or else the residence permit). Undefined while there is no
  * usable selfie to compare (its own stages already say why).
  */
-export function applicationFaceCheck(documents: SettledDocument[]): { selfieId: string; portraitId?: string; verdict: StageVerdict } | undefined {
-  const faceOf = (document: SettledDocument | undefined) => (document ? extractedFrom(document.checks).face : undefined);
+export function applicationFaceCheck(
+  documents: SettledDocument[],
+): { selfieId: string; portraitId?: string; verdict: StageVerdict } | undefined {
+  const faceOf = (document: SettledDocument | undefined) =>
+    document ? extractedFrom(document.checks).face : undefined;
   const selfie = documents.find((d) => d.kind === 'selfie' && !d.failed && faceOf(d));
   if (!selfie) return undefined;
   const portrait = WITH_PORTRAIT.map((kind) => documents.find((d) => d.kind === kind && faceOf(d))).find(Boolean);
-  return { selfieId: selfie.id, ...(portrait ? { portraitId: portrait.id } : {}), verdict: faceCheck(faceOf(portrait), faceOf(selfie)) };
+  return {
+    selfieId: selfie.id,
+    ...(portrait ? { portraitId: portrait.id } : {}),
+    verdict: faceCheck(faceOf(portrait), faceOf(selfie)),
+  };
 }

@@ -5,7 +5,13 @@
 // every check an approval needs passed (else review, `evidence_missing`).
 // Every fired rule is kept.
 import type { ApplicationStatus, DocumentKind } from '../../generated/prisma/enums.ts';
-import { reasonEntry, reasonMessage, type ReasonCode, type ReasonEntry, type ReasonParams } from '../../core/reasons.ts';
+import {
+  reasonEntry,
+  reasonMessage,
+  type ReasonCode,
+  type ReasonEntry,
+  type ReasonParams,
+} from '../../core/reasons.ts';
 import { missingEvidence, RULES, type ApplicationFacts, type Severity } from './rules.ts';
 
 export type { ApplicationFacts, DocumentFact } from './rules.ts';
@@ -49,7 +55,14 @@ export function decide(facts: ApplicationFacts): Verdict {
     })),
   );
   if (!fired.some((rule) => rule.severity !== 'warn')) {
-    fired.push(...missingEvidence(facts).map((hit) => ({ code: hit.code, severity: 'review' as const, params: hit.params ?? {}, ...(hit.document ? { document: hit.document } : {}) })));
+    fired.push(
+      ...missingEvidence(facts).map((hit) => ({
+        code: hit.code,
+        severity: 'review' as const,
+        params: hit.params ?? {},
+        ...(hit.document ? { document: hit.document } : {}),
+      })),
+    );
   }
   const [severity, status] = OUTCOME.find(([s]) => fired.some((rule) => rule.severity === s)) ?? ['warn', 'approved'];
   const deciding = fired.filter((rule) => rule.severity === severity && status !== 'approved');

@@ -100,7 +100,8 @@ export const STAGES_FOR_APPROVAL: Record<DocumentKind, readonly string[]> = {
 const ACCEPTED_WARNINGS = new Set(['quality']);
 
 /** A document whose quality check failed: what could not be read is explained by the capture, whose reason is the one given. */
-const badCapture = (document: DocumentFact) => document.checks.some((c) => c.stage === 'quality' && c.outcome === 'fail');
+const badCapture = (document: DocumentFact) =>
+  document.checks.some((c) => c.stage === 'quality' && c.outcome === 'fail');
 
 /** Checks that, when they fail, mean "send a better file" rather than "the document is wrong". */
 const RETAKE_STAGES = new Set(['normalize', 'quality', 'selfie']);
@@ -115,16 +116,22 @@ const passportMrz = (facts: ApplicationFacts) => facts.documents.find((d) => d.k
  * document's number (when its MRZ read) and portrait against the passport's,
  * the applicant's face against the passport portrait.
  */
-function heldAgainstPassport(facts: ApplicationFacts): { notUploaded?: string; personDistance?: number; document?: RuleHit['document'] } {
+function heldAgainstPassport(facts: ApplicationFacts): {
+  notUploaded?: string;
+  personDistance?: number;
+  document?: RuleHit['document'];
+} {
   const photo = facts.documents.find((d) => d.kind === 'selfie_with_document' && d.held);
   const passport = facts.documents.find((d) => d.kind === 'passport');
   if (!photo?.held || !passport) return {};
   const document = { kind: photo.kind, id: photo.id };
   const number = passport.mrz?.fields.documentNumber;
-  if (photo.held.documentNumber && number && photo.held.documentNumber !== number) return { document, notUploaded: `its number is ${photo.held.documentNumber}, the passport's ${number}` };
+  if (photo.held.documentNumber && number && photo.held.documentNumber !== number)
+    return { document, notUploaded: `its number is ${photo.held.documentNumber}, the passport's ${number}` };
   const portrait = passport.face?.descriptor;
   if (!portrait) return {};
-  if (photo.held.portrait && matchFaces(photo.held.portrait, portrait).band === 'decline') return { document, notUploaded: 'its portrait is not the passport portrait' };
+  if (photo.held.portrait && matchFaces(photo.held.portrait, portrait).band === 'decline')
+    return { document, notUploaded: 'its portrait is not the passport portrait' };
   const person = matchFaces(photo.held.applicant, portrait);
   return person.band === 'decline' ? { document, personDistance: person.distance } : {};
 }
@@ -153,7 +160,10 @@ const stayCache = new WeakMap<ApplicationFacts, ReturnType<typeof stayProblems>>
 function surnameHits(facts: ApplicationFacts, result: NameMatch): RuleHit[] {
   const surname = passportMrz(facts)?.surname;
   if (!surname) return [];
-  const comparison = compareName({ cyrillic: facts.profile.surnameCyrillic ?? undefined, latin: facts.profile.surnameLatin }, surname);
+  const comparison = compareName(
+    { cyrillic: facts.profile.surnameCyrillic ?? undefined, latin: facts.profile.surnameLatin },
+    surname,
+  );
   return comparison.result === result ? [{ params: { explanation: comparison.explanation } }] : [];
 }
 
@@ -162,15 +172,22 @@ const registryRecord = (facts: ApplicationFacts, kind: RegistryKind) => {
   const answer = facts.registries?.[kind]?.answer;
   return answer?.status === 'found' ? answer.record : undefined;
 };
-const registryMissed = (facts: ApplicationFacts, kind: RegistryKind) => facts.registries?.[kind]?.answer.status === 'not_found';
+const registryMissed = (facts: ApplicationFacts, kind: RegistryKind) =>
+  facts.registries?.[kind]?.answer.status === 'not_found';
 
 /** The person a registry holds against the applicant's profile: the rule's hit when they differ. */
 const personHits = (kind: RegistryKind) => (facts: ApplicationFacts) => {
   const record = registryRecord(facts, kind);
   if (!record) return [];
-  const name = compareName({ cyrillic: facts.profile.surnameCyrillic ?? undefined, latin: facts.profile.surnameLatin }, record.surname ?? '');
-  const differs = name.result === 'mismatch' || (record.date_of_birth && record.date_of_birth !== facts.profile.dateOfBirth);
-  return differs ? [{ params: { registry: kind, surname: record.surname ?? '', dateOfBirth: record.date_of_birth ?? '' } }] : [];
+  const name = compareName(
+    { cyrillic: facts.profile.surnameCyrillic ?? undefined, latin: facts.profile.surnameLatin },
+    record.surname ?? '',
+  );
+  const differs =
+    name.result === 'mismatch' || (record.date_of_birth && record.date_of_birth !== facts.profile.dateOfBirth);
+  return differs
+    ? [{ params: { registry: kind, surname: record.surname ?? '', dateOfBirth: record.date_of_birth ?? '' } }]
+    : [];
 };
 
 /** Fields of the migration card that disagree with the border's own record of it. */
@@ -184,8 +201,15 @@ function migrationRecordDifferences(facts: ApplicationFacts): string[] {
     stay_until: (a, b) => a === b,
     surname: (a, b) => compareName({ latin: a }, b).result !== 'mismatch',
   };
-  const onCard: Record<string, string | undefined> = { passport_number: card.passportNumber, entry_date: card.entryDate, stay_until: card.stayUntil, surname: card.surname };
-  return Object.entries(same).filter(([field, equal]) => onCard[field] && record[field] && !equal(onCard[field]!, record[field]!)).map(([field]) => field);
+  const onCard: Record<string, string | undefined> = {
+    passport_number: card.passportNumber,
+    entry_date: card.entryDate,
+    stay_until: card.stayUntil,
+    surname: card.surname,
+  };
+  return Object.entries(same)
+    .filter(([field, equal]) => onCard[field] && record[field] && !equal(onCard[field]!, record[field]!))
+    .map(([field]) => field);
 }
 
 export const RULES: readonly Rule[] = [
@@ -204,9 +228,17 @@ export const RULES: readonly Rule[] = [
     reads: ['documents.checks'],
     check: (facts) =>
       facts.documents.flatMap((document) => {
-        const failedCheck = document.checks.find((c) => RETAKE_STAGES.has(c.stage) && c.outcome === 'fail' && c.reasonCode);
+        const failedCheck = document.checks.find(
+          (c) => RETAKE_STAGES.has(c.stage) && c.outcome === 'fail' && c.reasonCode,
+        );
         if (!failedCheck) return [];
-        return [{ code: failedCheck.reasonCode as ReasonCode, document: { kind: document.kind, id: document.id }, params: (failedCheck.details ?? {}) as ReasonParams }];
+        return [
+          {
+            code: failedCheck.reasonCode as ReasonCode,
+            document: { kind: document.kind, id: document.id },
+            params: (failedCheck.details ?? {}) as ReasonParams,
+          },
+        ];
       }),
   },
   {
@@ -218,7 +250,10 @@ export const RULES: readonly Rule[] = [
       facts.documents.flatMap((document) => {
         const crashed = document.checks.filter((c) => c.outcome === 'error');
         const stages = crashed.length ? [...new Set(crashed.map(crashedStage))] : document.failed ? ['pipeline'] : [];
-        return stages.map((stage) => ({ document: { kind: document.kind, id: document.id }, params: { stage, kind: document.kind } }));
+        return stages.map((stage) => ({
+          document: { kind: document.kind, id: document.id },
+          params: { stage, kind: document.kind },
+        }));
       }),
   },
   {
@@ -237,7 +272,9 @@ export const RULES: readonly Rule[] = [
     check: (facts) =>
       facts.documents.flatMap((d) => {
         const check = d.checks.find((c) => c.stage === 'liveness' && c.outcome === 'fail');
-        return check ? [{ document: { kind: d.kind, id: d.id }, params: { attack: check.reasonCode ?? 'unknown' } }] : [];
+        return check
+          ? [{ document: { kind: d.kind, id: d.id }, params: { attack: check.reasonCode ?? 'unknown' } }]
+          : [];
       }),
   },
   {
@@ -246,10 +283,28 @@ export const RULES: readonly Rule[] = [
     severity: 'review',
     reads: ['challenge'],
     check: ({ challenge }) =>
-      challenge?.status === 'failed' || challenge?.status === 'open' ? [{ code: (challenge.status === 'open' ? 'challenge_open' : (challenge.reasonCode ?? 'challenge_frames_invalid')) as ReasonCode }] : [],
+      challenge?.status === 'failed' || challenge?.status === 'open'
+        ? [
+            {
+              code: (challenge.status === 'open'
+                ? 'challenge_open'
+                : (challenge.reasonCode ?? 'challenge_frames_invalid')) as ReasonCode,
+            },
+          ]
+        : [],
   },
-  { code: 'held_document_not_found', severity: 'clarify', reads: ['documents.checks.held_document'], check: checkHits('held_document', 'held_document_not_found') },
-  { code: 'held_document_faces_differ', severity: 'review', reads: ['documents.checks.held_document'], check: checkHits('held_document', 'held_document_faces_differ') },
+  {
+    code: 'held_document_not_found',
+    severity: 'clarify',
+    reads: ['documents.checks.held_document'],
+    check: checkHits('held_document', 'held_document_not_found'),
+  },
+  {
+    code: 'held_document_faces_differ',
+    severity: 'review',
+    reads: ['documents.checks.held_document'],
+    check: checkHits('held_document', 'held_document_faces_differ'),
+  },
   {
     code: 'held_document_not_uploaded',
     severity: 'review',
@@ -268,12 +323,42 @@ export const RULES: readonly Rule[] = [
       return personDistance !== undefined ? [{ document, params: { distance: personDistance } }] : [];
     },
   },
-  { code: 'face_mismatch', severity: 'review', reads: ['selfie.checks.face'], check: checkHits('face', 'face_mismatch') },
-  { code: 'face_match_uncertain', severity: 'review', reads: ['selfie.checks.face'], check: checkHits('face', 'face_match_uncertain') },
-  { code: 'portrait_not_found', severity: 'review', reads: ['documents.checks.portrait'], check: checkHits('portrait', 'portrait_not_found') },
-  { code: 'mrz_check_digit_invalid', severity: 'review', reads: ['documents.checks.mrz'], check: checkHits('mrz', 'mrz_check_digit_invalid') },
-  { code: 'viz_mrz_mismatch', severity: 'review', reads: ['documents.checks.viz'], check: checkHits('viz', 'viz_mrz_mismatch') },
-  { code: 'viz_unreadable', severity: 'review', reads: ['documents.checks.viz'], check: checkHits('viz', 'viz_unreadable') },
+  {
+    code: 'face_mismatch',
+    severity: 'review',
+    reads: ['selfie.checks.face'],
+    check: checkHits('face', 'face_mismatch'),
+  },
+  {
+    code: 'face_match_uncertain',
+    severity: 'review',
+    reads: ['selfie.checks.face'],
+    check: checkHits('face', 'face_match_uncertain'),
+  },
+  {
+    code: 'portrait_not_found',
+    severity: 'review',
+    reads: ['documents.checks.portrait'],
+    check: checkHits('portrait', 'portrait_not_found'),
+  },
+  {
+    code: 'mrz_check_digit_invalid',
+    severity: 'review',
+    reads: ['documents.checks.mrz'],
+    check: checkHits('mrz', 'mrz_check_digit_invalid'),
+  },
+  {
+    code: 'viz_mrz_mismatch',
+    severity: 'review',
+    reads: ['documents.checks.viz'],
+    check: checkHits('viz', 'viz_mrz_mismatch'),
+  },
+  {
+    code: 'viz_unreadable',
+    severity: 'review',
+    reads: ['documents.checks.viz'],
+    check: checkHits('viz', 'viz_unreadable'),
+  },
   {
     code: 'migration_card_unreadable',
     severity: 'clarify',
@@ -286,14 +371,24 @@ export const RULES: readonly Rule[] = [
     reads: ['documents.checks.migration_card'],
     check: checkHits('migration_card', 'migration_card_dates_invalid'),
   },
-  { code: 'migration_stay_expired', severity: 'reject', reads: ['migration_card.stayUntil', 'now'], check: stayHits('migration_stay_expired') },
+  {
+    code: 'migration_stay_expired',
+    severity: 'reject',
+    reads: ['migration_card.stayUntil', 'now'],
+    check: stayHits('migration_stay_expired'),
+  },
   {
     code: 'migration_stay_exceeds_90_days',
     severity: 'reject',
     reads: ['migration_card.entryDate', 'migration_card.stayUntil'],
     check: stayHits('migration_stay_exceeds_90_days'),
   },
-  { code: 'migration_entry_in_future', severity: 'review', reads: ['migration_card.entryDate', 'now'], check: stayHits('entry_in_future') },
+  {
+    code: 'migration_entry_in_future',
+    severity: 'review',
+    reads: ['migration_card.entryDate', 'now'],
+    check: stayHits('entry_in_future'),
+  },
   {
     code: 'migration_card_passport_mismatch',
     severity: 'review',
@@ -325,8 +420,13 @@ export const RULES: readonly Rule[] = [
       facts.documents.flatMap((d) => {
         const fields = d.mrz?.fields;
         if (!fields?.dateOfExpiry || !fields.dateOfBirth) return [];
-        const problems = documentDateProblems({ dateOfBirth: fields.dateOfBirth, dateOfExpiry: fields.dateOfExpiry }, facts.now);
-        return problems.includes('document_expired') ? [{ document: { kind: d.kind, id: d.id }, params: { date: fields.dateOfExpiry } }] : [];
+        const problems = documentDateProblems(
+          { dateOfBirth: fields.dateOfBirth, dateOfExpiry: fields.dateOfExpiry },
+          facts.now,
+        );
+        return problems.includes('document_expired')
+          ? [{ document: { kind: d.kind, id: d.id }, params: { date: fields.dateOfExpiry } }]
+          : [];
       }),
   },
   {
@@ -358,20 +458,29 @@ export const RULES: readonly Rule[] = [
     reads: ['passport.mrz.documentNumber', 'other accounts'],
     check: (facts) =>
       facts.sameDocumentElsewhere?.applicationIds.length
-        ? [{ params: { documentNumber: facts.sameDocumentElsewhere.documentNumber, applications: facts.sameDocumentElsewhere.applicationIds.join(', ') } }]
+        ? [
+            {
+              params: {
+                documentNumber: facts.sameDocumentElsewhere.documentNumber,
+                applications: facts.sameDocumentElsewhere.applicationIds.join(', '),
+              },
+            },
+          ]
         : [],
   },
   {
     code: 'inn_invalid',
     severity: 'clarify',
     reads: ['profile.inn'],
-    check: (facts) => (facts.profile.inn && !isValidInn(facts.profile.inn) ? [{ params: { inn: facts.profile.inn } }] : []),
+    check: (facts) =>
+      facts.profile.inn && !isValidInn(facts.profile.inn) ? [{ params: { inn: facts.profile.inn } }] : [],
   },
   {
     code: 'snils_invalid',
     severity: 'clarify',
     reads: ['profile.snils'],
-    check: (facts) => (facts.profile.snils && !isValidSnils(facts.profile.snils) ? [{ params: { snils: facts.profile.snils } }] : []),
+    check: (facts) =>
+      facts.profile.snils && !isValidSnils(facts.profile.snils) ? [{ params: { snils: facts.profile.snils } }] : [],
   },
   {
     code: 'registry_unavailable',
@@ -389,7 +498,14 @@ export const RULES: readonly Rule[] = [
     check: (facts) => {
       const record = registryRecord(facts, 'invalid_documents');
       const passport = facts.documents.find((d) => d.kind === 'passport');
-      return record ? [{ document: { kind: 'passport', id: passport?.id }, params: { number: passport?.mrz?.fields.documentNumber ?? '', reason: record.reason ?? '' } }] : [];
+      return record
+        ? [
+            {
+              document: { kind: 'passport', id: passport?.id },
+              params: { number: passport?.mrz?.fields.documentNumber ?? '', reason: record.reason ?? '' },
+            },
+          ]
+        : [];
     },
   },
   {
@@ -415,7 +531,9 @@ export const RULES: readonly Rule[] = [
       const record = registryRecord(facts, 'residence_permits');
       if (!record) return [];
       const expired = record.valid_until !== undefined && record.valid_until < today(facts.now);
-      return record.status !== 'valid' || expired ? [{ params: { status: expired ? 'expired' : (record.status ?? 'unknown') } }] : [];
+      return record.status !== 'valid' || expired
+        ? [{ params: { status: expired ? 'expired' : (record.status ?? 'unknown') } }]
+        : [];
     },
   },
   {
@@ -424,10 +542,31 @@ export const RULES: readonly Rule[] = [
     reads: ['registries.residence_permits'],
     check: (facts) => (registryMissed(facts, 'residence_permits') ? [{}] : []),
   },
-  { code: 'inn_not_registered', severity: 'review', reads: ['registries.tax_numbers'], check: (facts) => (registryMissed(facts, 'tax_numbers') ? [{ params: { inn: facts.profile.inn ?? '' } }] : []) },
-  { code: 'inn_other_person', severity: 'review', reads: ['registries.tax_numbers', 'profile'], check: personHits('tax_numbers') },
-  { code: 'snils_not_registered', severity: 'review', reads: ['registries.pension_numbers'], check: (facts) => (registryMissed(facts, 'pension_numbers') ? [{ params: { snils: facts.profile.snils ?? '' } }] : []) },
-  { code: 'snils_other_person', severity: 'review', reads: ['registries.pension_numbers', 'profile'], check: personHits('pension_numbers') },
+  {
+    code: 'inn_not_registered',
+    severity: 'review',
+    reads: ['registries.tax_numbers'],
+    check: (facts) => (registryMissed(facts, 'tax_numbers') ? [{ params: { inn: facts.profile.inn ?? '' } }] : []),
+  },
+  {
+    code: 'inn_other_person',
+    severity: 'review',
+    reads: ['registries.tax_numbers', 'profile'],
+    check: personHits('tax_numbers'),
+  },
+  {
+    code: 'snils_not_registered',
+    severity: 'review',
+    reads: ['registries.pension_numbers'],
+    check: (facts) =>
+      registryMissed(facts, 'pension_numbers') ? [{ params: { snils: facts.profile.snils ?? '' } }] : [],
+  },
+  {
+    code: 'snils_other_person',
+    severity: 'review',
+    reads: ['registries.pension_numbers', 'profile'],
+    check: personHits('pension_numbers'),
+  },
 ];
 
 /**
@@ -440,7 +579,13 @@ export function missingEvidence(facts: ApplicationFacts): (RuleHit & { code: Rea
     STAGES_FOR_APPROVAL[document.kind].flatMap((stage) => {
       const check = document.checks.find((c) => c.stage === stage);
       if (check?.outcome === 'pass' || (check?.outcome === 'warn' && ACCEPTED_WARNINGS.has(stage))) return [];
-      return [{ code: 'evidence_missing' as const, document: { kind: document.kind, id: document.id }, params: { stage, kind: document.kind, outcome: check?.outcome ?? 'absent' } }];
+      return [
+        {
+          code: 'evidence_missing' as const,
+          document: { kind: document.kind, id: document.id },
+          params: { stage, kind: document.kind, outcome: check?.outcome ?? 'absent' },
+        },
+      ];
     }),
   );
 }

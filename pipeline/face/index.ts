@@ -23,7 +23,9 @@ export interface FaceFact {
 export type FaceStageResult = StageVerdict & { face?: FaceFact };
 
 const rgbOf = async (page: NormalizedPage, rotation: number): Promise<RgbImage> => {
-  const { data, info } = await sharp(page.raster.data, { raw: { width: page.raster.width, height: page.raster.height, channels: 3 } })
+  const { data, info } = await sharp(page.raster.data, {
+    raw: { width: page.raster.width, height: page.raster.height, channels: 3 },
+  })
     .rotate(rotation, { background: '#ffffff' })
     .removeAlpha()
     .raw()
@@ -57,8 +59,17 @@ export async function extractPortrait(
   known: { page: number; rotation: number } | undefined,
   engine: FaceEngine,
 ): Promise<FaceStageResult> {
-  const ordered = [...pages].sort((a, b) => Number(b.index === known?.page) - Number(a.index === known?.page) || Number(readablePages.includes(b.index)) - Number(readablePages.includes(a.index)));
-  const found = async (face: FaceObservation, image: RgbImage, page: number, rotation: number): Promise<FaceStageResult> => {
+  const ordered = [...pages].sort(
+    (a, b) =>
+      Number(b.index === known?.page) - Number(a.index === known?.page) ||
+      Number(readablePages.includes(b.index)) - Number(readablePages.includes(a.index)),
+  );
+  const found = async (
+    face: FaceObservation,
+    image: RgbImage,
+    page: number,
+    rotation: number,
+  ): Promise<FaceStageResult> => {
     const fact = factOf(face, page, rotation);
     const view = await reviewerView(image, 3);
     return {
@@ -76,7 +87,8 @@ export async function extractPortrait(
       if (face) return found(face, image, page.index, known.rotation);
     }
     const scores: { turn: number; score: number }[] = [];
-    for (const turn of TURNS) scores.push({ turn, score: await engine.bestScore(await rgbOf(page, turn), { thorough: true }) });
+    for (const turn of TURNS)
+      scores.push({ turn, score: await engine.bestScore(await rgbOf(page, turn), { thorough: true }) });
     const best = scores.sort((a, b) => b.score - a.score)[0]!;
     if (best.score === 0) continue;
     const image = await rgbOf(page, best.turn);
@@ -119,7 +131,10 @@ export const SELFIE_RULES: readonly SelfieRule[] = [
   { code: 'face_not_found', fails: (m) => m.faces === 0 },
   { code: 'multiple_faces', fails: (m) => m.faces > 1 },
   { code: 'face_too_small', fails: (m) => m.faceShare < 0.2 || m.faceWidth < 112 },
-  { code: 'face_not_frontal', fails: (m) => Math.abs(m.yaw) > 0.4 || Math.abs(m.pitch) > 0.4 || Math.abs(m.roll) > 0.35 },
+  {
+    code: 'face_not_frontal',
+    fails: (m) => Math.abs(m.yaw) > 0.4 || Math.abs(m.pitch) > 0.4 || Math.abs(m.roll) > 0.35,
+  },
   { code: 'eyes_closed', fails: (m) => m.eyeOpening < 0.12 },
   { code: 'face_occluded', fails: (m) => m.eyesToCheeks < 0.6 || m.mouthToCheeks > 90 },
 ];
@@ -150,7 +165,18 @@ const OTHER_FACE_SHARE = 0.4;
 
 export function selfieMeasures(image: RgbImage, faces: FaceObservation[]): SelfieMeasures {
   const [main] = faces;
-  if (!main) return { faces: 0, faceShare: 0, faceWidth: 0, yaw: 0, pitch: 0, roll: 0, eyeOpening: 0, eyesToCheeks: 0, mouthToCheeks: 0 };
+  if (!main)
+    return {
+      faces: 0,
+      faceShare: 0,
+      faceWidth: 0,
+      yaw: 0,
+      pitch: 0,
+      roll: 0,
+      eyeOpening: 0,
+      eyesToCheeks: 0,
+      mouthToCheeks: 0,
+    };
   const cheeks = regionColour(image, main.regions.cheeks);
   const mouth = regionColour(image, main.regions.mouth);
   return {
@@ -165,12 +191,22 @@ export function selfieMeasures(image: RgbImage, faces: FaceObservation[]): Selfi
 }
 
 /** The selfie's face against the rules, on the faces the liveness stage already found. */
-export function assessSelfie(image: RgbImage, faces: FaceObservation[]): FaceStageResult & { measures: SelfieMeasures } {
+export function assessSelfie(
+  image: RgbImage,
+  faces: FaceObservation[],
+): FaceStageResult & { measures: SelfieMeasures } {
   const measures = selfieMeasures(image, faces);
   const broken = SELFIE_RULES.find((rule) => rule.fails(measures));
   const [main] = faces;
   const round = Object.fromEntries(Object.entries(measures).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));
-  if (broken || !main) return { outcome: 'fail', reasonCode: broken?.code ?? 'face_not_found', params: { faces: measures.faces }, details: { measures: round }, measures };
+  if (broken || !main)
+    return {
+      outcome: 'fail',
+      reasonCode: broken?.code ?? 'face_not_found',
+      params: { faces: measures.faces },
+      details: { measures: round },
+      measures,
+    };
   const fact = factOf(main, 0, 0);
   return {
     outcome: 'pass',
@@ -201,7 +237,8 @@ export const MATCH_BANDS: readonly { band: MatchBand; maxDistance: number }[] = 
   { band: 'decline', maxDistance: Infinity },
 ];
 
-export const descriptorDistance = (a: readonly number[], b: readonly number[]) => Math.sqrt(a.reduce((sum, value, i) => sum + (value - b[i]!) ** 2, 0));
+export const descriptorDistance = (a: readonly number[], b: readonly number[]) =>
+  Math.sqrt(a.reduce((sum, value, i) => sum + (value - b[i]!) ** 2, 0));
 
 export interface FaceMatch {
   distance: number;
@@ -213,14 +250,22 @@ export interface FaceMatch {
 export function matchFaces(a: readonly number[], b: readonly number[]): FaceMatch {
   const distance = descriptorDistance(a, b);
   const { band } = MATCH_BANDS.find((row) => distance <= row.maxDistance)!;
-  return { distance: Math.round(distance * 1000) / 1000, score: Math.round(Math.max(0, Math.min(1, 1 - distance)) * 1000) / 1000, band };
+  return {
+    distance: Math.round(distance * 1000) / 1000,
+    score: Math.round(Math.max(0, Math.min(1, 1 - distance)) * 1000) / 1000,
+    band,
+  };
 }
 
 /** The face check of an application: the selfie against the document portrait, as a stage verdict. */
-export function faceCheck(portrait: { descriptor: number[] } | undefined, selfie: { descriptor: number[] } | undefined): StageVerdict {
+export function faceCheck(
+  portrait: { descriptor: number[] } | undefined,
+  selfie: { descriptor: number[] } | undefined,
+): StageVerdict {
   if (!selfie) return { outcome: 'unavailable', reasonCode: 'selfie_unusable', details: {} };
   if (!portrait) return { outcome: 'unavailable', reasonCode: 'portrait_not_found', details: {} };
   const match = matchFaces(portrait.descriptor, selfie.descriptor);
-  const reasonCode: ReasonCode | undefined = match.band === 'decline' ? 'face_mismatch' : match.band === 'review' ? 'face_match_uncertain' : undefined;
+  const reasonCode: ReasonCode | undefined =
+    match.band === 'decline' ? 'face_mismatch' : match.band === 'review' ? 'face_match_uncertain' : undefined;
   return { outcome: match.band === 'approve' ? 'pass' : 'fail', reasonCode, score: match.score, details: { ...match } };
 }

@@ -52,28 +52,51 @@ async function judgeFrames(frames: NormalizedPage[][], steps: ChallengeStep[], e
 }
 
 /** A challenge session's frames: the verdict, without any face template (it stays in the service). */
-export async function judgeChallenge(frames: NormalizedPage[][], steps: ChallengeStep[], engine: FaceEngine): Promise<JudgedChallenge> {
+export async function judgeChallenge(
+  frames: NormalizedPage[][],
+  steps: ChallengeStep[],
+  engine: FaceEngine,
+): Promise<JudgedChallenge> {
   const { challenge, judged } = await judgeFrames(frames, steps, engine);
   return { challenge, frames: judged.map(({ face: _face, faces: _faces, ...frame }) => frame) };
 }
 
 export interface MatchSession {
-  match: Pick<FaceMatch, 'score' | 'band'> & { distance: number } | { score: null; band: null; reason: string };
+  match: (Pick<FaceMatch, 'score' | 'band'> & { distance: number }) | { score: null; band: null; reason: string };
   liveness: { score: number; decision: 'live' | 'attack'; reasons: string[] };
   challenge?: ChallengeResult;
   frames: { selfie: string; liveness: string; reasonCode?: string }[];
 }
 
-export async function matchSession(document: NormalizedPage[], selfies: NormalizedPage[][], steps: ChallengeStep[], engine: FaceEngine): Promise<MatchSession> {
-  const portrait = await extractPortrait(document, document.map((p) => p.index), undefined, engine);
+export async function matchSession(
+  document: NormalizedPage[],
+  selfies: NormalizedPage[][],
+  steps: ChallengeStep[],
+  engine: FaceEngine,
+): Promise<MatchSession> {
+  const portrait = await extractPortrait(
+    document,
+    document.map((p) => p.index),
+    undefined,
+    engine,
+  );
   const { challenge, judged } = await judgeFrames(selfies, steps, engine);
   const first = judged[0];
   const match: MatchSession['match'] =
     portrait.face && first?.face
       ? matchFaces(portrait.face.descriptor, first.face.descriptor)
-      : { score: null, band: null, reason: portrait.face ? (first?.reasonCode ?? 'face_not_found') : 'portrait_not_found' };
+      : {
+          score: null,
+          band: null,
+          reason: portrait.face ? (first?.reasonCode ?? 'face_not_found') : 'portrait_not_found',
+        };
   const isChallenge = selfies.length > 1;
-  const reasons = [...new Set([...judged.flatMap((f) => f.reasons), ...(isChallenge && !challenge.passed ? challenge.problems.map((p) => p.code) : [])])];
+  const reasons = [
+    ...new Set([
+      ...judged.flatMap((f) => f.reasons),
+      ...(isChallenge && !challenge.passed ? challenge.problems.map((p) => p.code) : []),
+    ]),
+  ];
   return {
     match,
     liveness: {
@@ -82,6 +105,10 @@ export async function matchSession(document: NormalizedPage[], selfies: Normaliz
       reasons,
     },
     ...(isChallenge ? { challenge } : {}),
-    frames: judged.map((f, i) => ({ selfie: `#${i + 1}`, liveness: f.liveness, ...(f.reasonCode ? { reasonCode: f.reasonCode } : {}) })),
+    frames: judged.map((f, i) => ({
+      selfie: `#${i + 1}`,
+      liveness: f.liveness,
+      ...(f.reasonCode ? { reasonCode: f.reasonCode } : {}),
+    })),
   };
 }

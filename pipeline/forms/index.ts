@@ -62,8 +62,12 @@ function isBelow(label: Box, value: Box): boolean {
 /** Where the value of a label must be: under it, down to the next label below, across to the next label beside. */
 function valueRegion(label: Box, labels: readonly Box[], page: { width: number; height: number }): Box {
   const h = height(label);
-  const below = labels.filter((other) => other.top > label.bottom && other.left < label.left + 20 * h && other.right > label.left);
-  const beside = labels.filter((other) => other.left > label.left + h && other.top < label.bottom + VALUE_DEPTH * h && other.bottom > label.top);
+  const below = labels.filter(
+    (other) => other.top > label.bottom && other.left < label.left + 20 * h && other.right > label.left,
+  );
+  const beside = labels.filter(
+    (other) => other.left > label.left + h && other.top < label.bottom + VALUE_DEPTH * h && other.bottom > label.top,
+  );
   return {
     left: Math.max(0, label.left - h),
     top: label.bottom,
@@ -72,10 +76,16 @@ function valueRegion(label: Box, labels: readonly Box[], page: { width: number; 
   };
 }
 
-const reading = (value: string, line: OcrLine): FieldReading => ({ value, confidence: line.confidence / 100, text: line.text, box: line.box });
+const reading = (value: string, line: OcrLine): FieldReading => ({
+  value,
+  confidence: line.confidence / 100,
+  text: line.text,
+  box: line.box,
+});
 
 /** Two boxes on one text row: they share most of the lower one's height. */
-const sameRow = (a: Box, b: Box) => Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5 * Math.min(height(a), height(b));
+const sameRow = (a: Box, b: Box) =>
+  Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5 * Math.min(height(a), height(b));
 
 /** Pieces read with less confidence than this are specks and rule ends, not parts of a value. */
 const MIN_PIECE_CONFIDENCE = 30;
@@ -88,7 +98,11 @@ const MIN_PIECE_CONFIDENCE = 30;
  */
 function rowOf(line: OcrLine, others: readonly OcrLine[], region: Box): OcrLine {
   const inRow = (other: OcrLine) =>
-    other !== line && other.confidence >= MIN_PIECE_CONFIDENCE && sameRow(line.box, other.box) && other.box.left >= region.left && other.box.right <= region.right;
+    other !== line &&
+    other.confidence >= MIN_PIECE_CONFIDENCE &&
+    sameRow(line.box, other.box) &&
+    other.box.left >= region.left &&
+    other.box.right <= region.right;
   const pieces = [line, ...others.filter(inRow)].sort((a, b) => a.box.left - b.box.left);
   if (pieces.length < 2) return line;
   const text = pieces.reduce((joined, piece, i) => {
@@ -110,7 +124,9 @@ function rowOf(line: OcrLine, others: readonly OcrLine[], region: Box): OcrLine 
 }
 
 /** Page position = scale × form position + offset, per axis, fitted by least squares to the labels found. */
-function fitLayout(found: { anchor: { x: number; y: number }; box: Box }[]): ((anchor: { x: number; y: number }) => { x: number; y: number }) | undefined {
+function fitLayout(
+  found: { anchor: { x: number; y: number }; box: Box }[],
+): ((anchor: { x: number; y: number }) => { x: number; y: number }) | undefined {
   const axis = (form: number[], page: number[]) => {
     const n = form.length;
     const [mf, mp] = [form.reduce((a, b) => a + b, 0) / n, page.reduce((a, b) => a + b, 0) / n];
@@ -119,12 +135,22 @@ function fitLayout(found: { anchor: { x: number; y: number }; box: Box }[]): ((a
     const scale = form.reduce((sum, f, i) => sum + (f - mf) * (page[i]! - mp), 0) / spread;
     return (value: number) => mp + scale * (value - mf);
   };
-  const x = axis(found.map((f) => f.anchor.x), found.map((f) => f.box.left));
-  const y = axis(found.map((f) => f.anchor.y), found.map((f) => f.box.top));
+  const x = axis(
+    found.map((f) => f.anchor.x),
+    found.map((f) => f.box.left),
+  );
+  const y = axis(
+    found.map((f) => f.anchor.y),
+    found.map((f) => f.box.top),
+  );
   return x && y && found.length >= 3 ? (anchor) => ({ x: x(anchor.x), y: y(anchor.y) }) : undefined;
 }
 
-export function locateFields(lines: readonly OcrLine[], rules: readonly FieldRule[], page: { width: number; height: number }): FieldSlot[] {
+export function locateFields(
+  lines: readonly OcrLine[],
+  rules: readonly FieldRule[],
+  page: { width: number; height: number },
+): FieldSlot[] {
   const labels = lines.map((line) => rules.filter((rule) => rule.label.test(line.text)));
   const labelBoxes = lines.filter((_, i) => labels[i]!.length > 0).map((line) => line.box);
   const values = lines.filter((_, j) => labels[j]!.length === 0);
@@ -137,7 +163,12 @@ export function locateFields(lines: readonly OcrLine[], rules: readonly FieldRul
         .sort((a, b) => a.box.top - b.box.top)
         .map((other) => rowOf(other, values, region))
         .find((row) => rule.parse(row.text) !== undefined);
-      return { rule, region, label: line.box, ...(candidate ? { value: reading(rule.parse(candidate.text)!, candidate) } : {}) };
+      return {
+        rule,
+        region,
+        label: line.box,
+        ...(candidate ? { value: reading(rule.parse(candidate.text)!, candidate) } : {}),
+      };
     }),
   );
   // Labels OCR garbled: where the layout puts them, judged from the labels it did read.
@@ -150,7 +181,12 @@ export function locateFields(lines: readonly OcrLine[], rules: readonly FieldRul
     ...slots,
     ...missing.map((rule): FieldSlot => {
       const { x, y } = place(rule.anchor!);
-      const label = { left: Math.round(x), top: Math.round(y), right: Math.round(x + 5 * labelHeight), bottom: Math.round(y + labelHeight) };
+      const label = {
+        left: Math.round(x),
+        top: Math.round(y),
+        right: Math.round(x + 5 * labelHeight),
+        bottom: Math.round(y + labelHeight),
+      };
       return { rule, label, region: valueRegion(label, labelBoxes, page) };
     }),
   ];
@@ -167,22 +203,51 @@ export function bestValues(slots: readonly FieldSlot[]): FormReading {
 
 /** How many of the rules' labels appear at all: tells an upright page from an upside-down one. */
 export function labelHits(lines: readonly OcrLine[], rules: readonly FieldRule[]): number {
-  return new Set(rules.filter((rule) => lines.some((line) => rule.label.test(line.text))).map((rule) => rule.label.source)).size;
+  return new Set(
+    rules.filter((rule) => lines.some((line) => rule.label.test(line.text))).map((rule) => rule.label.source),
+  ).size;
 }
 
 // OCR of mixed Latin and Cyrillic print confuses letters that look the same.
 const CYRILLIC_TO_LATIN: Record<string, string> = {
-  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', У: 'Y', Х: 'X', І: 'I', Ј: 'J', Ѕ: 'S',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  У: 'Y',
+  Х: 'X',
+  І: 'I',
+  Ј: 'J',
+  Ѕ: 'S',
 };
 const LATIN_TO_CYRILLIC = Object.fromEntries(Object.entries(CYRILLIC_TO_LATIN).map(([cyr, lat]) => [lat, cyr]));
 /** In fields of digits only, letters OCR mistakes for digits. */
-const DIGIT_LOOKALIKES: Record<string, string> = { O: '0', D: '0', Q: '0', I: '1', L: '1', '|': '1', Z: '2', S: '5', B: '8', G: '6', T: '7' };
+const DIGIT_LOOKALIKES: Record<string, string> = {
+  O: '0',
+  D: '0',
+  Q: '0',
+  I: '1',
+  L: '1',
+  '|': '1',
+  Z: '2',
+  S: '5',
+  B: '8',
+  G: '6',
+  T: '7',
+};
 
 export const toLatin = (text: string) => [...text.toUpperCase()].map((c) => CYRILLIC_TO_LATIN[c] ?? c).join('');
 export const toCyrillic = (text: string) => [...text.toUpperCase()].map((c) => LATIN_TO_CYRILLIC[c] ?? c).join('');
 export const asDigits = (text: string) => [...toLatin(text)].map((c) => DIGIT_LOOKALIKES[c] ?? c).join('');
 
-const isCyrillic = (text: string) => (text.match(/[\u0400-\u04FF]/g) ?? []).length > (text.match(/[A-Z]/gi) ?? []).length;
+const isCyrillic = (text: string) =>
+  (text.match(/[\u0400-\u04FF]/g) ?? []).length > (text.match(/[A-Z]/gi) ?? []).length;
 
 /** Value parsers the field tables are built from. */
 export const parse = {
@@ -200,7 +265,9 @@ export const parse = {
   },
   /** A document number: letters and digits, words such as PASSPORT dropped (also when read glued to it), spaces closed. */
   documentNumber(text: string): string | undefined {
-    const spaced = toLatin(text).replace(/[^A-Z0-9 ]/g, ' ').replace(/^\s*PASSPORT/, '$& ');
+    const spaced = toLatin(text)
+      .replace(/[^A-Z0-9 ]/g, ' ')
+      .replace(/^\s*PASSPORT/, '$& ');
     const tokens = spaced.split(/\s+/).filter((t) => t && !/^[A-Z]{4,}$/.test(t));
     // The letter O before a digit is a zero: issuers leave O out of numbers for that very confusion.
     const value = tokens.join('').replace(/O(?=\d)/g, '0');
@@ -216,21 +283,40 @@ export const parse = {
     return value.replace(/[ /'-]/g, '').length >= 2 ? value : undefined;
   },
   sex(text: string): string | undefined {
-    const last = text.trim().split(/[\s/]+/).at(-1)?.toUpperCase() ?? '';
+    const last =
+      text
+        .trim()
+        .split(/[\s/]+/)
+        .at(-1)
+        ?.toUpperCase() ?? '';
     return ({ M: 'M', М: 'M', F: 'F', Ж: 'F' } as Record<string, string>)[last];
   },
   digits: (count: number) => (text: string) => {
-    const match = asDigits(text).replace(/\s+/g, '').match(new RegExp(`^\\D*(\\d{${count}})\\D*$`));
+    const match = asDigits(text)
+      .replace(/\s+/g, '')
+      .match(new RegExp(`^\\D*(\\d{${count}})\\D*$`));
     return match?.[1];
   },
 };
 
 /** «КОДИРОВ / QODIROV» → its Latin and Cyrillic parts (either may be missing). */
 export function nameParts(printed: string): { latin?: string; cyrillic?: string } {
-  const parts = printed.split('/').map((part) => part.trim()).filter(Boolean);
+  const parts = printed
+    .split('/')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const cyrillic = parts.find(isCyrillic);
   const latin = parts.find((part) => !isCyrillic(part));
-  return { ...(latin ? { latin: toLatin(latin).replace(/[^A-Z -]/g, '').trim() } : {}), ...(cyrillic ? { cyrillic: toCyrillic(cyrillic) } : {}) };
+  return {
+    ...(latin
+      ? {
+          latin: toLatin(latin)
+            .replace(/[^A-Z -]/g, '')
+            .trim(),
+        }
+      : {}),
+    ...(cyrillic ? { cyrillic: toCyrillic(cyrillic) } : {}),
+  };
 }
 
 /**
@@ -248,13 +334,15 @@ const OCR_B_ERRORS = { substitutions: { '6': 'G' } as Record<string, string>, in
  */
 export function fuseReadings(text: string, ocrB: string): string {
   // Edit-distance alignment; look-alike substitutions cost less than other edits.
-  const cost = (a: string, b: string) => (a === b ? 0 : sameUpToLookalikes(a, b) || OCR_B_ERRORS.substitutions[a] === b ? 0.5 : 1);
+  const cost = (a: string, b: string) =>
+    a === b ? 0 : sameUpToLookalikes(a, b) || OCR_B_ERRORS.substitutions[a] === b ? 0.5 : 1;
   const d = Array.from({ length: text.length + 1 }, (_, i) => Array.from({ length: ocrB.length + 1 }, (_, j) => i + j));
   for (let i = 1; i <= text.length; i++) {
-    for (let j = 1; j <= ocrB.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost(text[i - 1]!, ocrB[j - 1]!));
+    for (let j = 1; j <= ocrB.length; j++)
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost(text[i - 1]!, ocrB[j - 1]!));
   }
   let fused = '';
-  for (let i = text.length, j = ocrB.length; i > 0 || j > 0; ) {
+  for (let i = text.length, j = ocrB.length; i > 0 || j > 0;) {
     if (i > 0 && j > 0 && d[i]![j] === d[i - 1]![j - 1]! + cost(text[i - 1]!, ocrB[j - 1]!)) {
       const [fromText, fromOcrB] = [text[--i]!, ocrB[--j]!];
       fused = (OCR_B_ERRORS.substitutions[fromText] === fromOcrB ? fromText : fromOcrB) + fused;
@@ -267,7 +355,17 @@ export function fuseReadings(text: string, ocrB: string): string {
 }
 
 /** Characters OCR-B and ordinary print make easy to confuse, as classes. */
-const LOOKALIKE_CLASS: Record<string, string> = { O: '0', D: '0', Q: '0', I: '1', L: '1', Z: '2', S: '5', B: '8', G: '6' };
+const LOOKALIKE_CLASS: Record<string, string> = {
+  O: '0',
+  D: '0',
+  Q: '0',
+  I: '1',
+  L: '1',
+  Z: '2',
+  S: '5',
+  B: '8',
+  G: '6',
+};
 const lookalikeKey = (text: string) => [...text].map((c) => LOOKALIKE_CLASS[c] ?? c).join('');
 
 /** Equal once look-alike characters (0/O, 1/I, 8/B, …) are taken as one. */

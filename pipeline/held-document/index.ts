@@ -22,17 +22,27 @@ export function assessHeldDocument(faces: FaceObservation[], mrz: MrzReading | u
   const [applicant, ...others] = faces;
   if (!applicant) return { outcome: 'fail', reasonCode: 'face_not_found', details: {} };
   const portrait = others.find((face) => face.box[2] <= applicant.box[2] * PORTRAIT_SHARE);
-  if (!portrait && !mrz) return { outcome: 'fail', reasonCode: 'held_document_not_found', details: { faces: faces.length } };
+  if (!portrait && !mrz)
+    return { outcome: 'fail', reasonCode: 'held_document_not_found', details: { faces: faces.length } };
   const match = portrait && matchFaces(applicant.descriptor, portrait.descriptor);
   const details = {
     applicant: positionOf(factOf(applicant, 0, 0)),
     ...(portrait ? { portrait: positionOf(factOf(portrait, 0, 0)) } : {}),
     ...(match ? { band: match.band, distance: match.distance } : {}),
-    ...(mrz ? { mrz: { format: mrz.format, valid: mrz.valid, documentNumber: mrz.fields.documentNumber ?? null } } : {}),
+    ...(mrz
+      ? { mrz: { format: mrz.format, valid: mrz.valid, documentNumber: mrz.fields.documentNumber ?? null } }
+      : {}),
     // What the rules compare with the uploaded passport (extracted.ts): the descriptors (no view shows them) and a number whose check digits agree.
     descriptors: { applicant: applicant.descriptor, ...(portrait ? { portrait: portrait.descriptor } : {}) },
     ...(mrz?.valid && mrz.fields.documentNumber ? { documentNumber: mrz.fields.documentNumber } : {}),
   };
-  if (match && match.band !== 'approve') return { outcome: 'fail', reasonCode: 'held_document_faces_differ', score: match.score, params: { distance: match.distance }, details };
+  if (match && match.band !== 'approve')
+    return {
+      outcome: 'fail',
+      reasonCode: 'held_document_faces_differ',
+      score: match.score,
+      params: { distance: match.distance },
+      details,
+    };
   return { outcome: 'pass', ...(match ? { score: match.score } : {}), details };
 }

@@ -20,7 +20,12 @@ export interface Component {
 }
 
 /** Calls `visit` for every component of pixels equal to 1; the mask is consumed (set to 2). */
-export function forEachComponent(mask: Uint8Array, width: number, height: number, visit: (component: Component) => void): void {
+export function forEachComponent(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  visit: (component: Component) => void,
+): void {
   const stack: number[] = [];
   for (let start = 0; start < mask.length; start++) {
     if (mask[start] !== 1) continue;
@@ -53,7 +58,12 @@ export function forEachComponent(mask: Uint8Array, width: number, height: number
       if (x - y > best.tr) [best.tr, corners[1]] = [x - y, { x, y }];
       if (x + y > best.br) [best.br, corners[2]] = [x + y, { x, y }];
       if (x - y < best.bl) [best.bl, corners[3]] = [x - y, { x, y }];
-      for (const next of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1]) {
+      for (const next of [
+        x > 0 ? i - 1 : -1,
+        x < width - 1 ? i + 1 : -1,
+        y > 0 ? i - width : -1,
+        y < height - 1 ? i + width : -1,
+      ]) {
         if (next >= 0 && mask[next] === 1) {
           mask[next] = 2;
           stack.push(next);

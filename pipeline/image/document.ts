@@ -23,7 +23,8 @@ const MIN_FILL = 0.6;
 
 export type Quad = [Point, Point, Point, Point];
 
-const polygonArea = (q: Quad) => Math.abs(q.reduce((sum, p, i) => sum + p.x * q[(i + 1) % 4]!.y - q[(i + 1) % 4]!.x * p.y, 0)) / 2;
+const polygonArea = (q: Quad) =>
+  Math.abs(q.reduce((sum, p, i) => sum + p.x * q[(i + 1) % 4]!.y - q[(i + 1) % 4]!.x * p.y, 0)) / 2;
 const distance = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 
 /** The paper's corners in the raster's pixels (top-left, top-right, bottom-right, bottom-left), or undefined for a scan. */
@@ -103,7 +104,10 @@ function warp(source: Grey, h: number[], width: number, height: number): Grey {
 }
 
 export async function greyOf(raster: Raster): Promise<Grey> {
-  const data = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 3 } }).greyscale().raw().toBuffer();
+  const data = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 3 } })
+    .greyscale()
+    .raw()
+    .toBuffer();
   return { width: raster.width, height: raster.height, data };
 }
 
@@ -131,13 +135,18 @@ const rawGrey = (image: Grey) => sharp(image.data, { raw: { width: image.width, 
 async function oneChannel(pipeline: Sharp): Promise<Grey> {
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   if (info.channels === 1) return { width: info.width, height: info.height, data };
-  const grey = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels as 3 | 4 } }).extractChannel(0).raw().toBuffer();
+  const grey = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels as 3 | 4 } })
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
   return { width: info.width, height: info.height, data: grey };
 }
 
 export const greyPng = (image: Grey) => rawGrey(image).png().toBuffer();
-export const rotateGrey = async (image: Grey, degrees: number) => (degrees === 0 ? image : oneChannel(rawGrey(image).rotate(degrees, { background: '#ffffff' })));
-export const cropGrey = (image: Grey, region: { left: number; top: number; width: number; height: number }) => oneChannel(rawGrey(image).extract(region));
+export const rotateGrey = async (image: Grey, degrees: number) =>
+  degrees === 0 ? image : oneChannel(rawGrey(image).rotate(degrees, { background: '#ffffff' }));
+export const cropGrey = (image: Grey, region: { left: number; top: number; width: number; height: number }) =>
+  oneChannel(rawGrey(image).extract(region));
 export const resizeGrey = (image: Grey, side: number) => {
   const scale = side / Math.max(image.width, image.height);
   return oneChannel(rawGrey(image).resize(Math.round(image.width * scale), Math.round(image.height * scale)));
@@ -150,14 +159,26 @@ export const resizeGrey = (image: Grey, side: number) => {
 export async function twoTone(image: Grey, margin: number): Promise<Grey> {
   const level = otsu(image.data);
   const data = Buffer.from(image.data.map((value) => (value > level ? 255 : 0)));
-  return oneChannel(rawGrey({ ...image, data }).extend({ top: margin, bottom: margin, left: margin, right: margin, background: '#ffffff' }));
+  return oneChannel(
+    rawGrey({ ...image, data }).extend({
+      top: margin,
+      bottom: margin,
+      left: margin,
+      right: margin,
+      background: '#ffffff',
+    }),
+  );
 }
 /** Half a turn: the pixels in reverse order. */
 export const turn180 = (image: Grey): Grey => ({ ...image, data: Buffer.from(image.data).reverse() });
 
 async function greyAt(raster: Raster, side: number): Promise<Grey> {
   const scale = side / Math.max(raster.width, raster.height);
-  return oneChannel(sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 3 } }).resize(Math.round(raster.width * scale), Math.round(raster.height * scale)).greyscale());
+  return oneChannel(
+    sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 3 } })
+      .resize(Math.round(raster.width * scale), Math.round(raster.height * scale))
+      .greyscale(),
+  );
 }
 
 // ---- Text direction -------------------------------------------------------
@@ -166,7 +187,14 @@ async function greyAt(raster: Raster, side: number): Promise<Grey> {
 export const textInk = (image: GreyImage) => inkMask(image, 12, 50);
 
 /** How strongly ink falls into rows at this angle: sum of squared row counts (every `stride`-th pixel). */
-function rowSharpness(mask: Uint8Array, width: number, height: number, degrees: number, transpose: boolean, stride: number): number {
+function rowSharpness(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  degrees: number,
+  transpose: boolean,
+  stride: number,
+): number {
   const radians = (degrees * Math.PI) / 180;
   const [sin, cos] = [Math.sin(radians), Math.cos(radians)];
   const size = Math.ceil(Math.hypot(width, height) / stride) * 2;
@@ -192,7 +220,12 @@ export interface TextDirection {
 }
 
 /** The angle (and axis) at which ink rows are sharpest, among `angles`. */
-export function textDirection(image: GreyImage, angles: readonly number[], axes: readonly boolean[] = [false, true], stride = 2): TextDirection {
+export function textDirection(
+  image: GreyImage,
+  angles: readonly number[],
+  axes: readonly boolean[] = [false, true],
+  stride = 2,
+): TextDirection {
   const mask = textInk(image);
   let best = { score: -1, degrees: 0, transpose: false };
   for (const transpose of axes) {
@@ -261,9 +294,14 @@ export async function evenLight(image: Grey): Promise<Grey> {
       if (image.data[y * image.width + x]! > maxima[cell]!) maxima[cell] = image.data[y * image.width + x]!;
     }
   }
-  const background = await oneChannel(sharp(maxima, { raw: { ...grid, channels: 1 } }).blur(1).resize(image.width, image.height));
+  const background = await oneChannel(
+    sharp(maxima, { raw: { ...grid, channels: 1 } })
+      .blur(1)
+      .resize(image.width, image.height),
+  );
   const out = Buffer.alloc(image.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.min(255, Math.round((255 * image.data[i]!) / Math.max(32, background.data[i]!)));
+  for (let i = 0; i < out.length; i++)
+    out[i] = Math.min(255, Math.round((255 * image.data[i]!) / Math.max(32, background.data[i]!)));
   return { ...image, data: out };
 }
 
@@ -309,7 +347,11 @@ export function eraseRules(image: Grey, dark = 150): Grey {
  * of them, cut to its ink with a margin. Single-line OCR needs exactly one line,
  * not the box edge under it.
  */
-export function inkBand(image: Grey, region: { left: number; top: number; right: number; bottom: number }, dark = 128): { left: number; top: number; right: number; bottom: number } | undefined {
+export function inkBand(
+  image: Grey,
+  region: { left: number; top: number; right: number; bottom: number },
+  dark = 128,
+): { left: number; top: number; right: number; bottom: number } | undefined {
   const rows: number[] = [];
   for (let y = region.top; y < region.bottom; y++) {
     let count = 0;

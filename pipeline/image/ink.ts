@@ -27,7 +27,10 @@ export function inkMask(image: GreyImage, radius: number, contrast: number): Uin
       const x0 = Math.max(0, x - radius);
       const x1 = Math.min(width, x + radius + 1);
       const sum =
-        integral[y1 * (width + 1) + x1]! - integral[y0 * (width + 1) + x1]! - integral[y1 * (width + 1) + x0]! + integral[y0 * (width + 1) + x0]!;
+        integral[y1 * (width + 1) + x1]! -
+        integral[y0 * (width + 1) + x1]! -
+        integral[y1 * (width + 1) + x0]! +
+        integral[y0 * (width + 1) + x0]!;
       mask[y * width + x] = data[y * width + x]! < sum / ((y1 - y0) * (x1 - x0)) - contrast ? 1 : 0;
     }
   }

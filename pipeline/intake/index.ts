@@ -29,13 +29,18 @@ function decodeFailure(error: unknown, format: string): IntakeResult {
 export async function inspectUpload(bytes: Buffer, limits: IntakeLimits): Promise<IntakeResult> {
   if (bytes.length === 0) return refuse('file_empty');
   // The API enforces this while streaming; checked again for files read from disk.
-  if (bytes.length > limits.maxUploadBytes) return refuse('file_too_large', { limitMb: (limits.maxUploadBytes / 2 ** 20).toFixed(0) });
+  if (bytes.length > limits.maxUploadBytes)
+    return refuse('file_too_large', { limitMb: (limits.maxUploadBytes / 2 ** 20).toFixed(0) });
   const type = sniffType(bytes);
   if (!type.accepted) return refuse('unsupported_file_type', { detected: type.label });
   return type.accepted === 'application/pdf' ? inspectPdf(bytes, limits) : inspectImage(bytes, type.accepted, limits);
 }
 
-async function inspectImage(bytes: Buffer, contentType: 'image/jpeg' | 'image/png', limits: IntakeLimits): Promise<IntakeResult> {
+async function inspectImage(
+  bytes: Buffer,
+  contentType: 'image/jpeg' | 'image/png',
+  limits: IntakeLimits,
+): Promise<IntakeResult> {
   const format = contentType === 'image/png' ? 'PNG' : 'JPEG';
   const structure = STRUCTURE[contentType](bytes);
   if (structure === 'truncated') return refuse('file_truncated', { format });
@@ -71,7 +76,8 @@ async function inspectPdf(bytes: Buffer, limits: IntakeLimits): Promise<IntakeRe
     return await inspectPdfStructure(bytes, limits);
   } catch (error) {
     // A cyclic page tree or absurd nesting overflows the parser's stack.
-    if (error instanceof RangeError) return refuse('pdf_too_complex', { detail: 'its page tree or objects nest too deeply or loop' });
+    if (error instanceof RangeError)
+      return refuse('pdf_too_complex', { detail: 'its page tree or objects nest too deeply or loop' });
     throw error;
   }
 }
@@ -91,7 +97,8 @@ async function inspectPdfStructure(bytes: Buffer, limits: IntakeLimits): Promise
   if (objects > MAX_PDF_OBJECTS) return refuse('pdf_too_complex', { detail: `${objects} objects` });
   const pageCount = pdf.getPageCount();
   if (pageCount === 0) return refuse('pdf_no_pages');
-  if (pageCount > limits.maxPdfPages) return refuse('pdf_too_many_pages', { pages: pageCount, limit: limits.maxPdfPages });
+  if (pageCount > limits.maxPdfPages)
+    return refuse('pdf_too_many_pages', { pages: pageCount, limit: limits.maxPdfPages });
   // The limit holds for the document: normalisation decodes the largest image of every page.
   const pixels = pageImages(pdf).reduce((sum, images) => sum + (images[0] ? images[0].width * images[0].height : 0), 0);
   if (pixels > limits.maxPixels) return refuse('pixel_limit_exceeded', { pixels, limit: limits.maxPixels });

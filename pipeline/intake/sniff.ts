@@ -9,9 +9,14 @@ interface Signature {
   matches(head: Buffer): boolean;
 }
 
-const startsWith = (...bytes: number[]) => (head: Buffer) => bytes.every((byte, i) => head[i] === byte);
-const ascii = (text: string, offset = 0) => (head: Buffer) =>
-  head.length >= offset + text.length && head.toString('latin1', offset, offset + text.length) === text;
+const startsWith =
+  (...bytes: number[]) =>
+  (head: Buffer) =>
+    bytes.every((byte, i) => head[i] === byte);
+const ascii =
+  (text: string, offset = 0) =>
+  (head: Buffer) =>
+    head.length >= offset + text.length && head.toString('latin1', offset, offset + text.length) === text;
 
 const SIGNATURES: Signature[] = [
   { label: 'JPEG image', accepted: 'image/jpeg', matches: startsWith(0xff, 0xd8, 0xff) },
@@ -20,7 +25,10 @@ const SIGNATURES: Signature[] = [
   { label: 'PDF document', accepted: 'application/pdf', matches: (head) => head.subarray(0, 1024).includes('%PDF-') },
   { label: 'GIF image', matches: (head) => ascii('GIF87a')(head) || ascii('GIF89a')(head) },
   { label: 'BMP image', matches: ascii('BM') },
-  { label: 'TIFF image', matches: (head) => startsWith(0x49, 0x49, 0x2a, 0x00)(head) || startsWith(0x4d, 0x4d, 0x00, 0x2a)(head) },
+  {
+    label: 'TIFF image',
+    matches: (head) => startsWith(0x49, 0x49, 0x2a, 0x00)(head) || startsWith(0x4d, 0x4d, 0x00, 0x2a)(head),
+  },
   { label: 'WebP image', matches: (head) => ascii('RIFF')(head) && ascii('WEBP', 8)(head) },
   { label: 'HEIC/AVIF image', matches: (head) => ascii('ftyp', 4)(head) },
   { label: 'JPEG 2000 image', matches: startsWith(0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20) },

@@ -22,7 +22,11 @@ export function jpegStructure(bytes: Buffer): Structure {
     if (i > bytes.length) return 'truncated';
     if (marker === 0xda) {
       // Entropy-coded data runs to the next marker that is not a stuffed 0xFF00 or a restart.
-      while (i < bytes.length && !(bytes[i] === 0xff && bytes[i + 1] !== 0x00 && !(bytes[i + 1]! >= 0xd0 && bytes[i + 1]! <= 0xd7))) i++;
+      while (
+        i < bytes.length &&
+        !(bytes[i] === 0xff && bytes[i + 1] !== 0x00 && !(bytes[i + 1]! >= 0xd0 && bytes[i + 1]! <= 0xd7))
+      )
+        i++;
       if (i >= bytes.length - 1) return 'truncated';
     }
   }

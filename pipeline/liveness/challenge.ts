@@ -26,7 +26,11 @@ const MIN_MOVE = 0.12;
  * A random sequence of `count` steps from `allowed`, never the same step twice
  * in a row (each step must be a visible change from the last pose).
  */
-export function drawSteps(allowed: readonly ChallengeStep[], count: number, randomInt: (below: number) => number): ChallengeStep[] {
+export function drawSteps(
+  allowed: readonly ChallengeStep[],
+  count: number,
+  randomInt: (below: number) => number,
+): ChallengeStep[] {
   const steps: ChallengeStep[] = [];
   while (steps.length < count) {
     const choices = allowed.filter((step) => step !== steps.at(-1));
@@ -43,7 +47,10 @@ export interface ChallengeFrame {
   attack?: string;
 }
 
-export type ChallengeReason = Extract<ReasonCode, 'challenge_frames_invalid' | 'challenge_frame_not_live' | 'challenge_person_changed' | 'challenge_step_missed'>;
+export type ChallengeReason = Extract<
+  ReasonCode,
+  'challenge_frames_invalid' | 'challenge_frame_not_live' | 'challenge_person_changed' | 'challenge_step_missed'
+>;
 export interface ChallengeProblem {
   code: ChallengeReason;
   params: ReasonParams;
@@ -62,10 +69,17 @@ export interface ChallengeResult {
 export function checkChallenge(frames: ChallengeFrame[], steps: ChallengeStep[]): ChallengeResult {
   const problems: ChallengeProblem[] = [];
   if (frames.length !== steps.length + 1) {
-    problems.push({ code: 'challenge_frames_invalid', params: { detail: `expected ${steps.length + 1} frames for ${steps.length} step(s), got ${frames.length}` } });
+    problems.push({
+      code: 'challenge_frames_invalid',
+      params: { detail: `expected ${steps.length + 1} frames for ${steps.length} step(s), got ${frames.length}` },
+    });
   }
   frames.forEach((frame, i) => {
-    if (frame.faces !== 1) problems.push({ code: 'challenge_frames_invalid', params: { detail: `frame ${i}: ${frame.faces} faces, expected exactly one` } });
+    if (frame.faces !== 1)
+      problems.push({
+        code: 'challenge_frames_invalid',
+        params: { detail: `frame ${i}: ${frame.faces} faces, expected exactly one` },
+      });
   });
   frames.forEach((frame, i) => {
     if (frame.attack) problems.push({ code: 'challenge_frame_not_live', params: { frame: i, attack: frame.attack } });
@@ -73,15 +87,24 @@ export function checkChallenge(frames: ChallengeFrame[], steps: ChallengeStep[])
   const described = frames.filter((frame) => frame.descriptor);
   let identitySpread = 0;
   for (let a = 0; a < described.length; a++) {
-    for (let b = a + 1; b < described.length; b++) identitySpread = Math.max(identitySpread, descriptorDistance(described[a]!.descriptor!, described[b]!.descriptor!));
+    for (let b = a + 1; b < described.length; b++)
+      identitySpread = Math.max(
+        identitySpread,
+        descriptorDistance(described[a]!.descriptor!, described[b]!.descriptor!),
+      );
   }
-  if (identitySpread > MATCH_BANDS[0]!.maxDistance) problems.push({ code: 'challenge_person_changed', params: { distance: identitySpread.toFixed(2) } });
+  if (identitySpread > MATCH_BANDS[0]!.maxDistance)
+    problems.push({ code: 'challenge_person_changed', params: { distance: identitySpread.toFixed(2) } });
   const moves = steps.map((step, i) => {
     const [before, after] = [frames[i]?.angles, frames[i + 1]?.angles];
     const { angle, sign, ru } = MOVES[step];
     const change = before && after ? (after[angle] - before[angle]) * sign : 0;
     const ok = change >= MIN_MOVE;
-    if (!ok) problems.push({ code: 'challenge_step_missed', params: { frame: i + 1, step, stepRu: ru, change: change.toFixed(2) } });
+    if (!ok)
+      problems.push({
+        code: 'challenge_step_missed',
+        params: { frame: i + 1, step, stepRu: ru, change: change.toFixed(2) },
+      });
     return { step, change: Math.round(change * 1000) / 1000, ok };
   });
   return { passed: problems.length === 0, problems, identitySpread: Math.round(identitySpread * 1000) / 1000, moves };

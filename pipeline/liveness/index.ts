@@ -36,16 +36,57 @@ export interface LivenessRule {
 const COLOUR_MIN = 4;
 
 /** Dot screens leave peaks in several directions, and ink on paper never reaches black: a print. */
-const printOrScreen = (s: LivenessInputs): AttackReason => (s.halftone > 30 || s.blackLevel > 45 ? 'printed_photo' : 'screen_replay');
+const printOrScreen = (s: LivenessInputs): AttackReason =>
+  s.halftone > 30 || s.blackLevel > 45 ? 'printed_photo' : 'screen_replay';
 
 export const LIVENESS_RULES: readonly LivenessRule[] = [
-  { signal: 'periodicity', threshold: 30, strength: 'strong', reason: printOrScreen, measured: 'genuine 4–21; synthetic screen 128–211, print 86–132; spoof-dev ≤ 10 but one replay 48' },
-  { signal: 'enclosure', threshold: 2.5, strength: 'strong', reason: printOrScreen, measured: 'genuine 0–1; synthetic screen 1–4 sides' },
-  { signal: 'antiSpoof', threshold: 0.4, below: true, strength: 'strong', needsColour: true, reason: printOrScreen, measured: 'genuine colour ≥ 0.52; spoof-dev attacks it catches ≤ 0.27, synthetic ≤ 0.17' },
-  { signal: 'blackLevel', threshold: 45, strength: 'strong', needsColour: true, reason: () => 'printed_photo', measured: 'genuine colour 2–35; prints 51–93 (one in a sleeve 24)' },
-  { signal: 'blackLevel', threshold: 45, strength: 'weak', reason: () => 'printed_photo', measured: 'grey TV stills 1–63' },
+  {
+    signal: 'periodicity',
+    threshold: 30,
+    strength: 'strong',
+    reason: printOrScreen,
+    measured: 'genuine 4–21; synthetic screen 128–211, print 86–132; spoof-dev ≤ 10 but one replay 48',
+  },
+  {
+    signal: 'enclosure',
+    threshold: 2.5,
+    strength: 'strong',
+    reason: printOrScreen,
+    measured: 'genuine 0–1; synthetic screen 1–4 sides',
+  },
+  {
+    signal: 'antiSpoof',
+    threshold: 0.4,
+    below: true,
+    strength: 'strong',
+    needsColour: true,
+    reason: printOrScreen,
+    measured: 'genuine colour ≥ 0.52; spoof-dev attacks it catches ≤ 0.27, synthetic ≤ 0.17',
+  },
+  {
+    signal: 'blackLevel',
+    threshold: 45,
+    strength: 'strong',
+    needsColour: true,
+    reason: () => 'printed_photo',
+    measured: 'genuine colour 2–35; prints 51–93 (one in a sleeve 24)',
+  },
+  {
+    signal: 'blackLevel',
+    threshold: 45,
+    strength: 'weak',
+    reason: () => 'printed_photo',
+    measured: 'grey TV stills 1–63',
+  },
   { signal: 'enclosure', threshold: 0.5, strength: 'weak', reason: printOrScreen, measured: 'genuine 0–1' },
-  { signal: 'coldCast', threshold: -50, strength: 'weak', needsColour: true, reason: printOrScreen, measured: 'genuine −118…−16, screens −72…−13' },
+  {
+    signal: 'coldCast',
+    threshold: -50,
+    strength: 'weak',
+    needsColour: true,
+    reason: printOrScreen,
+    measured: 'genuine −118…−16, screens −72…−13',
+  },
 ];
 
 /** Evidence of one rule: 0 at its threshold, 1 at twice the distance from the genuine side. */
@@ -62,37 +103,69 @@ export interface LivenessDecision {
   fired: { signal: keyof LivenessInputs; strength: 'strong' | 'weak'; value: number }[];
 }
 
-export function decideLiveness(signals: LivenessInputs, rules: readonly LivenessRule[] = LIVENESS_RULES): LivenessDecision {
-  const fired = rules.filter((rule) => !rule.needsColour || signals.colour >= COLOUR_MIN).filter((rule) => evidence(rule, signals[rule.signal]) > 0);
+export function decideLiveness(
+  signals: LivenessInputs,
+  rules: readonly LivenessRule[] = LIVENESS_RULES,
+): LivenessDecision {
+  const fired = rules
+    .filter((rule) => !rule.needsColour || signals.colour >= COLOUR_MIN)
+    .filter((rule) => evidence(rule, signals[rule.signal]) > 0);
   const strong = fired.filter((rule) => rule.strength === 'strong');
   const weak = fired.filter((rule) => rule.strength === 'weak');
   const attack = strong.length > 0 || weak.length >= 2;
   const deciding = strong.length ? strong : attack ? weak : [];
-  const strongest = Math.max(0, ...strong.map((rule) => evidence(rule, signals[rule.signal])), ...weak.map((rule) => evidence(rule, signals[rule.signal]) / 2));
+  const strongest = Math.max(
+    0,
+    ...strong.map((rule) => evidence(rule, signals[rule.signal])),
+    ...weak.map((rule) => evidence(rule, signals[rule.signal]) / 2),
+  );
   return {
     score: Math.round((1 - strongest) * 1000) / 1000,
     decision: attack ? 'attack' : 'live',
     reasons: [...new Set(deciding.map((rule) => rule.reason(signals)))],
-    fired: fired.map((rule) => ({ signal: rule.signal, strength: rule.strength, value: Math.round(signals[rule.signal] * 100) / 100 })),
+    fired: fired.map((rule) => ({
+      signal: rule.signal,
+      strength: rule.strength,
+      value: Math.round(signals[rule.signal] * 100) / 100,
+    })),
   };
 }
 
 /** The face to analyse, or the middle of the image when the detector found none (halftone can hide a face from it). */
 const analysisBox = (image: RgbImage, face: FaceObservation | undefined): [number, number, number, number] =>
-  face?.box ?? [Math.round(image.width / 4), Math.round(image.height / 4), Math.round(image.width / 2), Math.round(image.height / 2)];
+  face?.box ?? [
+    Math.round(image.width / 4),
+    Math.round(image.height / 4),
+    Math.round(image.width / 2),
+    Math.round(image.height / 2),
+  ];
 
 /** Every input of the rules for the selfie's largest face: the pixel signals and the models' scores. */
-export async function livenessInputs(image: RgbImage, faces: FaceObservation[], engine: Pick<FaceEngine, 'antiSpoof'>): Promise<LivenessInputs> {
+export async function livenessInputs(
+  image: RgbImage,
+  faces: FaceObservation[],
+  engine: Pick<FaceEngine, 'antiSpoof'>,
+): Promise<LivenessInputs> {
   const box = analysisBox(image, faces[0]);
   const { v2, v1se } = await engine.antiSpoof(image, box);
   return { ...livenessSignals(image, box), antiSpoof: (v2 + v1se) / 2 };
 }
 
-export async function assessLiveness(image: RgbImage, faces: FaceObservation[], engine: Pick<FaceEngine, 'antiSpoof'>): Promise<StageVerdict & { liveness: LivenessDecision }> {
+export async function assessLiveness(
+  image: RgbImage,
+  faces: FaceObservation[],
+  engine: Pick<FaceEngine, 'antiSpoof'>,
+): Promise<StageVerdict & { liveness: LivenessDecision }> {
   const signals = await livenessInputs(image, faces, engine);
   const liveness = decideLiveness(signals);
   const rounded = Object.fromEntries(Object.entries(signals).map(([k, v]) => [k, Math.round(v * 100) / 100]));
   const details = { signals: rounded, ...liveness };
   if (liveness.decision === 'live') return { outcome: 'pass', score: liveness.score, details, liveness };
-  return { outcome: 'fail', reasonCode: liveness.reasons[0] ?? 'screen_replay', score: liveness.score, details, liveness };
+  return {
+    outcome: 'fail',
+    reasonCode: liveness.reasons[0] ?? 'screen_replay',
+    score: liveness.score,
+    details,
+    liveness,
+  };
 }

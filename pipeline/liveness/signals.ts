@@ -117,7 +117,10 @@ function patchOf(image: RgbImage, box: Box, channel: number): Float64Array {
       const px = Math.min(image.width - 1, left + x);
       const py = Math.min(image.height - 1, top + y);
       const i = (py * image.width + px) * 3;
-      patch[y * WINDOW + x] = channel < 0 ? 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]! : image.data[i + channel]!;
+      patch[y * WINDOW + x] =
+        channel < 0
+          ? 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!
+          : image.data[i + channel]!;
     }
   }
   return patch;
@@ -159,7 +162,8 @@ function peaks(magnitude: Float64Array): Peak[] {
       if (u <= 1 && blockGrid(v)) continue;
       const value = at(u, v);
       let isMax = true;
-      for (let dv = -2; dv <= 2 && isMax; dv++) for (let du = -2; du <= 2; du++) if ((du || dv) && at(u + du, v + dv) > value) isMax = false;
+      for (let dv = -2; dv <= 2 && isMax; dv++)
+        for (let du = -2; du <= 2; du++) if ((du || dv) && at(u + du, v + dv) > value) isMax = false;
       if (isMax) found.push({ u, v, strength: value / median });
     }
   }
@@ -182,7 +186,8 @@ function frequencySignals(image: RgbImage, box: Box): Pick<LivenessSignals, 'per
     const strong = list.slice(0, 12);
     for (let a = 0; a < strong.length; a++) {
       for (let b = a + 1; b < strong.length; b++) {
-        if (angleBetween(strong[a]!, strong[b]!) >= 30) halftone = Math.max(halftone, Math.min(strong[a]!.strength, strong[b]!.strength));
+        if (angleBetween(strong[a]!, strong[b]!) >= 30)
+          halftone = Math.max(halftone, Math.min(strong[a]!.strength, strong[b]!.strength));
       }
     }
   }
@@ -192,7 +197,8 @@ function frequencySignals(image: RgbImage, box: Box): Pick<LivenessSignals, 'per
 /** Luminance of the whole image. */
 function luminance(image: RgbImage): Float32Array {
   const out = new Float32Array(image.width * image.height);
-  for (let i = 0; i < out.length; i++) out[i] = 0.299 * image.data[3 * i]! + 0.587 * image.data[3 * i + 1]! + 0.114 * image.data[3 * i + 2]!;
+  for (let i = 0; i < out.length; i++)
+    out[i] = 0.299 * image.data[3 * i]! + 0.587 * image.data[3 * i + 1]! + 0.114 * image.data[3 * i + 2]!;
   return out;
 }
 
@@ -251,7 +257,8 @@ function blackLevel(image: RgbImage, box: Box, lum: Float32Array): number {
   // The exact 2nd percentile without sorting every sample: count whole tones, then sort only the tone it falls in.
   const tones = new Uint32Array(256);
   let count = 0;
-  for (let y = top; y < bottom; y += 2) for (let x = left; x < right; x += 2, count++) tones[Math.min(255, Math.floor(lum[y * image.width + x]!))]!++;
+  for (let y = top; y < bottom; y += 2)
+    for (let x = left; x < right; x += 2, count++) tones[Math.min(255, Math.floor(lum[y * image.width + x]!))]!++;
   if (!count) return 0;
   let rank = Math.floor(count * 0.02);
   let tone = 0;

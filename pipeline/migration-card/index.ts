@@ -9,7 +9,13 @@ import { readPrintedFields, type TextOcr } from '../viz/index.ts';
 
 /** English country names (as the `mrz` package lists them) → ICAO code. */
 const COUNTRY_CODES = new Map(
-  Object.entries(states as Record<string, string>).map(([code, name]) => [name.toUpperCase().replace(/\(.*\)/g, '').replace(/[^A-Z]/g, ''), code]),
+  Object.entries(states as Record<string, string>).map(([code, name]) => [
+    name
+      .toUpperCase()
+      .replace(/\(.*\)/g, '')
+      .replace(/[^A-Z]/g, ''),
+    code,
+  ]),
 );
 
 const country = (text: string) => {
@@ -45,13 +51,50 @@ export const MIGRATION_CARD_FIELDS: readonly FieldRule[] = [
   { field: 'series', label: SERIES, anchor: { x: 92, y: 6.8 }, parse: cardSeries, charset: `${CHARSET.digits}No ` },
   { field: 'number', label: SERIES, anchor: { x: 92, y: 6.8 }, parse: cardNumber, charset: `${CHARSET.digits}No ` },
   { field: 'surname', label: /фамилия|urname/i, anchor: { x: 5.9, y: 19.9 }, parse: parse.name, charset: CHARSET.name },
-  { field: 'givenNames', label: /имя|iven\s*names?/i, anchor: { x: 5.9, y: 31.9 }, parse: parse.name, charset: CHARSET.name },
-  { field: 'dateOfBirth', label: /дата\s*рождения|of\s*birth/i, anchor: { x: 5.9, y: 43.9 }, parse: parse.date, charset: CHARSET.date },
+  {
+    field: 'givenNames',
+    label: /имя|iven\s*names?/i,
+    anchor: { x: 5.9, y: 31.9 },
+    parse: parse.name,
+    charset: CHARSET.name,
+  },
+  {
+    field: 'dateOfBirth',
+    label: /дата\s*рождения|of\s*birth/i,
+    anchor: { x: 5.9, y: 43.9 },
+    parse: parse.date,
+    charset: CHARSET.date,
+  },
   { field: 'sex', label: /(^|\/)\s*sex\s*$/i, anchor: { x: 66.9, y: 43.9 }, parse: parse.sex, charset: CHARSET.sex },
-  { field: 'nationality', label: /гражданство|ationality/i, anchor: { x: 89.9, y: 43.9 }, parse: country, charset: CHARSET.name },
-  { field: 'passportNumber', label: /удостоверяющ|dentity\s*doc/i, anchor: { x: 5.9, y: 55.9 }, parse: parse.documentNumber, charset: CHARSET.code, typed: true },
-  { field: 'entryDate', label: /дата\s*въезда|of\s*entry/i, anchor: { x: 5.9, y: 82.9 }, parse: parse.date, charset: CHARSET.date },
-  { field: 'stayUntil', label: /срок\s*пребывания|tay\s*until/i, anchor: { x: 77.9, y: 82.9 }, parse: parse.date, charset: CHARSET.date },
+  {
+    field: 'nationality',
+    label: /гражданство|ationality/i,
+    anchor: { x: 89.9, y: 43.9 },
+    parse: country,
+    charset: CHARSET.name,
+  },
+  {
+    field: 'passportNumber',
+    label: /удостоверяющ|dentity\s*doc/i,
+    anchor: { x: 5.9, y: 55.9 },
+    parse: parse.documentNumber,
+    charset: CHARSET.code,
+    typed: true,
+  },
+  {
+    field: 'entryDate',
+    label: /дата\s*въезда|of\s*entry/i,
+    anchor: { x: 5.9, y: 82.9 },
+    parse: parse.date,
+    charset: CHARSET.date,
+  },
+  {
+    field: 'stayUntil',
+    label: /срок\s*пребывания|tay\s*until/i,
+    anchor: { x: 77.9, y: 82.9 },
+    parse: parse.date,
+    charset: CHARSET.date,
+  },
 ];
 
 /** Without these the card cannot be checked against the passport and the stay rules. */
@@ -72,7 +115,14 @@ export async function readMigrationCard(
   const fields = await readPrintedFields(pages, readablePages, MIGRATION_CARD_FIELDS, ocr, CARD_SIDE);
   const missing = REQUIRED.filter((field) => !fields[field]);
   const card = { fields, missing };
-  if (missing.length) return { outcome: 'fail', reasonCode: 'migration_card_unreadable', params: { missingFields: missing.join(', ') }, details: card, card };
+  if (missing.length)
+    return {
+      outcome: 'fail',
+      reasonCode: 'migration_card_unreadable',
+      params: { missingFields: missing.join(', ') },
+      details: card,
+      card,
+    };
   if (fields.stayUntil!.value < fields.entryDate!.value) {
     return { outcome: 'fail', reasonCode: 'migration_card_dates_invalid', details: card, card };
   }

@@ -108,7 +108,15 @@ export const FORMATS: readonly FormatSpec[] = [
     checks: [
       ...numberLineChecks,
       { name: 'personalNumber', over: [[1, 28, 42]], digit: [1, 42] },
-      { name: 'composite', over: [[1, 0, 10], [1, 13, 20], [1, 21, 43]], digit: [1, 43] },
+      {
+        name: 'composite',
+        over: [
+          [1, 0, 10],
+          [1, 13, 20],
+          [1, 21, 43],
+        ],
+        digit: [1, 43],
+      },
     ],
     aboveMrz: 0.74,
   },
@@ -141,7 +149,14 @@ export const FORMATS: readonly FormatSpec[] = [
     checks: [
       { name: 'documentNumber', over: [[1, 0, 12]], digit: [1, 12] },
       { name: 'dateOfBirth', over: [[1, 27, 33]], digit: [1, 33] },
-      { name: 'composite', over: [[0, 0, 36], [1, 0, 35]], digit: [1, 35] },
+      {
+        name: 'composite',
+        over: [
+          [0, 0, 36],
+          [1, 0, 35],
+        ],
+        digit: [1, 35],
+      },
     ],
     aboveMrz: 0.76,
   },
@@ -152,7 +167,18 @@ export const FORMATS: readonly FormatSpec[] = [
     length: 36,
     match: /^/,
     fields: [...nameLine(36), ...numberLine, { name: 'optionalData', at: [1, 28, 35], kind: 'text' }],
-    checks: [...numberLineChecks, { name: 'composite', over: [[1, 0, 10], [1, 13, 20], [1, 21, 35]], digit: [1, 35] }],
+    checks: [
+      ...numberLineChecks,
+      {
+        name: 'composite',
+        over: [
+          [1, 0, 10],
+          [1, 13, 20],
+          [1, 21, 35],
+        ],
+        digit: [1, 35],
+      },
+    ],
     aboveMrz: 0.76,
   },
   {
@@ -176,7 +202,16 @@ export const FORMATS: readonly FormatSpec[] = [
       { name: 'documentNumber', over: [[0, 5, 14]], digit: [0, 14], overflow: [0, 15, 30] },
       { name: 'dateOfBirth', over: [[1, 0, 6]], digit: [1, 6] },
       { name: 'dateOfExpiry', over: [[1, 8, 14]], digit: [1, 14] },
-      { name: 'composite', over: [[0, 5, 30], [1, 0, 7], [1, 8, 15], [1, 18, 29]], digit: [1, 29] },
+      {
+        name: 'composite',
+        over: [
+          [0, 5, 30],
+          [1, 0, 7],
+          [1, 8, 15],
+          [1, 18, 29],
+        ],
+        digit: [1, 29],
+      },
     ],
     aboveMrz: 0.64,
   },
@@ -200,7 +235,10 @@ export interface ParsedMrz {
 export function plausible(parsed: ParsedMrz): boolean {
   const spec = specOf(parsed.format);
   const states = [parsed.fields.issuingState, parsed.fields.nationality];
-  return spec.codes.test(parsed.lines[0]!) && states.every((code) => code === undefined || code === 'UTO' || isIcaoCode(code));
+  return (
+    spec.codes.test(parsed.lines[0]!) &&
+    states.every((code) => code === undefined || code === 'UTO' || isIcaoCode(code))
+  );
 }
 
 /** A format's table entry. */
@@ -208,7 +246,9 @@ export const specOf = (format: MrzFormat): FormatSpec => FORMATS.find((spec) => 
 
 /** The format whose shape the lines have, if any. */
 export function formatOf(lines: readonly string[]): FormatSpec | undefined {
-  const shaped = FORMATS.filter((spec) => lines.length === spec.lines && lines.every((line) => line.length === spec.length));
+  const shaped = FORMATS.filter(
+    (spec) => lines.length === spec.lines && lines.every((line) => line.length === spec.length),
+  );
   return shaped.find((spec) => spec.match.test(lines.join('\n')));
 }
 
@@ -255,7 +295,11 @@ function fieldValues(spec: FieldSpec, raw: string, now: Date): Partial<Record<Mr
 export function checkAgrees(spec: CheckSpec, lines: readonly string[]): boolean {
   const rest = overflow(spec, lines);
   if (rest !== undefined) {
-    return rest.length > 1 && MRZ_CHARS.test(rest) && checkDigit(spec.over.map((span) => take(lines, span)).join('') + rest.slice(0, -1)) === rest.slice(-1);
+    return (
+      rest.length > 1 &&
+      MRZ_CHARS.test(rest) &&
+      checkDigit(spec.over.map((span) => take(lines, span)).join('') + rest.slice(0, -1)) === rest.slice(-1)
+    );
   }
   const digit = lines[spec.digit[0]]![spec.digit[1]]!;
   const covered = spec.over.map((span) => take(lines, span)).join('');
@@ -267,7 +311,8 @@ export function checkAgrees(spec: CheckSpec, lines: readonly string[]): boolean 
 
 /** What an overflowing number continues with (its check digit last), when '<' stands where the check digit would. */
 function overflow(check: CheckSpec, lines: readonly string[]): string | undefined {
-  if (!check.overflow || lines[check.digit[0]]![check.digit[1]] !== '<' || take(lines, check.overflow)[0] === '<') return undefined;
+  if (!check.overflow || lines[check.digit[0]]![check.digit[1]] !== '<' || take(lines, check.overflow)[0] === '<')
+    return undefined;
   return take(lines, check.overflow).split('<')[0]!;
 }
 
@@ -283,9 +328,20 @@ function documentNumber(spec: FormatSpec, lines: readonly string[]): string | un
 export function parseMrz(lines: readonly string[], now: Date): ParsedMrz | undefined {
   const spec = formatOf(lines);
   if (!spec || !lines.every((line) => MRZ_CHARS.test(line))) return undefined;
-  const fields = Object.assign({}, ...spec.fields.map((field) => fieldValues(field, take(lines, field.at), now))) as ParsedMrz['fields'];
+  const fields = Object.assign(
+    {},
+    ...spec.fields.map((field) => fieldValues(field, take(lines, field.at), now)),
+  ) as ParsedMrz['fields'];
   const long = documentNumber(spec, lines);
   if (long) fields.documentNumber = long;
-  const checkDigits = Object.fromEntries(spec.checks.map((check) => [check.name, checkAgrees(check, lines)])) as ParsedMrz['checkDigits'];
-  return { format: spec.format, lines: [...lines], valid: Object.values(checkDigits).every(Boolean), fields, checkDigits };
+  const checkDigits = Object.fromEntries(
+    spec.checks.map((check) => [check.name, checkAgrees(check, lines)]),
+  ) as ParsedMrz['checkDigits'];
+  return {
+    format: spec.format,
+    lines: [...lines],
+    valid: Object.values(checkDigits).every(Boolean),
+    fields,
+    checkDigits,
+  };
 }

@@ -15,7 +15,15 @@ import type { StageVerdict } from '../types.ts';
 import { reviewerView } from '../artifacts.ts';
 import { correctLine, mendLength, type Correction } from './line-correction.ts';
 import { FORMATS, formatOf, parseMrz, plausible, specOf, type ParsedMrz } from './formats.ts';
-import { cropGrey, greyPng, resizeGrey, turn180, uprightDocument, type Grey, type UprightDocument } from '../image/document.ts';
+import {
+  cropGrey,
+  greyPng,
+  resizeGrey,
+  turn180,
+  uprightDocument,
+  type Grey,
+  type UprightDocument,
+} from '../image/document.ts';
 import type { TextBox } from '../../models/text-detector.ts';
 import { bottomTextRows, detectedZones, lowerPart, rowCrop, turnBoxes } from './locate.ts';
 
@@ -58,7 +66,13 @@ export function zoneIn(lines: readonly string[]): string[] | undefined {
 }
 
 /** The parsed MRZ, or undefined where the lines are no MRZ layout. */
-function toReading(lines: string[], corrections: Correction[], page: number, rotation: number, now: Date): MrzReading | undefined {
+function toReading(
+  lines: string[],
+  corrections: Correction[],
+  page: number,
+  rotation: number,
+  now: Date,
+): MrzReading | undefined {
   const parsed = parseMrz(lines, now);
   return parsed && { ...parsed, corrections, page, rotation };
 }
@@ -113,7 +127,11 @@ const better = (a: MrzReading, b: MrzReading | undefined) => {
 async function bottomCrop(image: Grey, share: number): Promise<Buffer> {
   const top = Math.floor(image.height * (1 - share));
   const crop = await cropGrey(image, { left: 0, top, width: image.width, height: image.height - top });
-  return greyPng(crop.width < BLOCK_WIDTH ? await resizeGrey(crop, Math.round((BLOCK_WIDTH / crop.width) * Math.max(crop.width, crop.height))) : crop);
+  return greyPng(
+    crop.width < BLOCK_WIDTH
+      ? await resizeGrey(crop, Math.round((BLOCK_WIDTH / crop.width) * Math.max(crop.width, crop.height)))
+      : crop,
+  );
 }
 
 /** One way of reading a zone: what it read is judged by the check digits. */
@@ -142,8 +160,7 @@ interface PageTurn {
 type Pass = (turn: PageTurn, rowCounts: readonly number[], ocr: MrzOcr) => AsyncGenerator<Candidate>;
 
 /** Rows a text detector found anywhere on the page seen at `side` px, the longest runs of 2 or 3 first, each row turned level and read as a line. */
-const detectAt =
-  (side: number): Pass =>
+const detectAt = (side: number): Pass =>
   async function* ({ upright, halfTurned, image }, rowCounts, ocr) {
     // Boxes of the upright page, turned with it: the detector sees each page once per size.
     const boxes = await ocr.detect(upright.image, side);
@@ -151,7 +168,10 @@ const detectAt =
       const rows = halfTurned ? turnBoxes(zone, upright.image).reverse() : zone;
       yield {
         how: `detected ${zone.length} rows at ${side} px`,
-        band: { top: Math.min(...rows.map((row) => row.y - row.thickness / 2)), bottom: Math.max(...rows.map((row) => row.y + row.thickness / 2)) },
+        band: {
+          top: Math.min(...rows.map((row) => row.y - row.thickness / 2)),
+          bottom: Math.max(...rows.map((row) => row.y + row.thickness / 2)),
+        },
         read: () =>
           Promise.all(
             rows.map(async (row) => {
@@ -191,7 +211,11 @@ const bottomCrops: Pass = async function* ({ image }, _rowCounts, ocr) {
 };
 
 /** Each locator's passes, in order; every pass runs over all pages upright, then all turned, before the next. */
-const LOCATORS: Record<MrzLocator, Pass[]> = { detector: DETECTOR_SIDES.map(detectAt), rows: [inkRows], crops: [bottomCrops] };
+const LOCATORS: Record<MrzLocator, Pass[]> = {
+  detector: DETECTOR_SIDES.map(detectAt),
+  rows: [inkRows],
+  crops: [bottomCrops],
+};
 
 /**
  * Reads the MRZ: each locator in turn, on each page (readable pages first),
@@ -209,7 +233,9 @@ export async function readMrz(
   const views: Record<number, PageView> = {};
   const rowCounts = ROW_COUNTS[kind];
   if (!rowCounts) return { outcome: 'pass', details: { skipped: `${kind} has no MRZ` }, views };
-  const ordered = [...pages].sort((a, b) => Number(readablePages.includes(b.index)) - Number(readablePages.includes(a.index)));
+  const ordered = [...pages].sort(
+    (a, b) => Number(readablePages.includes(b.index)) - Number(readablePages.includes(a.index)),
+  );
   const tried: { page: number; rotation: number; how: string; lines: string[] }[] = [];
   let best: { mrz: MrzReading; image: Grey; band?: Band } | undefined;
 
@@ -223,7 +249,15 @@ export async function readMrz(
       lines = zoneIn(read.map((line) => line.text));
     }
     tried.push({ page, rotation, how, lines: lines ?? read.map((line) => line.text) });
-    const mrz = lines && toReading(lines, read.filter((line) => lines.includes(line.text)).flatMap((line) => line.corrections), page, rotation, now);
+    const mrz =
+      lines &&
+      toReading(
+        lines,
+        read.filter((line) => lines.includes(line.text)).flatMap((line) => line.corrections),
+        page,
+        rotation,
+        now,
+      );
     if (mrz && better(mrz, best?.mrz)) best = { mrz, image, band };
     return Boolean(best && best.mrz.valid && plausible(best.mrz));
   };
@@ -259,7 +293,8 @@ export async function readMrz(
         const turn = (await turnsOf(page))[Number(halfTurned)]!;
         for await (const candidate of pass(turn, rowCounts, metered)) {
           if (spent >= READ_BUDGET) break search;
-          if (consider(await candidate.read(), candidate.how, page.index, turn.rotation, turn.image, candidate.band)) break search;
+          if (consider(await candidate.read(), candidate.how, page.index, turn.rotation, turn.image, candidate.band))
+            break search;
         }
       }
     }
@@ -274,6 +309,15 @@ export async function readMrz(
   const details = { mrz, band: { top: Math.round(band.top), bottom: Math.round(band.bottom) }, pageSize: view.size };
   const artifacts = { document: view.jpeg };
   const failed = Object.entries(mrz.checkDigits).find(([, ok]) => !ok)?.[0];
-  if (failed) return { outcome: 'fail', reasonCode: 'mrz_check_digit_invalid', params: { field: failed }, details, artifacts, mrz, views };
+  if (failed)
+    return {
+      outcome: 'fail',
+      reasonCode: 'mrz_check_digit_invalid',
+      params: { field: failed },
+      details,
+      artifacts,
+      mrz,
+      views,
+    };
   return { outcome: 'pass', details, artifacts, mrz, views };
 }

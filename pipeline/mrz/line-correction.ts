@@ -29,7 +29,8 @@ function layoutsOf(spec: FormatSpec): LineLayout[] {
   return Array.from({ length: spec.lines }, (_, line): LineLayout => {
     const on = spec.fields.filter((field) => field.at[0] === line);
     const digits = new Map<number, string>();
-    for (const field of on.filter((f) => f.kind === 'birth' || f.kind === 'expiry')) for (const at of positions(field.at[1], field.at[2])) digits.set(at, field.name);
+    for (const field of on.filter((f) => f.kind === 'birth' || f.kind === 'expiry'))
+      for (const at of positions(field.at[1], field.at[2])) digits.set(at, field.name);
     for (const check of spec.checks.filter((c) => c.digit[0] === line)) digits.set(check.digit[1], check.name);
     const letters = new Map<number, string>();
     const fixable = new Set<number>();
@@ -64,7 +65,17 @@ const FIXED_LETTER_KINDS = new Set(['code', 'names', 'name']);
 const LINE_LAYOUTS: readonly LineLayout[] = FORMATS.flatMap(layoutsOf);
 
 /** OCR-B letters that are read for digits, and the digit each stands for. */
-const DIGIT_LOOK_ALIKES: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', Z: '2', A: '4', S: '5', G: '6', B: '8' };
+const DIGIT_LOOK_ALIKES: Record<string, string> = {
+  O: '0',
+  Q: '0',
+  D: '0',
+  I: '1',
+  Z: '2',
+  A: '4',
+  S: '5',
+  G: '6',
+  B: '8',
+};
 /** The same pairs the other way: the letter a digit among letters stands for (the first listed above). */
 const LETTER_LOOK_ALIKES: Record<string, string> = Object.fromEntries(
   Object.entries(DIGIT_LOOK_ALIKES)
@@ -75,12 +86,16 @@ const LETTER_LOOK_ALIKES: Record<string, string> = Object.fromEntries(
 const isDigit = (char: string) => char >= '0' && char <= '9';
 
 /** Most of `positions` hold what they should: a fifth may be misread, and one always (a state code is three letters). */
-const mostly = (positions: number[], holds: (at: number) => boolean) => positions.filter((at) => !holds(at)).length <= Math.max(1, 0.2 * positions.length);
+const mostly = (positions: number[], holds: (at: number) => boolean) =>
+  positions.filter((at) => !holds(at)).length <= Math.max(1, 0.2 * positions.length);
 
 /** A line is taken for a layout when its sex is in place and its digit and letter positions mostly hold digits and letters already. */
 function fits(raw: string, layout: LineLayout): boolean {
   if (raw.length !== layout.length || !layout.sex.every((at) => /[MFX<]/.test(raw[at]!))) return false;
-  return mostly([...layout.digits.keys()], (at) => isDigit(raw[at]!)) && mostly([...layout.letters.keys()], (at) => /[A-Z<]/.test(raw[at]!));
+  return (
+    mostly([...layout.digits.keys()], (at) => isDigit(raw[at]!)) &&
+    mostly([...layout.letters.keys()], (at) => /[A-Z<]/.test(raw[at]!))
+  );
 }
 
 /** A check digit of one line, judged on that line alone. */
@@ -161,7 +176,11 @@ export function correctLine(raw: string): CorrectedLine {
   if (layouts.length === 0) return { text: raw, valid: false, corrections: [] };
   const chars = [...raw];
   const corrections: Correction[] = [];
-  const swap = (positions: (layout: LineLayout) => Map<number, string>, lookAlikes: Record<string, string>, fixable = (_: LineLayout, __: number) => true) => {
+  const swap = (
+    positions: (layout: LineLayout) => Map<number, string>,
+    lookAlikes: Record<string, string>,
+    fixable = (_: LineLayout, __: number) => true,
+  ) => {
     for (const [position, field] of positions(layouts[0]!)) {
       const to = lookAlikes[chars[position]!];
       if (!to || !layouts.every((layout) => positions(layout).has(position) && fixable(layout, position))) continue;
@@ -170,7 +189,11 @@ export function correctLine(raw: string): CorrectedLine {
     }
   };
   swap((layout) => layout.digits, DIGIT_LOOK_ALIKES);
-  swap((layout) => layout.letters, LETTER_LOOK_ALIKES, (layout, position) => layout.fixable.has(position));
+  swap(
+    (layout) => layout.letters,
+    LETTER_LOOK_ALIKES,
+    (layout, position) => layout.fixable.has(position),
+  );
   const text = chars.join('');
   return {
     text,

@@ -17,7 +17,11 @@ const LOWER_PART_SKEW = 3;
  */
 export async function lowerPart(image: Grey, share = 0.5): Promise<Grey> {
   const top = Math.floor(image.height * (1 - share));
-  return deskew(await evenLight(await cropGrey(image, { left: 0, top, width: image.width, height: image.height - top })), LOWER_PART_SKEW, 0.5);
+  return deskew(
+    await evenLight(await cropGrey(image, { left: 0, top, width: image.width, height: image.height - top })),
+    LOWER_PART_SKEW,
+    0.5,
+  );
 }
 
 export interface LineCrop {
@@ -46,7 +50,10 @@ async function documentBox(image: Grey): Promise<Grey> {
     for (let x = 0; x < width; x += 2) if (bright(x, y)) n++;
     return n / Math.ceil(width / 2);
   });
-  const span = (shares: number[]) => [shares.findIndex((s) => s > 0.5), shares.length - 1 - [...shares].reverse().findIndex((s) => s > 0.5)];
+  const span = (shares: number[]) => [
+    shares.findIndex((s) => s > 0.5),
+    shares.length - 1 - [...shares].reverse().findIndex((s) => s > 0.5),
+  ];
   const [left, right] = span(columns);
   const [top, bottom] = span(rows);
   if (left! < 0 || top! < 0 || right! - left! < width * 0.3 || bottom! - top! < 40) return image;
@@ -89,7 +96,9 @@ function wideTextRows(image: Grey): TextRow[] {
       start = -1;
     }
   }
-  return rows.map((row) => ({ ...row, ...textSpan(mask, width, row) })).filter((row) => row.right - row.left > width * 0.35);
+  return rows
+    .map((row) => ({ ...row, ...textSpan(mask, width, row) }))
+    .filter((row) => row.right - row.left > width * 0.35);
 }
 
 /**
@@ -97,7 +106,11 @@ function wideTextRows(image: Grey): TextRow[] {
  * two line heights is not part of it: a paper edge or the strip of background
  * a rough flattening leaves at the sides (OCR reads it as one more «1»).
  */
-function textSpan(mask: Uint8Array, width: number, row: { top: number; bottom: number }): { left: number; right: number } {
+function textSpan(
+  mask: Uint8Array,
+  width: number,
+  row: { top: number; bottom: number },
+): { left: number; right: number } {
   const inked = (x: number) => {
     for (let y = row.top; y < row.bottom; y++) if (mask[y * width + x]) return true;
     return false;
@@ -125,14 +138,28 @@ export async function bottomTextRows(page: Grey, count: number): Promise<LineCro
   // leaves the MRZ at its own slant.
   const margin = MAX_LINE_HEIGHT;
   const top = Math.max(0, coarse[0]!.top - margin);
-  const band = await deskew(await cropGrey(image, { left: 0, top, width: image.width, height: Math.min(image.height, coarse.at(-1)!.bottom + margin) - top }), 4, 0.25);
+  const band = await deskew(
+    await cropGrey(image, {
+      left: 0,
+      top,
+      width: image.width,
+      height: Math.min(image.height, coarse.at(-1)!.bottom + margin) - top,
+    }),
+    4,
+    0.25,
+  );
   const chosen = wideTextRows(band).slice(-count);
   return Promise.all(
     chosen.map(async (row) => {
       const pad = Math.round((row.bottom - row.top) * 0.4);
       const left = Math.max(0, row.left - pad);
       const top = Math.max(0, row.top - pad);
-      const region = { left, top, width: Math.min(band.width, row.right + pad) - left, height: Math.min(band.height, row.bottom + pad) - top };
+      const region = {
+        left,
+        top,
+        width: Math.min(band.width, row.right + pad) - left,
+        height: Math.min(band.height, row.bottom + pad) - top,
+      };
       return { ...row, png: await greyPng(await cropGrey(band, region)) };
     }),
   );
@@ -144,7 +171,8 @@ const MRZ_LINE_ASPECT = 12;
 const radians = (degrees: number) => (degrees * Math.PI) / 180;
 /** Where a box lies along its own direction (a) and across it (n), measured from the origin. */
 const along = (box: TextBox, angle = box.angle) => box.x * Math.cos(radians(angle)) + box.y * Math.sin(radians(angle));
-const across = (box: TextBox, angle = box.angle) => -box.x * Math.sin(radians(angle)) + box.y * Math.cos(radians(angle));
+const across = (box: TextBox, angle = box.angle) =>
+  -box.x * Math.sin(radians(angle)) + box.y * Math.cos(radians(angle));
 
 /**
  * Detected boxes joined into text rows: a detector splits a line where a run
@@ -159,7 +187,12 @@ function rowsOf(boxes: readonly TextBox[]): TextBox[] {
       const gap = Math.abs(along(box, row.angle) - along(row)) - (row.length + box.length) / 2;
       // Pieces of one line have its height: text beside it in another size (the card's other side) is not joined.
       const sameHeight = Math.abs(box.thickness - row.thickness) <= 0.3 * height;
-      return sameHeight && Math.abs(box.angle - row.angle) <= 5 && Math.abs(across(box, row.angle) - across(row)) <= 0.4 * height && gap <= 5 * height;
+      return (
+        sameHeight &&
+        Math.abs(box.angle - row.angle) <= 5 &&
+        Math.abs(across(box, row.angle) - across(row)) <= 0.4 * height &&
+        gap <= 5 * height
+      );
     });
     if (i < 0) {
       rows.push({ ...box });
@@ -172,7 +205,13 @@ function rowsOf(boxes: readonly TextBox[]): TextBox[] {
     const [start, end] = [Math.min(...ends), Math.max(...ends)];
     const middle = (start + end) / 2;
     const offset = across(row);
-    rows[i] = { ...row, x: middle * cos - offset * sin, y: middle * sin + offset * cos, length: end - start, thickness: Math.max(row.thickness, box.thickness) };
+    rows[i] = {
+      ...row,
+      x: middle * cos - offset * sin,
+      y: middle * sin + offset * cos,
+      length: end - start,
+      thickness: Math.max(row.thickness, box.thickness),
+    };
   }
   return rows;
 }
@@ -212,7 +251,9 @@ export function detectedZones(boxes: readonly TextBox[], count: number, guessMis
     const zone = [first];
     while (zone.length < count) {
       const last = zone.at(-1)!;
-      const next = rows.filter((row) => sameZone(last, row)).sort((a, b) => across(a, last.angle) - across(b, last.angle))[0];
+      const next = rows
+        .filter((row) => sameZone(last, row))
+        .sort((a, b) => across(a, last.angle) - across(b, last.angle))[0];
       if (!next) break;
       zone.push(next);
     }
@@ -225,7 +266,10 @@ export function detectedZones(boxes: readonly TextBox[], count: number, guessMis
       const second = rows.find((row) => sameZone(first, row));
       if (!second) continue;
       const [dx, dy] = [second.x - first.x, second.y - first.y];
-      zones.push([{ ...first, x: first.x - dx, y: first.y - dy }, first, second], [first, second, { ...second, x: second.x + dx, y: second.y + dy }]);
+      zones.push(
+        [{ ...first, x: first.x - dx, y: first.y - dy }, first, second],
+        [first, second, { ...second, x: second.x + dx, y: second.y + dy }],
+      );
     }
   }
   const shortest = (zone: TextBox[]) => Math.min(...zone.map((row) => row.length));
@@ -248,7 +292,8 @@ function fullWidth(zone: TextBox[]): TextBox[] {
 }
 
 /** Boxes of an image as they lie after a half turn. */
-export const turnBoxes = (boxes: readonly TextBox[], image: Grey): TextBox[] => boxes.map((box) => ({ ...box, x: image.width - box.x, y: image.height - box.y }));
+export const turnBoxes = (boxes: readonly TextBox[], image: Grey): TextBox[] =>
+  boxes.map((box) => ({ ...box, x: image.width - box.x, y: image.height - box.y }));
 
 /**
  * A detected row, turned level, as a line image for the MRZ model: with two
@@ -264,7 +309,12 @@ export async function rowCrop(image: Grey, row: TextBox): Promise<Buffer | undef
   const reach = Math.hypot(width, height) / 2 + 2;
   const left = Math.max(0, Math.floor(row.x - reach));
   const top = Math.max(0, Math.floor(row.y - reach));
-  const region = { left, top, width: Math.min(image.width, Math.ceil(row.x + reach)) - left, height: Math.min(image.height, Math.ceil(row.y + reach)) - top };
+  const region = {
+    left,
+    top,
+    width: Math.min(image.width, Math.ceil(row.x + reach)) - left,
+    height: Math.min(image.height, Math.ceil(row.y + reach)) - top,
+  };
   // A row placed by the line pitch may lie off the image: nothing to read there.
   if (region.width < 8 || region.height < 8) return undefined;
   const square = await cropGrey(image, region);
@@ -276,6 +326,11 @@ export async function rowCrop(image: Grey, row: TextBox): Promise<Buffer | undef
   const cy = sin * dx + cos * dy + level.height / 2;
   const x0 = Math.max(0, Math.round(cx - width / 2));
   const y0 = Math.max(0, Math.round(cy - height / 2));
-  const cut = { left: x0, top: y0, width: Math.min(level.width, Math.round(cx + width / 2)) - x0, height: Math.min(level.height, Math.round(cy + height / 2)) - y0 };
+  const cut = {
+    left: x0,
+    top: y0,
+    width: Math.min(level.width, Math.round(cx + width / 2)) - x0,
+    height: Math.min(level.height, Math.round(cy + height / 2)) - y0,
+  };
   return cut.width < 8 || cut.height < 8 ? undefined : greyPng(await cropGrey(level, cut));
 }

@@ -17,14 +17,34 @@ export const SPELLINGS: Record<string, readonly Spelling[]> = {
   А: same('A'),
   Б: same('B'),
   В: same('V'),
-  Г: [['G', ['ICAO 9303', 'older Russian', 'Central Asian']], ['H', ['Ukrainian']]],
+  Г: [
+    ['G', ['ICAO 9303', 'older Russian', 'Central Asian']],
+    ['H', ['Ukrainian']],
+  ],
   Д: same('D'),
-  Е: [['E', ALL], ['YE', ['older Russian', 'Central Asian']]],
-  Ё: [['E', ['ICAO 9303']], ['YO', ['older Russian', 'Central Asian']], ['JO', ['older Russian']]],
-  Ж: [['ZH', ['ICAO 9303', 'older Russian', 'Ukrainian', 'Central Asian']], ['J', ['Central Asian']]],
+  Е: [
+    ['E', ALL],
+    ['YE', ['older Russian', 'Central Asian']],
+  ],
+  Ё: [
+    ['E', ['ICAO 9303']],
+    ['YO', ['older Russian', 'Central Asian']],
+    ['JO', ['older Russian']],
+  ],
+  Ж: [
+    ['ZH', ['ICAO 9303', 'older Russian', 'Ukrainian', 'Central Asian']],
+    ['J', ['Central Asian']],
+  ],
   З: same('Z'),
-  И: [['I', ['ICAO 9303', 'older Russian', 'Central Asian']], ['Y', ['Ukrainian']]],
-  Й: [['I', ['ICAO 9303', 'Ukrainian']], ['Y', ['older Russian', 'Central Asian', 'Ukrainian']], ['J', ['Central Asian']]],
+  И: [
+    ['I', ['ICAO 9303', 'older Russian', 'Central Asian']],
+    ['Y', ['Ukrainian']],
+  ],
+  Й: [
+    ['I', ['ICAO 9303', 'Ukrainian']],
+    ['Y', ['older Russian', 'Central Asian', 'Ukrainian']],
+    ['J', ['Central Asian']],
+  ],
   К: same('K'),
   Л: same('L'),
   М: same('M'),
@@ -36,33 +56,81 @@ export const SPELLINGS: Record<string, readonly Spelling[]> = {
   Т: same('T'),
   У: same('U'),
   Ф: same('F'),
-  Х: [['KH', ['ICAO 9303', 'older Russian', 'Ukrainian', 'Central Asian']], ['X', ['Central Asian']], ['H', ['Central Asian']]],
+  Х: [
+    ['KH', ['ICAO 9303', 'older Russian', 'Ukrainian', 'Central Asian']],
+    ['X', ['Central Asian']],
+    ['H', ['Central Asian']],
+  ],
   Ц: same('TS'),
   Ч: same('CH'),
   Ш: same('SH'),
-  Щ: [['SHCH', ['ICAO 9303', 'older Russian', 'Ukrainian']], ['SCH', ['older Russian']]],
-  Ъ: [['IE', ['ICAO 9303']], ['', ['older Russian', 'Central Asian']]],
+  Щ: [
+    ['SHCH', ['ICAO 9303', 'older Russian', 'Ukrainian']],
+    ['SCH', ['older Russian']],
+  ],
+  Ъ: [
+    ['IE', ['ICAO 9303']],
+    ['', ['older Russian', 'Central Asian']],
+  ],
   Ы: same('Y'),
   Ь: same(''),
   Э: same('E'),
-  Ю: [['IU', ['ICAO 9303', 'Ukrainian']], ['YU', ['older Russian', 'Central Asian', 'Ukrainian']], ['U', ['Central Asian']]],
-  Я: [['IA', ['ICAO 9303', 'Ukrainian']], ['YA', ['older Russian', 'Central Asian', 'Ukrainian']]],
+  Ю: [
+    ['IU', ['ICAO 9303', 'Ukrainian']],
+    ['YU', ['older Russian', 'Central Asian', 'Ukrainian']],
+    ['U', ['Central Asian']],
+  ],
+  Я: [
+    ['IA', ['ICAO 9303', 'Ukrainian']],
+    ['YA', ['older Russian', 'Central Asian', 'Ukrainian']],
+  ],
   // Ukrainian
   І: same('I'),
-  Ї: [['I', ['Ukrainian']], ['YI', ['Ukrainian']]],
-  Є: [['IE', ['Ukrainian']], ['YE', ['Ukrainian']]],
+  Ї: [
+    ['I', ['Ukrainian']],
+    ['YI', ['Ukrainian']],
+  ],
+  Є: [
+    ['IE', ['Ukrainian']],
+    ['YE', ['Ukrainian']],
+  ],
   Ґ: same('G'),
   // Uzbek, Tajik, Kazakh, Kyrgyz
-  Ғ: [['G', ['Central Asian']], ['GH', ['Central Asian']]],
-  Қ: [['Q', ['Central Asian']], ['K', ['Central Asian']]],
-  Ң: [['NG', ['Central Asian']], ['N', ['Central Asian']]],
-  Ө: [['O', ['Central Asian']], ['OE', ['Central Asian']]],
-  Ү: [['U', ['Central Asian']], ['UE', ['Central Asian']]],
+  Ғ: [
+    ['G', ['Central Asian']],
+    ['GH', ['Central Asian']],
+  ],
+  Қ: [
+    ['Q', ['Central Asian']],
+    ['K', ['Central Asian']],
+  ],
+  Ң: [
+    ['NG', ['Central Asian']],
+    ['N', ['Central Asian']],
+  ],
+  Ө: [
+    ['O', ['Central Asian']],
+    ['OE', ['Central Asian']],
+  ],
+  Ү: [
+    ['U', ['Central Asian']],
+    ['UE', ['Central Asian']],
+  ],
   Ұ: same('U'),
   Һ: same('H'),
-  Ә: [['A', ['Central Asian']], ['AE', ['Central Asian']]],
-  Ҷ: [['J', ['Central Asian']], ['DZH', ['Central Asian']], ['CH', ['Central Asian']]],
-  Ҳ: [['H', ['Central Asian']], ['KH', ['Central Asian']]],
+  Ә: [
+    ['A', ['Central Asian']],
+    ['AE', ['Central Asian']],
+  ],
+  Ҷ: [
+    ['J', ['Central Asian']],
+    ['DZH', ['Central Asian']],
+    ['CH', ['Central Asian']],
+  ],
+  Ҳ: [
+    ['H', ['Central Asian']],
+    ['KH', ['Central Asian']],
+  ],
   Ӣ: same('I'),
   Ӯ: same('U'),
   Ў: same('O'),
@@ -78,7 +146,11 @@ export function normalizeLatin(name: string): string {
 }
 
 function normalizeCyrillic(name: string): string {
-  return name.toUpperCase().replace(/[-\s]+/g, ' ').replace(/['’‘`]/g, '').trim();
+  return name
+    .toUpperCase()
+    .replace(/[-\s]+/g, ' ')
+    .replace(/['’‘`]/g, '')
+    .trim();
 }
 
 interface Best {
@@ -112,7 +184,8 @@ function align(cyrillic: string, latin: string): Best {
       relax(i + 1, j, { ...here, cost: here.cost + 1 }); // Cyrillic letter not written
       for (const [spelling, families] of spellings) {
         const written = latin.slice(j, j + spelling.length);
-        const mismatches = [...spelling].filter((char, k) => written[k] !== char).length + (spelling.length - written.length);
+        const mismatches =
+          [...spelling].filter((char, k) => written[k] !== char).length + (spelling.length - written.length);
         const choice = spellings.length > 1 ? [...here.choices, `${letter}→${spelling || '∅'}`] : here.choices;
         relax(i + 1, j + Math.min(spelling.length, m - j), {
           cost: here.cost + mismatches,
@@ -151,13 +224,22 @@ export function compareName(profile: { cyrillic?: string; latin?: string }, docu
   if (cyrillic?.cost === 0) {
     const families = [...cyrillic.families].join(' / ') || 'mixed tables';
     const how = cyrillic.choices.length ? ` (${cyrillic.choices.join(', ')})` : '';
-    return { result: 'match', distance: 0, explanation: `«${profile.cyrillic}» is written ${target} in ${families} transliteration${how}` };
+    return {
+      result: 'match',
+      distance: 0,
+      explanation: `«${profile.cyrillic}» is written ${target} in ${families} transliteration${how}`,
+    };
   }
   const closest = [
     ...(cyrillic ? [{ cost: cyrillic.cost, name: `«${profile.cyrillic}»` }] : []),
     ...(latin ? [{ cost: latin.cost, name: normalizeLatin(profile.latin!) }] : []),
   ].sort((a, b) => a.cost - b.cost)[0];
-  if (!closest) return { result: 'mismatch', distance: target.length, explanation: `the profile has no name to compare with ${target}` };
+  if (!closest)
+    return {
+      result: 'mismatch',
+      distance: target.length,
+      explanation: `the profile has no name to compare with ${target}`,
+    };
   const result = closest.cost <= probableEdits(target.length) ? 'probable' : 'mismatch';
   return {
     result,

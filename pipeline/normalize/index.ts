@@ -36,7 +36,12 @@ async function toRaster(input: Sharp): Promise<Raster> {
   return { width: info.width, height: info.height, channels: 3, data };
 }
 
-async function normalizeImage(bytes: Buffer, source: string, index: number, ctx: NormalizeContext): Promise<NormalizedPage> {
+async function normalizeImage(
+  bytes: Buffer,
+  source: string,
+  index: number,
+  ctx: NormalizeContext,
+): Promise<NormalizedPage> {
   const options = { failOn: 'truncated', limitInputPixels: ctx.limits.maxPixels } as const;
   const meta = await sharp(bytes, options).metadata();
   return {
@@ -48,7 +53,10 @@ async function normalizeImage(bytes: Buffer, source: string, index: number, ctx:
   };
 }
 
-const failed = (reasonCode: NormalizeResult['reasonCode'], params: Record<string, string | number>): NormalizeResult => ({
+const failed = (
+  reasonCode: NormalizeResult['reasonCode'],
+  params: Record<string, string | number>,
+): NormalizeResult => ({
   outcome: 'fail',
   reasonCode,
   params,
@@ -81,7 +89,9 @@ async function normalizePdf(bytes: Buffer, ctx: NormalizeContext): Promise<Norma
         source: 'pdf-raw',
         orientation: 1,
         original: { width, height },
-        raster: await toRaster(sharp(pixels, { raw: { width, height, channels }, limitInputPixels: ctx.limits.maxPixels })),
+        raster: await toRaster(
+          sharp(pixels, { raw: { width, height, channels }, limitInputPixels: ctx.limits.maxPixels }),
+        ),
       });
     }
   }

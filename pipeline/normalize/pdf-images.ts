@@ -37,7 +37,12 @@ const NAME = {
 };
 
 /** Components per pixel of a colour space, when it is one we can decode. */
-const COLOR_SPACE_COMPONENTS: Record<string, number> = { '/DeviceRGB': 3, '/DeviceGray': 1, '/CalRGB': 3, '/CalGray': 1 };
+const COLOR_SPACE_COMPONENTS: Record<string, number> = {
+  '/DeviceRGB': 3,
+  '/DeviceGray': 1,
+  '/CalRGB': 3,
+  '/CalGray': 1,
+};
 
 function numberIn(dict: PDFDict, key: PDFName): number | undefined {
   const value = dict.lookup(key);
@@ -96,9 +101,9 @@ function imagesIn(resources: PDFDict | undefined, pdf: PDFDocument, depth: numbe
 
 /** The images of every page, largest first. */
 export function pageImages(pdf: PDFDocument): PdfImage[][] {
-  return pdf.getPages().map((page) =>
-    imagesIn(page.node.Resources(), pdf, 0).sort((a, b) => b.width * b.height - a.width * a.height),
-  );
+  return pdf
+    .getPages()
+    .map((page) => imagesIn(page.node.Resources(), pdf, 0).sort((a, b) => b.width * b.height - a.width * a.height));
 }
 
 /** Reverses PNG row filters (PDF predictors 10–15): each row starts with its filter type. */
@@ -134,14 +139,17 @@ export class UnsupportedPdfImage extends Error {}
 export function decodePdfImage(image: PdfImage, maxPixels: number): DecodedPdfImage {
   let data: Buffer = Buffer.from(image.contents);
   for (const [i, filter] of image.filters.entries()) {
-    if (filter === '/DCTDecode' && i === image.filters.length - 1) return { kind: 'encoded', format: 'jpeg', bytes: data };
+    if (filter === '/DCTDecode' && i === image.filters.length - 1)
+      return { kind: 'encoded', format: 'jpeg', bytes: data };
     if (filter !== '/FlateDecode') throw new UnsupportedPdfImage(image.filters.join('+'));
     const channels = image.colorComponents ?? 3;
     data = zlib.inflateSync(data, { maxOutputLength: maxPixels * channels + image.height + 1024 });
   }
   const channels = image.colorComponents;
   if ((channels !== 1 && channels !== 3) || image.bitsPerComponent !== 8) {
-    throw new UnsupportedPdfImage(`${image.filters.join('+') || 'raw'} ${channels ?? '?'}×${image.bitsPerComponent}-bit`);
+    throw new UnsupportedPdfImage(
+      `${image.filters.join('+') || 'raw'} ${channels ?? '?'}×${image.bitsPerComponent}-bit`,
+    );
   }
   if (image.predictor) data = unpredict(data, channels, image.width * channels);
   const expected = image.width * image.height * channels;

@@ -68,7 +68,9 @@ export async function measurePage(page: NormalizedPage): Promise<QualityMeasures
   const text = measureText(image);
   const light = lightness(image);
   return {
-    textHeightPx: round((text.medianHeight * Math.max(page.original.width, page.original.height)) / Math.max(image.width, image.height)),
+    textHeightPx: round(
+      (text.medianHeight * Math.max(page.original.width, page.original.height)) / Math.max(image.width, image.height),
+    ),
     sharpness: Math.round(laplacianVariance(native)),
     medianLuminance: light.median,
     darkShare: round(light.darkShare),
@@ -105,12 +107,14 @@ function glareShare({ width, height, data }: GreyImage): number {
   let glare = 0;
   forEachComponent(mask, width, height, ({ minX, maxX, minY, maxY, area }) => {
     const [w, h] = [maxX - minX + 1, maxY - minY + 1];
-    if (area < MIN_SPOT * width * height || minX === 0 || minY === 0 || maxX === width - 1 || maxY === height - 1) return;
+    if (area < MIN_SPOT * width * height || minX === 0 || minY === 0 || maxX === width - 1 || maxY === height - 1)
+      return;
     if (Math.max(w, h) > 3 * Math.min(w, h)) return;
     // Ink in the middle of the patch (its box's corners lie outside a round spot).
     let ink = 0;
     const [x0, x1, y0, y1] = [minX + w / 4, maxX - w / 4, minY + h / 4, maxY - h / 4];
-    for (let y = Math.ceil(y0); y <= y1; y++) for (let x = Math.ceil(x0); x <= x1; x++) if (data[y * width + x]! < 100) ink++;
+    for (let y = Math.ceil(y0); y <= y1; y++)
+      for (let x = Math.ceil(x0); x <= x1; x++) if (data[y * width + x]! < 100) ink++;
     if (ink < 0.01 * (w / 2) * (h / 2)) glare += area;
   });
   return glare / (width * height);
@@ -139,7 +143,11 @@ export async function assessQuality(pages: NormalizedPage[]): Promise<StageVerdi
   const assessed = await Promise.all(
     pages.map(async (page) => {
       const measures = await measurePage(page);
-      return { index: page.index, measures, failed: QUALITY_RULES.filter((rule) => rule.fails(measures)).map((rule) => rule.reasonCode) };
+      return {
+        index: page.index,
+        measures,
+        failed: QUALITY_RULES.filter((rule) => rule.fails(measures)).map((rule) => rule.reasonCode),
+      };
     }),
   );
   const readablePages = assessed.filter((page) => page.failed.length === 0).map((page) => page.index);

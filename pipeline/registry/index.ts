@@ -4,7 +4,13 @@
 // database, or a remote service over HTTP) lives in workers/registry/.
 import type { ApplicationFacts } from '../decision/rules.ts';
 
-export const REGISTRY_KINDS = ['invalid_documents', 'migration_records', 'residence_permits', 'tax_numbers', 'pension_numbers'] as const;
+export const REGISTRY_KINDS = [
+  'invalid_documents',
+  'migration_records',
+  'residence_permits',
+  'tax_numbers',
+  'pension_numbers',
+] as const;
 export type RegistryKind = (typeof REGISTRY_KINDS)[number];
 
 export interface RegistryDefinition {
@@ -36,7 +42,12 @@ export const REGISTRIES: Record<RegistryKind, RegistryDefinition> = {
     fields: ['status', 'valid_until', 'surname', 'date_of_birth'],
     description: 'residence permits and their status (valid, revoked, cancelled)',
   },
-  tax_numbers: { table: 'registry_tax_numbers', key: ['inn'], fields: ['surname', 'given_names', 'date_of_birth'], description: 'tax numbers (INN)' },
+  tax_numbers: {
+    table: 'registry_tax_numbers',
+    key: ['inn'],
+    fields: ['surname', 'given_names', 'date_of_birth'],
+    description: 'tax numbers (INN)',
+  },
   pension_numbers: {
     table: 'registry_pension_numbers',
     key: ['snils'],
@@ -74,7 +85,8 @@ export function plannedLookups(facts: Pick<ApplicationFacts, 'documents' | 'prof
     lookups.push({ kind: 'invalid_documents', key: registryKey([passport.issuingState, passport.documentNumber]) });
   }
   const card = facts.documents.find((d) => d.kind === 'migration_card')?.card?.fields;
-  if (card?.series && card.number) lookups.push({ kind: 'migration_records', key: registryKey([card.series, card.number]) });
+  if (card?.series && card.number)
+    lookups.push({ kind: 'migration_records', key: registryKey([card.series, card.number]) });
   const permit = facts.documents.find((d) => d.kind === 'residence_permit')?.mrz?.fields;
   if (permit?.documentNumber) lookups.push({ kind: 'residence_permits', key: registryKey([permit.documentNumber]) });
   if (facts.profile.inn) lookups.push({ kind: 'tax_numbers', key: registryKey([facts.profile.inn]) });
@@ -91,7 +103,13 @@ export async function askRegistries(port: RegistryPort, lookups: RegistryLookup[
       try {
         return { ...lookup, answer: await port.lookup(lookup.kind, lookup.key) };
       } catch (error) {
-        return { ...lookup, answer: { status: 'unavailable', detail: error instanceof Error ? error.message : String(error) } as RegistryAnswer };
+        return {
+          ...lookup,
+          answer: {
+            status: 'unavailable',
+            detail: error instanceof Error ? error.message : String(error),
+          } as RegistryAnswer,
+        };
       }
     }),
   );
@@ -99,4 +117,6 @@ export async function askRegistries(port: RegistryPort, lookups: RegistryLookup[
 }
 
 export const unavailableRegistries = (answers: RegistryAnswers) =>
-  Object.values(answers).filter((a) => a.answer.status === 'unavailable').map((a) => a.kind);
+  Object.values(answers)
+    .filter((a) => a.answer.status === 'unavailable')
+    .map((a) => a.kind);

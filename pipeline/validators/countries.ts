@@ -6,7 +6,34 @@ import { states } from 'mrz';
 const ICAO_CODES = states as Record<string, string>;
 
 /** ICAO 9303 codes that are not ISO 3166-1 alpha-3 country codes. */
-const ICAO_ONLY = new Set(['D', 'EUE', 'GBD', 'GBN', 'GBO', 'GBP', 'GBS', 'UNA', 'UNK', 'UNO', 'XBA', 'XIM', 'XCC', 'XCE', 'XCO', 'XEC', 'XPO', 'XES', 'XMP', 'XOM', 'XDC', 'XXA', 'XXB', 'XXC', 'XXX', 'RKS']);
+const ICAO_ONLY = new Set([
+  'D',
+  'EUE',
+  'GBD',
+  'GBN',
+  'GBO',
+  'GBP',
+  'GBS',
+  'UNA',
+  'UNK',
+  'UNO',
+  'XBA',
+  'XIM',
+  'XCC',
+  'XCE',
+  'XCO',
+  'XEC',
+  'XPO',
+  'XES',
+  'XMP',
+  'XOM',
+  'XDC',
+  'XXA',
+  'XXB',
+  'XXC',
+  'XXX',
+  'RKS',
+]);
 
 /** A nationality or issuing-state code as it may appear in an MRZ. */
 export function isIcaoCode(code: string): boolean {

@@ -12,7 +12,8 @@ export type DateProblem =
 const DAY = 24 * 60 * 60 * 1000;
 const parse = (iso: string) => new Date(`${iso}T00:00:00Z`);
 /** Whole days from one date to another. */
-export const daysBetween = (from: string, to: string) => Math.round((parse(to).getTime() - parse(from).getTime()) / DAY);
+export const daysBetween = (from: string, to: string) =>
+  Math.round((parse(to).getTime() - parse(from).getTime()) / DAY);
 export const today = (now: Date) => now.toISOString().slice(0, 10);
 
 export function addDays(iso: string, count: number): string {
@@ -50,8 +51,8 @@ export function documentDateProblems(dates: DocumentDates, now: Date, ages = { m
     if (age < ages.min || age > ages.max) problems.push('age_out_of_range');
   }
   if (dates.dateOfIssue && dates.dateOfIssue < dates.dateOfBirth) problems.push('issued_before_birth');
-  if (dates.dateOfIssue && dates.dateOfExpiry && dates.dateOfExpiry <= dates.dateOfIssue) problems.push('expiry_before_issue');
+  if (dates.dateOfIssue && dates.dateOfExpiry && dates.dateOfExpiry <= dates.dateOfIssue)
+    problems.push('expiry_before_issue');
   if (dates.dateOfExpiry && dates.dateOfExpiry < on) problems.push('document_expired');
   return problems;
 }
-

@@ -2,7 +2,8 @@
 // entry, and the passport the card was issued against.
 import { daysBetween, today } from './dates.ts';
 
-export type StayProblem = 'stay_ends_before_entry' | 'migration_stay_exceeds_90_days' | 'migration_stay_expired' | 'entry_in_future';
+export type StayProblem =
+  'stay_ends_before_entry' | 'migration_stay_exceeds_90_days' | 'migration_stay_expired' | 'entry_in_future';
 
 /** Visa-free stays: at most 90 days within any 180. */
 export const VISA_FREE_DAYS = 90;
@@ -22,7 +23,8 @@ const dayNumber = (iso: string) => daysBetween('1970-01-01', iso);
 function occupancy(stays: Stay[], first: number, last: number): Int32Array {
   const occupied = new Uint8Array(last - first + 1);
   for (const stay of stays) {
-    for (let day = Math.max(first, dayNumber(stay.entryDate)); day <= Math.min(last, dayNumber(stay.stayUntil)); day++) occupied[day - first] = 1;
+    for (let day = Math.max(first, dayNumber(stay.entryDate)); day <= Math.min(last, dayNumber(stay.stayUntil)); day++)
+      occupied[day - first] = 1;
   }
   const total = new Int32Array(occupied.length + 1);
   occupied.forEach((flag, i) => (total[i + 1] = total[i]! + flag));

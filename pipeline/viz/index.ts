@@ -5,19 +5,53 @@
 import type { Box } from '../../models/tesseract.ts';
 import type { DocumentKind } from '../../generated/prisma/enums.ts';
 import type { NormalizedPage } from '../normalize/index.ts';
-import { cropGrey, eraseRules, evenLight, greyPng, inkBand, resizeGrey, turn180, twoTone, uprightDocument, type Grey } from '../image/document.ts';
+import {
+  cropGrey,
+  eraseRules,
+  evenLight,
+  greyPng,
+  inkBand,
+  resizeGrey,
+  turn180,
+  twoTone,
+  uprightDocument,
+  type Grey,
+} from '../image/document.ts';
 import type { MrzReading, PageView } from '../mrz/index.ts';
 import { compareName } from '../names/transliteration.ts';
 import type { StageContext, StageVerdict } from '../types.ts';
-import { bestValues, CHARSET, fuseReadings, labelHits, locateFields, nameParts, parse, sameUpToLookalikes, type FieldReading, type FieldRule, type FieldSlot, type FormReading } from '../forms/index.ts';
+import {
+  bestValues,
+  CHARSET,
+  fuseReadings,
+  labelHits,
+  locateFields,
+  nameParts,
+  parse,
+  sameUpToLookalikes,
+  type FieldReading,
+  type FieldRule,
+  type FieldSlot,
+  type FormReading,
+} from '../forms/index.ts';
 
 /** Labels of ICAO data pages and the Russian residence permit, in both languages. */
 export const VIZ_FIELDS: readonly FieldRule[] = [
-  { field: 'documentNumber', label: /passport\s*no|document\s*no|номер|(^|\/)\s*no\.?\s*$/i, parse: parse.documentNumber, charset: CHARSET.code },
+  {
+    field: 'documentNumber',
+    label: /passport\s*no|document\s*no|номер|(^|\/)\s*no\.?\s*$/i,
+    parse: parse.documentNumber,
+    charset: CHARSET.code,
+  },
   { field: 'surname', label: /surname|фамилия/i, parse: parse.name, charset: CHARSET.name, bilingual: true },
   { field: 'givenNames', label: /given\s*names?|имя/i, parse: parse.name, charset: CHARSET.name, bilingual: true },
   { field: 'dateOfBirth', label: /date\s*of\s*birth|дата\s*рождения/i, parse: parse.date, charset: CHARSET.date },
-  { field: 'dateOfExpiry', label: /date\s*of\s*expiry|valid\s*until|действителен\s*до/i, parse: parse.date, charset: CHARSET.date },
+  {
+    field: 'dateOfExpiry',
+    label: /date\s*of\s*expiry|valid\s*until|действителен\s*до/i,
+    parse: parse.date,
+    charset: CHARSET.date,
+  },
   { field: 'sex', label: /(^|\/)\s*sex\s*$/i, parse: parse.sex, charset: CHARSET.sex },
 ];
 
@@ -55,7 +89,10 @@ const sameCode: Compare = (viz, mrz, confidence) => {
   if (viz === mrz) return { status: 'match' };
   if (sameUpToLookalikes(viz, mrz)) return { status: 'match', note: 'equal up to look-alike characters' };
   const distance = compareName({ latin: viz }, mrz).distance;
-  return { status: distance > 1 || confidence >= SURE ? 'mismatch' : 'uncertain', note: `${distance} character(s) differ` };
+  return {
+    status: distance > 1 || confidence >= SURE ? 'mismatch' : 'uncertain',
+    note: `${distance} character(s) differ`,
+  };
 };
 
 const sameName: Compare = (viz, mrz, confidence) => {
@@ -65,15 +102,22 @@ const sameName: Compare = (viz, mrz, confidence) => {
   if (latin) {
     const printed = latin.replace(/[\s-]+/g, ' ');
     // Letter-spaced print reads with stray spaces («MUS TERMANN»): spacing alone is no difference.
-    if (printed.replace(/ /g, '') === target.replace(/ /g, '')) return { status: 'match', note: 'equal but for spacing' };
+    if (printed.replace(/ /g, '') === target.replace(/ /g, ''))
+      return { status: 'match', note: 'equal but for spacing' };
     const result = sameCode(printed, target, confidence);
     // The MRZ cuts long names short; the printed name is the whole.
-    if (result.status === 'mismatch' && printed.startsWith(target)) return { status: 'match', note: 'truncated in the MRZ' };
+    if (result.status === 'mismatch' && printed.startsWith(target))
+      return { status: 'match', note: 'truncated in the MRZ' };
     return result;
   }
   if (!cyrillic) return { status: 'unread' };
   const transliterated = compareName({ cyrillic }, target);
-  const status = transliterated.result === 'match' ? 'match' : transliterated.result === 'mismatch' && confidence >= SURE ? 'mismatch' : 'uncertain';
+  const status =
+    transliterated.result === 'match'
+      ? 'match'
+      : transliterated.result === 'mismatch' && confidence >= SURE
+        ? 'mismatch'
+        : 'uncertain';
   return { status, note: transliterated.explanation };
 };
 
@@ -103,7 +147,12 @@ const REREAD_BELOW = 0.8;
 const padded = (image: Grey, box: Box, pad: number) => {
   const left = Math.max(0, Math.round(box.left - pad));
   const top = Math.max(0, Math.round(box.top - pad));
-  return cropGrey(image, { left, top, width: Math.min(image.width, Math.round(box.right + pad)) - left, height: Math.min(image.height, Math.round(box.bottom + pad)) - top });
+  return cropGrey(image, {
+    left,
+    top,
+    width: Math.min(image.width, Math.round(box.right + pad)) - left,
+    height: Math.min(image.height, Math.round(box.bottom + pad)) - top,
+  });
 };
 
 /**
@@ -146,7 +195,12 @@ async function reread(image: Grey, slot: FieldSlot, ocr: TextOcr): Promise<Field
   if (sure && !slot.rule.typed) return slot;
   const band = inkBand(image, slot.value?.box ?? slot.region);
   if (!band) return slot;
-  const crop = await cropGrey(image, { left: band.left, top: band.top, width: band.right - band.left, height: band.bottom - band.top });
+  const crop = await cropGrey(image, {
+    left: band.left,
+    top: band.top,
+    width: band.right - band.left,
+    height: band.bottom - band.top,
+  });
   if (slot.rule.typed) {
     const typed = await readTyped(crop, band, slot, ocr);
     if (typed) return { ...slot, value: typed };
@@ -170,7 +224,9 @@ async function reread(image: Grey, slot: FieldSlot, ocr: TextOcr): Promise<Field
   const votes = (value: string) => readings.filter((r) => key(r.value) === key(value)).length;
   // «САФАРОВ / SAFAROV» read without its slash is one garbled name, whatever the votes.
   const whole = (value: string) => Number(!slot.rule.bilingual || value.includes('/'));
-  const best = readings.sort((a, b) => whole(b.value) - whole(a.value) || votes(b.value) - votes(a.value) || b.confidence - a.confidence)[0];
+  const best = readings.sort(
+    (a, b) => whole(b.value) - whole(a.value) || votes(b.value) - votes(a.value) || b.confidence - a.confidence,
+  )[0];
   return best ? { ...slot, value: best } : slot;
 }
 
@@ -181,7 +237,9 @@ async function readCyrillicHalf(image: Grey, reading: FieldReading, ocr: TextOcr
   const crop = await padded(image, reading.box, (reading.box.bottom - reading.box.top) * 0.3);
   // The value's own line: the crop may catch the foot of the label above it.
   const lines = await ocr.cyrillic(await greyPng(crop));
-  const cyrillic = (lines.find((line) => line.text.includes('/')) ?? lines.sort((a, b) => b.text.length - a.text.length)[0])?.text ?? '';
+  const cyrillic =
+    (lines.find((line) => line.text.includes('/')) ?? lines.sort((a, b) => b.text.length - a.text.length)[0])?.text ??
+    '';
   const half = parse.name(cyrillic.split('/')[0] ?? '');
   return half ? { ...reading, value: `${half} / ${latin.trim()}`, text: `${cyrillic} | ${reading.text}` } : reading;
 }
@@ -199,7 +257,9 @@ export async function readPrintedFields(
   for (const page of pages.filter((p) => readablePages.includes(p.index))) {
     const view = views[page.index] ?? { image: (await uprightDocument(page.raster)).image, oriented: false };
     // Above the MRZ only: its lines are the most expensive text on the page and are read already.
-    const printed = view.mrzTop ? await cropGrey(view.image, { left: 0, top: 0, width: view.image.width, height: view.mrzTop }) : view.image;
+    const printed = view.mrzTop
+      ? await cropGrey(view.image, { left: 0, top: 0, width: view.image.width, height: view.mrzTop })
+      : view.image;
     let image = eraseRules(await evenLight(await resizeGrey(printed, side)));
     let lines = await ocr.latin(await greyPng(image));
     // Text rows give the page's axis but not which way up: take the turn whose labels read.
@@ -210,7 +270,9 @@ export async function readPrintedFields(
     }
     const slots = await Promise.all(locateFields(lines, rules, image).map((slot) => reread(image, slot, ocr)));
     for (const [field, found] of Object.entries(bestValues(slots))) {
-      const reading = rules.find((rule) => rule.field === field)?.bilingual ? await readCyrillicHalf(image, found, ocr) : found;
+      const reading = rules.find((rule) => rule.field === field)?.bilingual
+        ? await readCyrillicHalf(image, found, ocr)
+        : found;
       if (!fields[field] || fields[field].confidence < reading.confidence) fields[field] = reading;
     }
   }
@@ -231,8 +293,10 @@ const MIN_CONFIRMED = 4;
 export function vizVerdict(comparison: readonly FieldComparison[]): Omit<StageVerdict, 'details'> {
   const confirmed = comparison.filter((c) => c.status === 'match').length;
   const mismatch = comparison.find((c) => c.status === 'mismatch');
-  if (mismatch && confirmed >= MIN_CONFIRMED - 1) return { outcome: 'fail', reasonCode: 'viz_mrz_mismatch', params: { field: mismatch.field } };
-  if (confirmed < MIN_CONFIRMED) return { outcome: 'warn', reasonCode: 'viz_unreadable', params: { confirmed, of: COMPARED.length } };
+  if (mismatch && confirmed >= MIN_CONFIRMED - 1)
+    return { outcome: 'fail', reasonCode: 'viz_mrz_mismatch', params: { field: mismatch.field } };
+  if (confirmed < MIN_CONFIRMED)
+    return { outcome: 'warn', reasonCode: 'viz_unreadable', params: { confirmed, of: COMPARED.length } };
   return { outcome: 'pass', score: confirmed / COMPARED.length };
 }
 

@@ -9,7 +9,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percentile } from '../../core/stats.ts';
 import * as files from '../helpers/files.ts';
-import { createApplication, driverName, startTestService, uploadForm, waitFor, type Drivers } from '../helpers/service.ts';
+import {
+  createApplication,
+  driverName,
+  startTestService,
+  uploadForm,
+  waitFor,
+  type Drivers,
+} from '../helpers/service.ts';
 
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -45,9 +52,14 @@ async function bench(drivers: Drivers, images: Buffer[]) {
             const i = next++;
             const form = uploadForm('passport', images[i % images.length]!, `scan-${i}.jpg`, 'image/jpeg');
             const t0 = performance.now();
-            const response = await t.api('POST', `/v1/applications/${applications[i % applications.length]}/documents`, { body: form });
+            const response = await t.api(
+              'POST',
+              `/v1/applications/${applications[i % applications.length]}/documents`,
+              { body: form },
+            );
             latencies.push(performance.now() - t0);
-            if (response.status !== 202) throw new Error(`upload ${i}: ${response.status} ${JSON.stringify(response.body)}`);
+            if (response.status !== 202)
+              throw new Error(`upload ${i}: ${response.status} ${JSON.stringify(response.body)}`);
           }
         }),
       );
@@ -62,7 +74,11 @@ async function bench(drivers: Drivers, images: Buffer[]) {
     const { prisma } = runtime.db;
     const drainStart = performance.now();
     runtime.consume();
-    await waitFor(async () => (await prisma.document.count({ where: { status: 'processed' } })) === WARMUP + UPLOADS, 600_000, 'all documents');
+    await waitFor(
+      async () => (await prisma.document.count({ where: { status: 'processed' } })) === WARMUP + UPLOADS,
+      600_000,
+      'all documents',
+    );
     const drainSeconds = (performance.now() - drainStart) / 1000;
     const runs = await prisma.verificationRun.findMany({ where: { status: 'succeeded' }, include: { checks: true } });
     const runMs = runs.map((run) => run.finishedAt!.getTime() - run.startedAt.getTime());
@@ -92,7 +108,10 @@ async function bench(drivers: Drivers, images: Buffer[]) {
 
 const images = await Promise.all(Array.from({ length: VARIANTS }, (_, seed) => files.noisyJpeg(1024 * 1024, seed + 1)));
 const results = [];
-for (const drivers of [{ db: 'pglite', queue: 'memory' }, { db: 'postgres', queue: 'bullmq' }] as Drivers[]) {
+for (const drivers of [
+  { db: 'pglite', queue: 'memory' },
+  { db: 'postgres', queue: 'bullmq' },
+] as Drivers[]) {
   if (!(await reachable(drivers))) {
     console.log(`skipping ${driverName(drivers)}: PostgreSQL or Redis not reachable`);
     continue;
@@ -100,7 +119,12 @@ for (const drivers of [{ db: 'pglite', queue: 'memory' }, { db: 'postgres', queu
   results.push(await bench(drivers, images));
 }
 
-const machine = { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+const machine = {
+  cpus: os.availableParallelism(),
+  cpuModel: os.cpus()[0]?.model,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+};
 console.log(
   `\nIntake + normalisation, ${UPLOADS} uploads of ~1 MB JPEG after ${WARMUP} warm-up ones, ${CONCURRENCY} concurrent clients, ${machine.cpus} cores\n`,
 );

@@ -45,7 +45,12 @@ const tsv = (file: string) =>
 
 const captures: Capture[] = [];
 for (const [file, label, attack] of tsv(path.join(SHARED, 'spoof-dev/labels.tsv'))) {
-  captures.push({ set: 'spoof-dev', name: file!, ...(label === 'spoof' ? { attack: attack as Attack } : {}), bytes: fs.readFileSync(path.join(SHARED, 'spoof-dev', file!)) });
+  captures.push({
+    set: 'spoof-dev',
+    name: file!,
+    ...(label === 'spoof' ? { attack: attack as Attack } : {}),
+    bytes: fs.readFileSync(path.join(SHARED, 'spoof-dev', file!)),
+  });
 }
 for (const [file] of tsv(path.join(SHARED, 'faces-dev/identities.tsv'))) {
   captures.push({ set: 'faces-dev', name: file!, bytes: fs.readFileSync(path.join(SHARED, 'faces-dev', file!)) });
@@ -54,9 +59,25 @@ for (const photo of Object.keys(FACES)) {
   for (let seed = 0; seed < SEEDS; seed++) {
     const random = createRandom(`bench-liveness/${photo}/${seed}`);
     const genuine = await docs.selfie(photo, seed);
-    captures.push({ set: 'synthetic', name: `${photo}#${seed}`, bytes: await sharp(genuine).jpeg({ quality: random.int(70, 95) }).toBuffer() });
-    captures.push({ set: 'synthetic', name: `${photo}#${seed} A`, attack: 'screen', bytes: await screenReplay(genuine, random) });
-    captures.push({ set: 'synthetic', name: `${photo}#${seed} B`, attack: 'print', bytes: await printedPhoto(genuine, random) });
+    captures.push({
+      set: 'synthetic',
+      name: `${photo}#${seed}`,
+      bytes: await sharp(genuine)
+        .jpeg({ quality: random.int(70, 95) })
+        .toBuffer(),
+    });
+    captures.push({
+      set: 'synthetic',
+      name: `${photo}#${seed} A`,
+      attack: 'screen',
+      bytes: await screenReplay(genuine, random),
+    });
+    captures.push({
+      set: 'synthetic',
+      name: `${photo}#${seed} B`,
+      attack: 'print',
+      bytes: await printedPhoto(genuine, random),
+    });
   }
 }
 
@@ -83,13 +104,20 @@ for (const capture of captures) {
   const inputs = await livenessInputs(image, faces, timedEngine);
   ms.inputs.push(performance.now() - t0);
   const selfie = assessSelfie(image, faces);
-  rows.push({ ...capture, inputs, faceFound: faces.length > 0, ...(selfie.outcome === 'fail' ? { selfieRefusal: selfie.reasonCode } : {}) });
+  rows.push({
+    ...capture,
+    inputs,
+    faceFound: faces.length > 0,
+    ...(selfie.outcome === 'fail' ? { selfieRefusal: selfie.reasonCode } : {}),
+  });
 }
 
 const TABLES = { signals: LIVENESS_RULES.filter((rule) => rule.signal !== 'antiSpoof'), fused: LIVENESS_RULES };
 /** The whole selfie gate: the fused liveness rules, then the selfie rules (one face, large, frontal, …) that a selfie must pass too. */
 const refused = (row: (typeof rows)[number], table: keyof typeof TABLES | 'fused + selfie rules') =>
-  table === 'fused + selfie rules' ? decideLiveness(row.inputs).decision === 'attack' || row.selfieRefusal !== undefined : decideLiveness(row.inputs, TABLES[table]).decision === 'attack';
+  table === 'fused + selfie rules'
+    ? decideLiveness(row.inputs).decision === 'attack' || row.selfieRefusal !== undefined
+    : decideLiveness(row.inputs, TABLES[table]).decision === 'attack';
 const round = (v: number) => Math.round(v * 1000) / 1000;
 const results: Record<string, Record<string, Record<string, string>>> = {};
 const json: Record<string, Record<string, Record<string, { errors: number; of: number; rate: number }>>> = {};
@@ -98,12 +126,17 @@ for (const table of [...Object.keys(TABLES), 'fused + selfie rules'] as const) {
     const ofSet = rows.filter((row) => row.set === set);
     const groups: [string, typeof ofSet, boolean][] = [
       ['BPCER (genuine refused)', ofSet.filter((row) => !row.attack), true],
-      ...(['screen', 'print'] as const).map((attack): [string, typeof ofSet, boolean] => [`APCER ${attack} (accepted)`, ofSet.filter((row) => row.attack === attack), false]),
+      ...(['screen', 'print'] as const).map((attack): [string, typeof ofSet, boolean] => [
+        `APCER ${attack} (accepted)`,
+        ofSet.filter((row) => row.attack === attack),
+        false,
+      ]),
     ];
     for (const [measure, group, genuine] of groups) {
       if (!group.length) continue;
       const errors = group.filter((row) => refused(row, table as Parameters<typeof refused>[1]) === genuine).length;
-      ((results[set] ??= {})[measure] ??= {})[table] = `${errors}/${group.length} (${Math.round((100 * errors) / group.length)} %)`;
+      ((results[set] ??= {})[measure] ??= {})[table] =
+        `${errors}/${group.length} (${Math.round((100 * errors) / group.length)} %)`;
       ((json[set] ??= {})[measure] ??= {})[table] = { errors, of: group.length, rate: round(errors / group.length) };
     }
   }
@@ -122,13 +155,22 @@ if (process.env.LIVENESS_ROWS) {
     })),
   );
 }
-console.log(`\nPassive liveness (ISO/IEC 30107-3): errors per set, the signal rules alone vs fused with MiniFASNet — ${rows.length} captures`);
+console.log(
+  `\nPassive liveness (ISO/IEC 30107-3): errors per set, the signal rules alone vs fused with MiniFASNet — ${rows.length} captures`,
+);
 for (const [set, measures] of Object.entries(results)) {
   console.log(set);
   console.table(measures);
 }
-const timing = Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, { p50Ms: Math.round(percentile(v, 50)), p95Ms: Math.round(percentile(v, 95)) }]));
-console.log('Per selfie, face already found, ms: every liveness input (pixel signals + models), and the two anti-spoof models alone:');
+const timing = Object.fromEntries(
+  Object.entries(ms).map(([k, v]) => [
+    k,
+    { p50Ms: Math.round(percentile(v, 50)), p95Ms: Math.round(percentile(v, 95)) },
+  ]),
+);
+console.log(
+  'Per selfie, face already found, ms: every liveness input (pixel signals + models), and the two anti-spoof models alone:',
+);
 console.table(timing);
 fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
 fs.writeFileSync(

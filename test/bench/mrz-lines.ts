@@ -45,7 +45,11 @@ await probe.close();
 
 const pool = createStagePool(THREADS);
 // Warm every thread's reader before timing.
-await Promise.all(Array.from({ length: THREADS }, () => pool.run({ type: 'mrz_line', bytes: fs.readFileSync(path.join(DIR, `${labels[0]![0]}.png`)) })));
+await Promise.all(
+  Array.from({ length: THREADS }, () =>
+    pool.run({ type: 'mrz_line', bytes: fs.readFileSync(path.join(DIR, `${labels[0]![0]}.png`)) }),
+  ),
+);
 const times: number[] = [];
 const wall = performance.now();
 const results = await mapLimit(labels, THREADS, async ([id, truth]) => {
@@ -61,7 +65,11 @@ const rate = (pick: (r: (typeof results)[number]) => string) => {
   const exact = results.filter((r) => pick(r) === r.truth).length;
   const errors = results.reduce((sum, r) => sum + levenshtein(pick(r), r.truth), 0);
   const chars = results.reduce((sum, r) => sum + r.truth.length, 0);
-  return { exactLines: exact, exactRate: Math.round((exact / results.length) * 10000) / 100, cer: Math.round((errors / chars) * 100000) / 1000 };
+  return {
+    exactLines: exact,
+    exactRate: Math.round((exact / results.length) * 10000) / 100,
+    cer: Math.round((errors / chars) * 100000) / 1000,
+  };
 };
 const summary = {
   lines: results.length,
@@ -79,7 +87,11 @@ const summary = {
 };
 console.log(`\nMRZ lines (${DIR}), ${THREADS} pool threads, each with one warm Tesseract worker\n`);
 console.table({
-  'OCR only': { 'exact lines': `${summary.raw.exactLines}/${summary.lines}`, 'exact %': summary.raw.exactRate, 'CER %': summary.raw.cer },
+  'OCR only': {
+    'exact lines': `${summary.raw.exactLines}/${summary.lines}`,
+    'exact %': summary.raw.exactRate,
+    'CER %': summary.raw.cer,
+  },
   'OCR + check-digit repair': {
     'exact lines': `${summary.corrected.exactLines}/${summary.lines}`,
     'exact %': summary.corrected.exactRate,

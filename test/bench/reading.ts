@@ -18,7 +18,9 @@ const GOLDEN = path.resolve(fileURLToPath(new URL('../../fixtures/golden', impor
 const CORPUS = path.resolve(process.env.CORPUS ?? GOLDEN);
 const CONCURRENCY = Number(process.env.READ_CONCURRENCY ?? 1);
 // One results file per corpus, so a large corpus's run does not overwrite the golden one.
-const RESULTS = fileURLToPath(new URL(`./results/${CORPUS === GOLDEN ? 'reading' : `reading-${path.basename(CORPUS)}`}.json`, import.meta.url));
+const RESULTS = fileURLToPath(
+  new URL(`./results/${CORPUS === GOLDEN ? 'reading' : `reading-${path.basename(CORPUS)}`}.json`, import.meta.url),
+);
 const LIMITS = { maxUploadBytes: 5 * 1024 * 1024, maxPixels: 50_000_000, maxPdfPages: 10 };
 
 // Worker start-up, cold, each engine on its own.
@@ -45,10 +47,15 @@ const wallSeconds = (performance.now() - t0) / 1000;
 await pool.close();
 
 const by = (predicate: (a: Assertion) => boolean) => report.assertions.filter(predicate);
-const rate = (list: Assertion[]) => ({ n: list.length, pass: list.filter((a) => a.status === 'pass').length, rate: list.length ? Math.round((list.filter((a) => a.status === 'pass').length / list.length) * 10000) / 100 : null });
+const rate = (list: Assertion[]) => ({
+  n: list.length,
+  pass: list.filter((a) => a.status === 'pass').length,
+  rate: list.length ? Math.round((list.filter((a) => a.status === 'pass').length / list.length) * 10000) / 100 : null,
+});
 const truthOf = new Map<string, { stages: Record<string, { outcome: string; reasonCode?: string }> }>();
 for (const name of JSON.parse(fs.readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')).cases as string[]) {
-  for (const document of JSON.parse(fs.readFileSync(path.join(CORPUS, name, 'expected.json'), 'utf8')).documents) truthOf.set(document.file, document);
+  for (const document of JSON.parse(fs.readFileSync(path.join(CORPUS, name, 'expected.json'), 'utf8')).documents)
+    truthOf.set(document.file, document);
 }
 const expected = (a: Assertion, stage: string) => truthOf.get(a.file)?.stages[stage];
 
@@ -61,32 +68,64 @@ const accuracy = {
   // Unreadable captures: the quality gate names the right reason (and so no field is read from them).
   unreadableFlaggedRight: rate(by((a) => a.subject === 'stage:quality' && expected(a, 'quality')?.outcome === 'fail')),
   // Clean scans: no stage of theirs may fail.
-  cleanScansNeverFlagged: rate(by((a) => a.group.endsWith('/ scan') && a.subject.startsWith('stage:') && Object.values(truthOf.get(a.file)?.stages ?? {}).every((s) => s.outcome === 'pass'))),
+  cleanScansNeverFlagged: rate(
+    by(
+      (a) =>
+        a.group.endsWith('/ scan') &&
+        a.subject.startsWith('stage:') &&
+        Object.values(truthOf.get(a.file)?.stages ?? {}).every((s) => s.outcome === 'pass'),
+    ),
+  ),
   verdicts: rate(by((a) => a.subject === 'verdict')),
 };
 // JSON.stringify gives undefined for an absent value (a stage that did not run).
 const shown = (value: unknown, length: number) => String(JSON.stringify(value)).slice(0, length);
-const misses = by((a) => a.status === 'fail').map((a) => ({ case: a.case, subject: a.subject, expected: shown(a.expected, 120), actual: shown(a.actual, 160) }));
+const misses = by((a) => a.status === 'fail').map((a) => ({
+  case: a.case,
+  subject: a.subject,
+  expected: shown(a.expected, 120),
+  actual: shown(a.actual, 160),
+}));
 
 // Stage times per document kind, and the whole reading path (every stage of the document, intake included).
 const READING = ['intake', 'normalize', 'quality', 'mrz', 'viz', 'portrait', 'migration_card'];
 const timing: Record<string, Record<string, string>> = {};
 const timingJson: Record<string, Record<string, { p50: number; p95: number; n: number }>> = {};
 for (const kind of ['passport', 'residence_permit', 'migration_card']) {
-  const documents = report.timings.filter((t) => t.kind === kind && t.ms.quality !== undefined && (kind === 'migration_card' ? t.ms.migration_card : t.ms.mrz) !== undefined);
-  const readable = documents.filter((t) => t.variant !== 'blur' && t.variant !== 'lowres' && t.variant !== 'glare' && t.variant !== 'dark');
+  const documents = report.timings.filter(
+    (t) =>
+      t.kind === kind &&
+      t.ms.quality !== undefined &&
+      (kind === 'migration_card' ? t.ms.migration_card : t.ms.mrz) !== undefined,
+  );
+  const readable = documents.filter(
+    (t) => t.variant !== 'blur' && t.variant !== 'lowres' && t.variant !== 'glare' && t.variant !== 'dark',
+  );
   const columns: Record<string, number[]> = {};
   for (const t of readable) {
     for (const stage of READING) if (t.ms[stage] !== undefined) (columns[stage] ??= []).push(t.ms[stage]!);
     (columns['reading path'] ??= []).push(READING.reduce((sum, stage) => sum + (t.ms[stage] ?? 0), 0));
-    (columns['without portrait'] ??= []).push(READING.filter((s) => s !== 'portrait').reduce((sum, stage) => sum + (t.ms[stage] ?? 0), 0));
+    (columns['without portrait'] ??= []).push(
+      READING.filter((s) => s !== 'portrait').reduce((sum, stage) => sum + (t.ms[stage] ?? 0), 0),
+    );
   }
-  timing[kind] = Object.fromEntries(Object.entries(columns).map(([stage, v]) => [stage, `${percentile(v, 50)}/${percentile(v, 95)}`]));
-  timingJson[kind] = Object.fromEntries(Object.entries(columns).map(([stage, v]) => [stage, { p50: percentile(v, 50), p95: percentile(v, 95), n: v.length }]));
+  timing[kind] = Object.fromEntries(
+    Object.entries(columns).map(([stage, v]) => [stage, `${percentile(v, 50)}/${percentile(v, 95)}`]),
+  );
+  timingJson[kind] = Object.fromEntries(
+    Object.entries(columns).map(([stage, v]) => [
+      stage,
+      { p50: percentile(v, 50), p95: percentile(v, 95), n: v.length },
+    ]),
+  );
 }
 
-console.log(`\nReading: ${report.cases} cases, ${report.files} files from ${CORPUS}, ${CONCURRENCY} document(s) at a time, ${Math.round(wallSeconds)} s`);
-console.table(Object.fromEntries(Object.entries(accuracy).map(([k, v]) => [k, { documents: v.n, right: v.pass, '%': v.rate }])));
+console.log(
+  `\nReading: ${report.cases} cases, ${report.files} files from ${CORPUS}, ${CONCURRENCY} document(s) at a time, ${Math.round(wallSeconds)} s`,
+);
+console.table(
+  Object.fromEntries(Object.entries(accuracy).map(([k, v]) => [k, { documents: v.n, right: v.pass, '%': v.rate }])),
+);
 console.log('Stage times on readable documents, p50/p95 ms (warm pool):');
 console.table(timing);
 console.log('Tesseract worker start-up, ms:');
@@ -96,5 +135,8 @@ if (misses.length) {
   console.table(misses.slice(0, 40));
 }
 fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-fs.writeFileSync(RESULTS, `${JSON.stringify({ corpus: CORPUS, cases: report.cases, files: report.files, concurrency: CONCURRENCY, wallSeconds: Math.round(wallSeconds), accuracy, timing: timingJson, startupMs: startup, misses }, null, 2)}\n`);
+fs.writeFileSync(
+  RESULTS,
+  `${JSON.stringify({ corpus: CORPUS, cases: report.cases, files: report.files, concurrency: CONCURRENCY, wallSeconds: Math.round(wallSeconds), accuracy, timing: timingJson, startupMs: startup, misses }, null, 2)}\n`,
+);
 console.log(`wrote ${RESULTS}`);

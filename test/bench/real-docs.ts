@@ -22,7 +22,13 @@ const DIR = path.resolve(process.env.REAL_DOCS ?? '../shared/datasets/real-docs'
 const RESULTS = fileURLToPath(new URL('./results/real-docs.json', import.meta.url));
 const LIMITS = { maxUploadBytes: 5 * 1024 * 1024, maxPixels: 50_000_000, maxPdfPages: 10 };
 /** How the portal would label each format's upload. */
-const KIND: Record<string, DocumentKind> = { TD3: 'passport', 'MRV-A': 'passport', TD2: 'residence_permit', 'MRV-B': 'residence_permit', TD1: 'residence_permit' };
+const KIND: Record<string, DocumentKind> = {
+  TD3: 'passport',
+  'MRV-A': 'passport',
+  TD2: 'residence_permit',
+  'MRV-B': 'residence_permit',
+  TD1: 'residence_permit',
+};
 
 interface Label {
   file: string;
@@ -39,7 +45,13 @@ const labels: Label[] = fs
   .slice(1)
   .map((line) => {
     const [file, mrz, format, capture, note] = line.split('\t');
-    return { file: file!, truth: mrz ? mrz.split('|') : [], format: format!, capture: capture!, expect: /^expect=(\w+)/.exec(note ?? '')?.[1] ?? 'valid' };
+    return {
+      file: file!,
+      truth: mrz ? mrz.split('|') : [],
+      format: format!,
+      capture: capture!,
+      expect: /^expect=(\w+)/.exec(note ?? '')?.[1] ?? 'valid',
+    };
   });
 /** Documents a reader should read: an MRZ that is there and visible. */
 const readable = (label: Label) => label.truth.length > 0 && label.expect !== 'unreadable';
@@ -48,7 +60,9 @@ async function bytesOf(file: string): Promise<Buffer> {
   const bytes = await fs.promises.readFile(path.join(DIR, file));
   if (!file.endsWith('.bmp')) return bytes;
   const { rgb, width, height } = decodeBmp(bytes);
-  return sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(rgb, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 // ---- The naive baseline -------------------------------------------------------
@@ -59,7 +73,9 @@ const blockReader = await createMrzBlockReader(10 * 60_000);
 /** The last run of lines that has an MRZ's shape, from OCR lines of a crop. */
 function mrzLines(lines: string[]): string[] | undefined {
   for (const [length, count] of Object.entries(LENGTHS).map(([l, c]) => [Number(l), c] as const)) {
-    const fitting = lines.map((line) => line.replace(/[^A-Z0-9<]/g, '')).filter((line) => Math.abs(line.length - length) <= 1);
+    const fitting = lines
+      .map((line) => line.replace(/[^A-Z0-9<]/g, ''))
+      .filter((line) => Math.abs(line.length - length) <= 1);
     if (fitting.length >= count) return fitting.slice(-count).map((line) => line.slice(0, length).padEnd(length, '<'));
   }
   return undefined;
@@ -80,7 +96,11 @@ async function naive(bytes: Buffer): Promise<{ lines?: string[]; ms: number }> {
   for (const share of [0.35, 0.5, 1]) {
     const { width, height } = upright.info;
     const top = Math.floor(height * (1 - share));
-    const crop = await sharp(upright.data).extract({ left: 0, top, width, height: height - top }).resize({ width: Math.max(width, 1600) }).png().toBuffer();
+    const crop = await sharp(upright.data)
+      .extract({ left: 0, top, width, height: height - top })
+      .resize({ width: Math.max(width, 1600) })
+      .png()
+      .toBuffer();
     const lines = mrzLines((await blockReader.read(crop)).map((line) => line.text));
     if (lines && validParse(lines)) return { lines, ms: performance.now() - started };
     best ??= lines;
@@ -117,7 +137,17 @@ async function ours(label: Label, bytes: Buffer, mrzLocators?: MrzLocator[]): Pr
   const started = performance.now();
   const intake = await pool.run({ type: 'inspect', bytes, limits: LIMITS });
   if (!intake.ok) {
-    return { found: false, exact: false, valid: null, checkDigits: {}, quality: [`intake:${intake.reasonCode}`], mrzReason: null, vizReason: null, ms: performance.now() - started, stages: {} };
+    return {
+      found: false,
+      exact: false,
+      valid: null,
+      checkDigits: {},
+      quality: [`intake:${intake.reasonCode}`],
+      mrzReason: null,
+      vizReason: null,
+      ms: performance.now() - started,
+      stages: {},
+    };
   }
   const checks = await pool.run({
     type: 'process',
@@ -131,7 +161,8 @@ async function ours(label: Label, bytes: Buffer, mrzLocators?: MrzLocator[]): Pr
   const quality = checks.find((c) => c.stage === 'quality');
   const pages = (quality?.details.pages ?? []) as { failed?: string[] }[];
   const mrzCheck = checks.find((c) => c.stage === 'mrz');
-  const mrz = (mrzCheck?.details.mrz ?? undefined) as { lines: string[]; valid: boolean; checkDigits: Record<string, boolean> } | undefined;
+  const mrz = (mrzCheck?.details.mrz ?? undefined) as
+    { lines: string[]; valid: boolean; checkDigits: Record<string, boolean> } | undefined;
   return {
     found: Boolean(mrz),
     exact: Boolean(mrz && mrz.lines.join('|') === label.truth.join('|')),
@@ -166,7 +197,11 @@ for (const label of labels) {
     expect: label.expect,
     ours: { ...mine, ms: Math.round(mine.ms) },
     locators,
-    naive: { found: Boolean(baseline.lines), exact: baseline.lines?.join('|') === label.truth.join('|'), ms: Math.round(baseline.ms) },
+    naive: {
+      found: Boolean(baseline.lines),
+      exact: baseline.lines?.join('|') === label.truth.join('|'),
+      ms: Math.round(baseline.ms),
+    },
   });
   process.stderr.write(`[${rows.length}/${labels.length}] ${label.file}\n`);
 }
@@ -184,15 +219,37 @@ const summary = {
     found: count(target, (r) => r.ours.found),
     refusedByGate: count(target, (r) => r.ours.quality.length > 0 && !r.ours.exact),
     flaggedByGate: count(target, (r) => r.ours.quality.length > 0),
-    p50ms: percentile(target.map((r) => r.ours.ms), 50),
-    p95ms: percentile(target.map((r) => r.ours.ms), 95),
+    p50ms: percentile(
+      target.map((r) => r.ours.ms),
+      50,
+    ),
+    p95ms: percentile(
+      target.map((r) => r.ours.ms),
+      95,
+    ),
   },
-  naive: { exact: naiveExact, p50ms: percentile(target.map((r) => r.naive.ms), 50), p95ms: percentile(target.map((r) => r.naive.ms), 95) },
+  naive: {
+    exact: naiveExact,
+    p50ms: percentile(
+      target.map((r) => r.naive.ms),
+      50,
+    ),
+    p95ms: percentile(
+      target.map((r) => r.naive.ms),
+      95,
+    ),
+  },
   ratio: naiveExact ? Math.round((oursExact / naiveExact) * 100) / 100 : null,
   locatorsAlone: Object.fromEntries(
     MRZ_LOCATORS.map((locator) => [
       locator,
-      { exact: count(target, (r) => r.locators[locator].exact), p50ms: percentile(target.map((r) => r.locators[locator].ms), 50) },
+      {
+        exact: count(target, (r) => r.locators[locator].exact),
+        p50ms: percentile(
+          target.map((r) => r.locators[locator].ms),
+          50,
+        ),
+      },
     ]),
   ),
   // A printed zone the reader does not know is viz_unreadable, never a mismatch.
@@ -204,11 +261,16 @@ const summary = {
     }),
   ),
   // Specimens that print a wrong check digit on purpose must be reported invalid.
-  invalidReportedInvalid: rows.filter((r) => r.expect === 'invalid').map((r) => ({ file: r.file, found: r.ours.found, valid: r.ours.valid })),
+  invalidReportedInvalid: rows
+    .filter((r) => r.expect === 'invalid')
+    .map((r) => ({ file: r.file, found: r.ours.found, valid: r.ours.valid })),
   byFormat: Object.fromEntries(
     [...new Set(target.map((r) => r.format))].map((format) => {
       const list = target.filter((r) => r.format === format);
-      return [format, { n: list.length, ours: count(list, (r) => r.ours.exact), naive: count(list, (r) => r.naive.exact) }];
+      return [
+        format,
+        { n: list.length, ours: count(list, (r) => r.ours.exact), naive: count(list, (r) => r.naive.exact) },
+      ];
     }),
   ),
 };
@@ -218,7 +280,15 @@ console.table(
     file: r.file.slice(0, 40),
     format: r.format,
     'ours exact': r.ours.exact ? 'yes' : r.ours.found ? 'wrong' : '—',
-    'check digits': r.ours.valid === null ? '' : r.ours.valid ? 'valid' : Object.entries(r.ours.checkDigits).filter(([, ok]) => !ok).map(([k]) => k).join(',') || 'invalid',
+    'check digits':
+      r.ours.valid === null
+        ? ''
+        : r.ours.valid
+          ? 'valid'
+          : Object.entries(r.ours.checkDigits)
+              .filter(([, ok]) => !ok)
+              .map(([k]) => k)
+              .join(',') || 'invalid',
     quality: r.ours.quality.join(','),
     'mrz reason': r.ours.mrzReason ?? '',
     'ours ms': r.ours.ms,
@@ -234,9 +304,17 @@ console.log(
     `ours p50/p95 ${summary.ours.p50ms}/${summary.ours.p95ms} ms, naive ${summary.naive.p50ms}/${summary.naive.p95ms} ms`,
 );
 console.table(Object.entries(summary.byFormat).map(([format, v]) => ({ format, ...v })));
-console.table(Object.entries(summary.locatorsAlone).map(([locator, v]) => ({ 'MRZ locator alone': locator, ...v, naive: naiveExact })));
+console.table(
+  Object.entries(summary.locatorsAlone).map(([locator, v]) => ({
+    'MRZ locator alone': locator,
+    ...v,
+    naive: naiveExact,
+  })),
+);
 console.table(Object.entries(summary.stageMs).map(([stage, v]) => ({ stage, 'p50 ms': v.p50, 'p95 ms': v.p95 })));
-console.log(`false viz_mrz_mismatch: ${summary.vizMismatch.length}${summary.vizMismatch.length ? ` (${summary.vizMismatch.join(', ')})` : ''}`);
+console.log(
+  `false viz_mrz_mismatch: ${summary.vizMismatch.length}${summary.vizMismatch.length ? ` (${summary.vizMismatch.join(', ')})` : ''}`,
+);
 fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
 fs.writeFileSync(RESULTS, `${JSON.stringify({ dataset: DIR, summary, rows }, null, 2)}\n`);
 console.log(`wrote ${path.relative(process.cwd(), RESULTS)}`);

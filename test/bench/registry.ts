@@ -64,7 +64,9 @@ const importSummary = {
   rowsPerSecond: Math.round(imported.rows / (imported.durationMs / 1000)),
   lookupP50Ms: Math.round(percentile(lookups, 50) * 1000) / 1000,
   lookupP99Ms: Math.round(percentile(lookups, 99) * 1000) / 1000,
-  reimportSameFile: reimport.unchanged ? `unchanged (${Math.round(reimport.durationMs / 100) / 10} s to checksum)` : 'imported again',
+  reimportSameFile: reimport.unchanged
+    ? `unchanged (${Math.round(reimport.durationMs / 100) / 10} s to checksum)`
+    : 'imported again',
 };
 console.log(`\nRegistry import into PostgreSQL (${Math.round(fs.statSync(file).size / 2 ** 20)} MB file)`);
 console.table({ tax_numbers: importSummary });
@@ -72,10 +74,28 @@ console.table({ tax_numbers: importSummary });
 // ---- 2. HTTP registry under failures and latency spikes -------------------------
 const stub = await startRegistryStub({ failureRate: 0.3, spikeRate: 0.05, spikeMs: 2000, latencyMs: 2 }, 'bench');
 await stub.load(path.join(GOLDEN, 'registries'));
-const http = httpRegistry({ baseUrl: stub.url, timeoutMs: 1000, retries: 3, retryBackoffMs: 50, concurrency: 16, breakerFailures: 20, breakerCooldownMs: 1000 });
+const http = httpRegistry({
+  baseUrl: stub.url,
+  timeoutMs: 1000,
+  retries: 3,
+  retryBackoffMs: 50,
+  concurrency: 16,
+  breakerFailures: 20,
+  breakerCooldownMs: 1000,
+});
 const { truths, now } = readCorpus(GOLDEN);
 
-const tally = { applications: 0, settled: 0, lost: 0, asExpected: 0, rejected: 0, rejectedBecauseOfRegistry: 0, reviewRegistryUnavailable: 0, settlementAttempts: 0, maxSettlementAttempts: 0 };
+const tally = {
+  applications: 0,
+  settled: 0,
+  lost: 0,
+  asExpected: 0,
+  rejected: 0,
+  rejectedBecauseOfRegistry: 0,
+  reviewRegistryUnavailable: 0,
+  settlementAttempts: 0,
+  maxSettlementAttempts: 0,
+};
 const REGISTRY_REJECTIONS = new Set(['document_invalid', 'residence_permit_invalid']);
 const started = performance.now();
 await Promise.all(
@@ -91,11 +111,19 @@ await Promise.all(
       tally.settled++;
       tally.maxSettlementAttempts = Math.max(tally.maxSettlementAttempts, attempt);
       const codes = verdict.reasons.map((r) => r.code).sort();
-      if (verdict.status === truth.verdict.status && JSON.stringify(codes) === JSON.stringify([...truth.verdict.reasons].sort())) tally.asExpected++;
+      if (
+        verdict.status === truth.verdict.status &&
+        JSON.stringify(codes) === JSON.stringify([...truth.verdict.reasons].sort())
+      )
+        tally.asExpected++;
       if (verdict.status === 'rejected') {
         tally.rejected++;
         // A rejection the registry caused: a registry reason where the truth has none.
-        if (codes.some((c) => REGISTRY_REJECTIONS.has(c)) && !truth.verdict.reasons.some((c) => REGISTRY_REJECTIONS.has(c))) tally.rejectedBecauseOfRegistry++;
+        if (
+          codes.some((c) => REGISTRY_REJECTIONS.has(c)) &&
+          !truth.verdict.reasons.some((c) => REGISTRY_REJECTIONS.has(c))
+        )
+          tally.rejectedBecauseOfRegistry++;
       }
       if (codes.includes('registry_unavailable')) tally.reviewRegistryUnavailable++;
       return;
@@ -103,9 +131,17 @@ await Promise.all(
     tally.lost++;
   }),
 );
-const chaos = { ...tally, seconds: Math.round((performance.now() - started) / 100) / 10, http: http.stats(), stubRequests: stub.stats.requests, stubFailed: stub.stats.failed };
+const chaos = {
+  ...tally,
+  seconds: Math.round((performance.now() - started) / 100) / 10,
+  http: http.stats(),
+  stubRequests: stub.stats.requests,
+  stubFailed: stub.stats.failed,
+};
 await stub.close();
-console.log(`\nHTTP registry: ${APPLICATIONS} applications (golden cases), 30 % failed requests, 5 % stalled 2 s; timeout 1 s, 3 retries, up to ${SETTLE_ATTEMPTS} settlements`);
+console.log(
+  `\nHTTP registry: ${APPLICATIONS} applications (golden cases), 30 % failed requests, 5 % stalled 2 s; timeout 1 s, 3 retries, up to ${SETTLE_ATTEMPTS} settlements`,
+);
 console.table({ applications: tally });
 console.table({ http: chaos.http });
 

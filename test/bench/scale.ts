@@ -30,12 +30,21 @@ const SOAK_MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 10);
 /** MRZ line recognitions in part 1 (a tenth as many whole pages). */
 const READS = Number(process.env.BENCH_TESSERACT_READS ?? 3000);
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
-const CASES = fs.readdirSync(fileURLToPath(new URL('../../fixtures/golden/', import.meta.url))).filter((name) => name.startsWith('valid-'));
+const CASES = fs
+  .readdirSync(fileURLToPath(new URL('../../fixtures/golden/', import.meta.url)))
+  .filter((name) => name.startsWith('valid-'));
 const KINDS = ['passport', 'migration_card', 'selfie'] as const;
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
-const seconds = (ms: number[]) => ({ p50: round(percentile(ms, 50) / 1000), p95: round(percentile(ms, 95) / 1000), p99: round(percentile(ms, 99) / 1000) });
+const seconds = (ms: number[]) => ({
+  p50: round(percentile(ms, 50) / 1000),
+  p95: round(percentile(ms, 95) / 1000),
+  p99: round(percentile(ms, 99) / 1000),
+});
 const rssMb = (pid: number) => {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
 };
 fs.mkdirSync(RESULTS, { recursive: true });
@@ -43,9 +52,15 @@ execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
 
 // ---- 1. Tesseract growth ------------------------------------------------------
 const page = await sharp(files.golden('valid-kaz/passport.jpg')).greyscale().resize(1200).png().toBuffer();
-const mrzBand = await sharp(files.golden('valid-kaz/passport.jpg')).metadata().then(async ({ width, height }) =>
-  sharp(files.golden('valid-kaz/passport.jpg')).greyscale().extract({ left: 0, top: Math.round(height! * 0.86), width: width!, height: Math.round(height! * 0.07) }).png().toBuffer(),
-);
+const mrzBand = await sharp(files.golden('valid-kaz/passport.jpg'))
+  .metadata()
+  .then(async ({ width, height }) =>
+    sharp(files.golden('valid-kaz/passport.jpg'))
+      .greyscale()
+      .extract({ left: 0, top: Math.round(height! * 0.86), width: width!, height: Math.round(height! * 0.07) })
+      .png()
+      .toBuffer(),
+  );
 const growth: { engine: string; reads: number; rssMb: number }[] = [];
 const text = await createTextReader('eng');
 const line = await createMrzLineReader();
@@ -65,7 +80,12 @@ const perThousand = (engine: string) => {
   const rows = growth.filter((row) => row.engine === engine);
   return round(((rows.at(-1)!.rssMb - rows[1]!.rssMb) / (rows.at(-1)!.reads - rows[1]!.reads)) * 1000, 1);
 };
-console.log('\nTesseract RSS growth (MB per 1000 recognitions, after the engine settled): text page', perThousand('text page'), '· MRZ line', perThousand('mrz line'));
+console.log(
+  '\nTesseract RSS growth (MB per 1000 recognitions, after the engine settled): text page',
+  perThousand('text page'),
+  '· MRZ line',
+  perThousand('mrz line'),
+);
 
 // ---- helpers: the service as processes ---------------------------------------
 interface Service {
@@ -78,12 +98,18 @@ interface Service {
 
 async function startService(env: Record<string, string>, workers: number, threads: number): Promise<Service> {
   // Server mode: the API only; embedded: the API runs the workers itself.
-  const api = runCli(['serve'], { ...env, RUN_WORKERS: env.DATABASE_URL ? '0' : '1', POOL_THREADS: String(threads) }, COMPILED_CLI);
+  const api = runCli(
+    ['serve'],
+    { ...env, RUN_WORKERS: env.DATABASE_URL ? '0' : '1', POOL_THREADS: String(threads) },
+    COMPILED_CLI,
+  );
   const url = (await api.waitForOutput(/listening on (http:\/\/\S+)/, 90_000))[1]!;
   // Embedded: the first start prints a development key; on PostgreSQL, one is made.
   const printed = env.DATABASE_URL ? runCli(['keys', 'create', '--role', 'portal'], env, COMPILED_CLI) : api;
   const key = (await printed.waitForOutput(/(dv_portal_\S+)/, 30_000))[1]!;
-  const started = Array.from({ length: workers }, () => runCli(['worker'], { ...env, POOL_THREADS: String(threads), WORKER_CONCURRENCY: String(threads) }, COMPILED_CLI));
+  const started = Array.from({ length: workers }, () =>
+    runCli(['worker'], { ...env, POOL_THREADS: String(threads), WORKER_CONCURRENCY: String(threads) }, COMPILED_CLI),
+  );
   await Promise.all(started.map((worker) => worker.waitForOutput(/stage engines loaded/, 120_000)));
   if (!env.DATABASE_URL && env.WARM_UP !== '0') await api.waitForOutput(/stage engines loaded/, 120_000);
   return {
@@ -99,9 +125,13 @@ async function startService(env: Record<string, string>, workers: number, thread
 }
 
 async function call(service: Service, route: string, init: RequestInit = {}, expected = [200, 201, 202]) {
-  const response = await fetch(`${service.url}${route}`, { ...init, headers: { authorization: `Bearer ${service.key}`, ...init.headers } });
+  const response = await fetch(`${service.url}${route}`, {
+    ...init,
+    headers: { authorization: `Bearer ${service.key}`, ...init.headers },
+  });
   const body = (await response.json()) as { id: string; status: string };
-  if (!expected.includes(response.status)) throw new Error(`${init.method ?? 'GET'} ${route}: ${response.status} ${JSON.stringify(body)}`);
+  if (!expected.includes(response.status))
+    throw new Error(`${init.method ?? 'GET'} ${route}: ${response.status} ${JSON.stringify(body)}`);
   return body;
 }
 
@@ -113,7 +143,14 @@ async function application(service: Service, goldenCase: string): Promise<number
     body: JSON.stringify({ serviceType: 'registration_at_stay', applicant: goldenProfile(goldenCase) }),
   });
   const start = performance.now();
-  await Promise.all(KINDS.map((kind) => call(service, `/v1/applications/${created.id}/documents`, { method: 'POST', body: uploadForm(kind, files.golden(`${goldenCase}/${kind}.jpg`), `${kind}.jpg`) })));
+  await Promise.all(
+    KINDS.map((kind) =>
+      call(service, `/v1/applications/${created.id}/documents`, {
+        method: 'POST',
+        body: uploadForm(kind, files.golden(`${goldenCase}/${kind}.jpg`), `${kind}.jpg`),
+      }),
+    ),
+  );
   while (performance.now() - start < 300_000) {
     const { status } = await call(service, `/v1/applications/${created.id}`);
     if (status !== 'processing') return performance.now() - start;
@@ -144,7 +181,15 @@ const CLOCK = `${CORPUS_DATE}T12:00:00Z`;
 /** A fresh PostgreSQL database and Redis queue name, with the golden registries loaded. */
 async function serverEnvironment() {
   const environment = await testEnvironment({ db: 'postgres', queue: 'bullmq' });
-  const env = { ...environment.env, PORT: '0', LOG_LEVEL: 'info', CLOCK, WARM_UP: '1', JOB_BACKOFF_MS: '2000', RATE_LIMIT_UPLOADS_PER_MIN: '1000000' };
+  const env = {
+    ...environment.env,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    CLOCK,
+    WARM_UP: '1',
+    JOB_BACKOFF_MS: '2000',
+    RATE_LIMIT_UPLOADS_PER_MIN: '1000000',
+  };
   const registries = runCli(['registry', 'import-all', 'fixtures/golden/registries'], env, COMPILED_CLI);
   if ((await registries.exited) !== 0) throw new Error(registries.output());
   return { env, cleanup: () => environment.cleanup() };
@@ -155,10 +200,21 @@ const latency: Record<string, number | Record<string, number>> = {};
 for (const warmUp of ['0', '1']) {
   // A fresh data directory each time: the first start prints its development key.
   const embeddedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dv-bench-embedded-'));
-  const embeddedEnv = { DATA_DIR: embeddedDir, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: '', REDIS_URL: '', CLOCK, LOG_LEVEL: 'info', RATE_LIMIT_UPLOADS_PER_MIN: '1000000' };
+  const embeddedEnv = {
+    DATA_DIR: embeddedDir,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    CLOCK,
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_UPLOADS_PER_MIN: '1000000',
+  };
   await runCli(['registry', 'import-all', 'fixtures/golden/registries'], embeddedEnv, COMPILED_CLI).exited;
   const service = await startService({ ...embeddedEnv, WARM_UP: warmUp }, 0, 2);
-  latency[warmUp === '1' ? 'firstAfterStartWarmedS' : 'firstAfterStartColdS'] = round((await application(service, 'valid-kaz')) / 1000);
+  latency[warmUp === '1' ? 'firstAfterStartWarmedS' : 'firstAfterStartColdS'] = round(
+    (await application(service, 'valid-kaz')) / 1000,
+  );
   if (warmUp === '1') {
     const warm: number[] = [];
     for (let i = 0; i < 12; i++) warm.push(await application(service, CASES[i % CASES.length]!));
@@ -170,7 +226,14 @@ for (const warmUp of ['0', '1']) {
 console.log('\nOne clean application, embedded, 2 threads:', JSON.stringify(latency));
 
 // ---- 3. Scale ------------------------------------------------------------------
-const scale: { workers: number; threads: number; clients: number; applications: number; documentsPerS: number; latencyS: ReturnType<typeof seconds> }[] = [];
+const scale: {
+  workers: number;
+  threads: number;
+  clients: number;
+  applications: number;
+  documentsPerS: number;
+  latencyS: ReturnType<typeof seconds>;
+}[] = [];
 for (const [workers, threads] of [
   [1, 1],
   [1, 2],
@@ -185,12 +248,24 @@ for (const [workers, threads] of [
   const latencies = await load(service, clients, SECONDS * 1000);
   await service.stop();
   await cleanup();
-  const row = { workers, threads, clients, applications: latencies.length, documentsPerS: round((latencies.length * KINDS.length) / SECONDS), latencyS: seconds(latencies) };
+  const row = {
+    workers,
+    threads,
+    clients,
+    applications: latencies.length,
+    documentsPerS: round((latencies.length * KINDS.length) / SECONDS),
+    latencyS: seconds(latencies),
+  };
   scale.push(row);
-  console.log(`scale ${workers} worker(s) × ${threads} thread(s): ${row.documentsPerS} documents/s, latency p50/p95/p99 ${row.latencyS.p50}/${row.latencyS.p95}/${row.latencyS.p99} s`);
+  console.log(
+    `scale ${workers} worker(s) × ${threads} thread(s): ${row.documentsPerS} documents/s, latency p50/p95/p99 ${row.latencyS.p50}/${row.latencyS.p95}/${row.latencyS.p99} s`,
+  );
 }
 const base = scale.find((row) => row.workers === 1 && row.threads === 1)!.documentsPerS;
-const efficiency = scale.map((row) => ({ ...row, efficiency: round(row.documentsPerS / (base * row.workers * row.threads)) }));
+const efficiency = scale.map((row) => ({
+  ...row,
+  efficiency: round(row.documentsPerS / (base * row.workers * row.threads)),
+}));
 
 // ---- 4. Ingest alone -------------------------------------------------------------
 const ingestEnv = await serverEnvironment();
@@ -203,21 +278,33 @@ const target = await call(ingestService, '/v1/applications', {
 const boundary = 'dvbenchboundary';
 const passport = files.golden('valid-kaz/passport.jpg');
 const body = Buffer.concat([
-  Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\npassport\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+  Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\npassport\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+  ),
   passport,
   Buffer.from(`\r\n--${boundary}--\r\n`),
 ]);
 const ingest = await autocannon({
   url: `${ingestService.url}/v1/applications/${target.id}/documents`,
   method: 'POST',
-  headers: { authorization: `Bearer ${ingestService.key}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+  headers: {
+    authorization: `Bearer ${ingestService.key}`,
+    'content-type': `multipart/form-data; boundary=${boundary}`,
+  },
   body,
   connections: 16,
   duration: 20,
 });
 await ingestService.stop();
 await ingestEnv.cleanup();
-const ingestRow = { uploadsPerS: round(ingest.requests.average, 1), p50Ms: ingest.latency.p50, p99Ms: ingest.latency.p99, non2xx: ingest.non2xx, errors: ingest.errors, bytesPerUpload: passport.length };
+const ingestRow = {
+  uploadsPerS: round(ingest.requests.average, 1),
+  p50Ms: ingest.latency.p50,
+  p99Ms: ingest.latency.p99,
+  non2xx: ingest.non2xx,
+  errors: ingest.errors,
+  bytesPerUpload: passport.length,
+};
 console.log('ingest alone:', JSON.stringify(ingestRow));
 
 // ---- 5. Soak --------------------------------------------------------------------
@@ -227,7 +314,12 @@ const samples: { s: number; workerMb: number; apiMb: number; settled: number }[]
 let settled = 0;
 const soakStart = performance.now();
 const sampler = setInterval(() => {
-  samples.push({ s: Math.round((performance.now() - soakStart) / 1000), workerMb: rssMb(soakService.workers[0]!.child.pid!), apiMb: rssMb(soakService.api.child.pid!), settled });
+  samples.push({
+    s: Math.round((performance.now() - soakStart) / 1000),
+    workerMb: rssMb(soakService.workers[0]!.child.pid!),
+    apiMb: rssMb(soakService.api.child.pid!),
+    settled,
+  });
 }, 10_000);
 const soakLatencies = await load(soakService, 3, SOAK_MINUTES * 60_000, () => settled++);
 clearInterval(sampler);
@@ -241,7 +333,8 @@ async function plot(file: string) {
   const maxMb = Math.max(...samples.flatMap((s) => [s.workerMb, s.apiMb]), 100) * 1.15;
   const x = (s: number) => pad + ((w - 2 * pad) * s) / maxS;
   const y = (mb: number) => h - pad - ((h - 2 * pad) * mb) / maxMb;
-  const line = (key: 'workerMb' | 'apiMb', colour: string) => `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${samples.map((s) => `${x(s.s)},${y(s[key])}`).join(' ')}"/>`;
+  const line = (key: 'workerMb' | 'apiMb', colour: string) =>
+    `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${samples.map((s) => `${x(s.s)},${y(s[key])}`).join(' ')}"/>`;
   const ticks = Array.from({ length: 6 }, (_, i) => Math.round((maxMb / 5) * i));
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="100%" height="100%" fill="white"/>
 ${ticks.map((mb) => `<line x1="${pad}" x2="${w - pad}" y1="${y(mb)}" y2="${y(mb)}" stroke="#ddd"/><text x="${pad - 6}" y="${y(mb) + 4}" font-size="11" text-anchor="end" font-family="DejaVu Sans">${mb}</text>`).join('')}
@@ -257,15 +350,36 @@ const soak = {
   minutes: SOAK_MINUTES,
   applications: soakLatencies.length,
   latencyS: seconds(soakLatencies),
-  workerRssMb: { first: samples[0]?.workerMb, max: Math.max(...samples.map((s) => s.workerMb)), last: samples.at(-1)?.workerMb },
+  workerRssMb: {
+    first: samples[0]?.workerMb,
+    max: Math.max(...samples.map((s) => s.workerMb)),
+    last: samples.at(-1)?.workerMb,
+  },
   apiRssMb: { first: samples[0]?.apiMb, max: Math.max(...samples.map((s) => s.apiMb)), last: samples.at(-1)?.apiMb },
   samples,
 };
 
-console.log('\nScale (PostgreSQL + Redis, compiled, this machine: %d cores, %d s per row)', os.availableParallelism(), SECONDS);
-console.table(efficiency.map((row) => ({ workers: row.workers, threads: row.threads, clients: row.clients, 'documents/s': row.documentsPerS, 'p50 s': row.latencyS.p50, 'p95 s': row.latencyS.p95, 'p99 s': row.latencyS.p99, efficiency: row.efficiency })));
+console.log(
+  '\nScale (PostgreSQL + Redis, compiled, this machine: %d cores, %d s per row)',
+  os.availableParallelism(),
+  SECONDS,
+);
+console.table(
+  efficiency.map((row) => ({
+    workers: row.workers,
+    threads: row.threads,
+    clients: row.clients,
+    'documents/s': row.documentsPerS,
+    'p50 s': row.latencyS.p50,
+    'p95 s': row.latencyS.p95,
+    'p99 s': row.latencyS.p99,
+    efficiency: row.efficiency,
+  })),
+);
 console.log('Ingest alone (uploads accepted, no workers):', ingestRow);
-console.log(`Soak ${SOAK_MINUTES} min: ${soak.applications} applications, p50 ${soak.latencyS.p50} s; worker RSS ${soak.workerRssMb.first} → max ${soak.workerRssMb.max} → ${soak.workerRssMb.last} MB; API ${soak.apiRssMb.first} → ${soak.apiRssMb.last} MB`);
+console.log(
+  `Soak ${SOAK_MINUTES} min: ${soak.applications} applications, p50 ${soak.latencyS.p50} s; worker RSS ${soak.workerRssMb.first} → max ${soak.workerRssMb.max} → ${soak.workerRssMb.last} MB; API ${soak.apiRssMb.first} → ${soak.apiRssMb.last} MB`,
+);
 fs.writeFileSync(
   path.join(RESULTS, 'scale.json'),
   `${JSON.stringify({ machine: { cores: os.availableParallelism(), memoryGb: Math.round(os.totalmem() / 2 ** 30) }, tesseractGrowth: growth, latency, scale: efficiency, ingest: ingestRow, soak }, null, 2)}\n`,

@@ -18,20 +18,36 @@ const SYSTEM = { type: 'system' } as const;
 /** An application sent to «Требуется уточнение» at T0 with the documents due at T0 + 15 days. */
 async function inClarification(): Promise<string> {
   const account = await postgres.db.prisma.account.create({
-    data: { organizationId: DEFAULT_ORGANIZATION_ID, surnameLatin: 'JURAEV', givenNamesLatin: 'ULUGBEK', dateOfBirth: new Date('1997-11-14'), sex: 'M', citizenship: 'UZB' },
+    data: {
+      organizationId: DEFAULT_ORGANIZATION_ID,
+      surnameLatin: 'JURAEV',
+      givenNamesLatin: 'ULUGBEK',
+      dateOfBirth: new Date('1997-11-14'),
+      sex: 'M',
+      citizenship: 'UZB',
+    },
   });
-  const { id } = await postgres.db.prisma.application.create({ data: { organizationId: DEFAULT_ORGANIZATION_ID, accountId: account.id, serviceType: 'inn', status: 'processing' } });
-  await postgres.db.prisma.$transaction((tx) => transition(tx, id, { to: 'clarification_required', actor: SYSTEM, reason: 'test', deadline: day(15) }));
+  const { id } = await postgres.db.prisma.application.create({
+    data: { organizationId: DEFAULT_ORGANIZATION_ID, accountId: account.id, serviceType: 'inn', status: 'processing' },
+  });
+  await postgres.db.prisma.$transaction((tx) =>
+    transition(tx, id, { to: 'clarification_required', actor: SYSTEM, reason: 'test', deadline: day(15) }),
+  );
   return id;
 }
 
-const notifications = (applicationId: string, type: string) => postgres.db.prisma.notification.count({ where: { applicationId, type } });
+const notifications = (applicationId: string, type: string) =>
+  postgres.db.prisma.notification.count({ where: { applicationId, type } });
 
 describeWithServers(['postgres'], 'clarification deadlines', () => {
   it('reminds once, 3 days before, then rejects once past the deadline', async () => {
     const id = await inClarification();
-    expect((await postgres.db.prisma.application.findUniqueOrThrow({ where: { id } })).clarificationDueAt).toEqual(day(15));
-    const requested = await postgres.db.prisma.notification.findFirstOrThrow({ where: { applicationId: id, type: 'documents_requested' } });
+    expect((await postgres.db.prisma.application.findUniqueOrThrow({ where: { id } })).clarificationDueAt).toEqual(
+      day(15),
+    );
+    const requested = await postgres.db.prisma.notification.findFirstOrThrow({
+      where: { applicationId: id, type: 'documents_requested' },
+    });
     expect(requested.payload).toMatchObject({ deadline: day(15).toISOString() });
 
     await enforceClarificationDeadlines(postgres.db, day(11), 3);
@@ -39,13 +55,20 @@ describeWithServers(['postgres'], 'clarification deadlines', () => {
     await enforceClarificationDeadlines(postgres.db, day(12.5), 3);
     await enforceClarificationDeadlines(postgres.db, day(13), 3);
     expect(await notifications(id, 'deadline_reminder')).toBe(1);
-    const reminder = await postgres.db.prisma.notification.findFirstOrThrow({ where: { applicationId: id, type: 'deadline_reminder' } });
+    const reminder = await postgres.db.prisma.notification.findFirstOrThrow({
+      where: { applicationId: id, type: 'deadline_reminder' },
+    });
     expect(reminder.payload).toMatchObject({ deadline: day(15).toISOString() });
-    expect((await postgres.db.prisma.application.findUniqueOrThrow({ where: { id } })).status).toBe('clarification_required');
+    expect((await postgres.db.prisma.application.findUniqueOrThrow({ where: { id } })).status).toBe(
+      'clarification_required',
+    );
 
     await enforceClarificationDeadlines(postgres.db, day(15.01), 3);
     await enforceClarificationDeadlines(postgres.db, day(16), 3);
-    const rejected = await postgres.db.prisma.application.findUniqueOrThrow({ where: { id }, include: { history: { orderBy: { createdAt: 'asc' } } } });
+    const rejected = await postgres.db.prisma.application.findUniqueOrThrow({
+      where: { id },
+      include: { history: { orderBy: { createdAt: 'asc' } } },
+    });
     expect(rejected.status).toBe('rejected');
     expect(rejected.reasons).toMatchObject([{ code: 'clarification_expired' }]);
     expect(rejected.history.map((h) => h.toStatus)).toEqual(['clarification_required', 'rejected']);
@@ -54,17 +77,41 @@ describeWithServers(['postgres'], 'clarification deadlines', () => {
 
   it('leaves alone an application whose documents came, and one with no deadline', async () => {
     const answered = await inClarification();
-    await postgres.db.prisma.$transaction((tx) => transition(tx, answered, { to: 'processing', actor: SYSTEM, reason: 'document uploaded' }));
-    expect((await postgres.db.prisma.application.findUniqueOrThrow({ where: { id: answered } })).clarificationDueAt).toBeNull();
+    await postgres.db.prisma.$transaction((tx) =>
+      transition(tx, answered, { to: 'processing', actor: SYSTEM, reason: 'document uploaded' }),
+    );
+    expect(
+      (await postgres.db.prisma.application.findUniqueOrThrow({ where: { id: answered } })).clarificationDueAt,
+    ).toBeNull();
     const account = await postgres.db.prisma.account.create({
-      data: { organizationId: DEFAULT_ORGANIZATION_ID, surnameLatin: 'KAYA', givenNamesLatin: 'EMRE', dateOfBirth: new Date('1994-05-15'), sex: 'M', citizenship: 'TUR' },
+      data: {
+        organizationId: DEFAULT_ORGANIZATION_ID,
+        surnameLatin: 'KAYA',
+        givenNamesLatin: 'EMRE',
+        dateOfBirth: new Date('1994-05-15'),
+        sex: 'M',
+        citizenship: 'TUR',
+      },
     });
-    const { id: noDeadline } = await postgres.db.prisma.application.create({ data: { organizationId: DEFAULT_ORGANIZATION_ID, accountId: account.id, serviceType: 'inn', status: 'processing' } });
-    await postgres.db.prisma.$transaction((tx) => transition(tx, noDeadline, { to: 'clarification_required', actor: SYSTEM, reason: 'test' }));
+    const { id: noDeadline } = await postgres.db.prisma.application.create({
+      data: {
+        organizationId: DEFAULT_ORGANIZATION_ID,
+        accountId: account.id,
+        serviceType: 'inn',
+        status: 'processing',
+      },
+    });
+    await postgres.db.prisma.$transaction((tx) =>
+      transition(tx, noDeadline, { to: 'clarification_required', actor: SYSTEM, reason: 'test' }),
+    );
 
     await enforceClarificationDeadlines(postgres.db, day(30), 3);
-    expect((await postgres.db.prisma.application.findUniqueOrThrow({ where: { id: answered } })).status).toBe('processing');
-    expect((await postgres.db.prisma.application.findUniqueOrThrow({ where: { id: noDeadline } })).status).toBe('clarification_required');
+    expect((await postgres.db.prisma.application.findUniqueOrThrow({ where: { id: answered } })).status).toBe(
+      'processing',
+    );
+    expect((await postgres.db.prisma.application.findUniqueOrThrow({ where: { id: noDeadline } })).status).toBe(
+      'clarification_required',
+    );
     expect(await notifications(answered, 'deadline_reminder')).toBe(0);
   });
 });

@@ -35,7 +35,10 @@ describe('embedded database lock', () => {
   it('takes over a lock left by a process that died', () => {
     const dir = path.join(root, 'b', 'pg');
     fs.mkdirSync(path.dirname(dir), { recursive: true });
-    fs.writeFileSync(`${dir}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname(), since: '2026-01-01', command: 'gone' }));
+    fs.writeFileSync(
+      `${dir}.lock`,
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname(), since: '2026-01-01', command: 'gone' }),
+    );
     fs.utimesSync(`${dir}.lock`, new Date(0), new Date(0));
     const release = lockDataDir(dir);
     expect(JSON.parse(fs.readFileSync(`${dir}.lock`, 'utf8')).pid).toBe(process.pid);

@@ -32,24 +32,25 @@ describe('migrations', () => {
     expect(await diffMigrationsToSchema(copy.migrations, copy.schema)).toContain('CREATE TABLE "DriftProbe"');
   });
 
-  for (const kind of ['pglite', 'postgres'] as const) itWithServers(kind === 'postgres' ? ['postgres'] : [], `apply once and only once on ${kind}`, async () => {
-    const environment: TestEnvironment = await testEnvironment({ db: kind, queue: 'memory' });
-    try {
-      const db = await openDatabase(environment.config);
+  for (const kind of ['pglite', 'postgres'] as const)
+    itWithServers(kind === 'postgres' ? ['postgres'] : [], `apply once and only once on ${kind}`, async () => {
+      const environment: TestEnvironment = await testEnvironment({ db: kind, queue: 'memory' });
       try {
-        expect(await applyMigrations(db.sql)).toEqual([]);
-        const rows = await db.sql.query<{ migration_name: string; checksum: string }>(
-          'SELECT migration_name, checksum FROM "_prisma_migrations" ORDER BY migration_name',
-        );
-        expect(rows).toEqual(listMigrations().map((m) => ({ migration_name: m.name, checksum: m.checksum })));
-        // An edited migration that was already applied is refused, not silently re-run.
-        const edited = listMigrations().map((m) => ({ ...m, checksum: 'f'.repeat(64) }));
-        await expect(applyMigrations(db.sql, edited)).rejects.toThrow('was edited after it was applied');
+        const db = await openDatabase(environment.config);
+        try {
+          expect(await applyMigrations(db.sql)).toEqual([]);
+          const rows = await db.sql.query<{ migration_name: string; checksum: string }>(
+            'SELECT migration_name, checksum FROM "_prisma_migrations" ORDER BY migration_name',
+          );
+          expect(rows).toEqual(listMigrations().map((m) => ({ migration_name: m.name, checksum: m.checksum })));
+          // An edited migration that was already applied is refused, not silently re-run.
+          const edited = listMigrations().map((m) => ({ ...m, checksum: 'f'.repeat(64) }));
+          await expect(applyMigrations(db.sql, edited)).rejects.toThrow('was edited after it was applied');
+        } finally {
+          await db.close();
+        }
       } finally {
-        await db.close();
+        await environment.cleanup();
       }
-    } finally {
-      await environment.cleanup();
-    }
-  });
+    });
 });

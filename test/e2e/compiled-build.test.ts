@@ -13,7 +13,15 @@ import { COMPILED_CLI, runCli } from '../helpers/process.ts';
 import { goldenProfile, uploadForm, waitFor } from '../helpers/service.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dv-compiled-'));
-const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', REDIS_URL: '', CLOCK: `${CORPUS_DATE}T12:00:00Z`, POOL_THREADS: '2' };
+const env = {
+  DATA_DIR: dataDir,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATABASE_URL: '',
+  REDIS_URL: '',
+  CLOCK: `${CORPUS_DATE}T12:00:00Z`,
+  POOL_THREADS: '2',
+};
 
 describe('compiled build', () => {
   beforeAll(() => {
@@ -30,7 +38,10 @@ describe('compiled build', () => {
       const url = (await cli.waitForOutput(/listening on (http:\/\/\S+)/, 60_000))[1]!;
       const key = (await cli.waitForOutput(/(dv_portal_\S+)/))[1]!;
       const call = async (route: string, init: RequestInit = {}) => {
-        const response = await fetch(`${url}${route}`, { ...init, headers: { authorization: `Bearer ${key}`, ...init.headers } });
+        const response = await fetch(`${url}${route}`, {
+          ...init,
+          headers: { authorization: `Bearer ${key}`, ...init.headers },
+        });
         return (await response.json()) as any;
       };
       const created = await call('/v1/applications', {
@@ -39,14 +50,23 @@ describe('compiled build', () => {
         body: JSON.stringify({ serviceType: 'registration_at_stay', applicant: goldenProfile('valid-kaz') }),
       });
       for (const kind of ['passport', 'migration_card', 'selfie']) {
-        await call(`/v1/applications/${created.id}/documents`, { method: 'POST', body: uploadForm(kind, files.golden(`valid-kaz/${kind}.jpg`), `${kind}.jpg`) });
+        await call(`/v1/applications/${created.id}/documents`, {
+          method: 'POST',
+          body: uploadForm(kind, files.golden(`valid-kaz/${kind}.jpg`), `${kind}.jpg`),
+        });
       }
-      const settled = await waitFor(async () => {
-        const body = await call(`/v1/applications/${created.id}`);
-        return body.status === 'processing' ? undefined : body;
-      }, 120_000, 'the verdict');
+      const settled = await waitFor(
+        async () => {
+          const body = await call(`/v1/applications/${created.id}`);
+          return body.status === 'processing' ? undefined : body;
+        },
+        120_000,
+        'the verdict',
+      );
       expect(settled.status).toBe('approved');
-      expect(settled.documents.flatMap((d: { checks: { stage: string }[] }) => d.checks.map((c) => c.stage))).toContain('mrz');
+      expect(settled.documents.flatMap((d: { checks: { stage: string }[] }) => d.checks.map((c) => c.stage))).toContain(
+        'mrz',
+      );
       // No TypeScript loader anywhere in the process that served this.
       expect(cli.output()).not.toMatch(/tsx/);
     } finally {

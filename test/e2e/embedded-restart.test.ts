@@ -24,7 +24,10 @@ describe('embedded service across restarts', () => {
   let applicationId = '';
   let documentId = '';
   const call = async (url: string, route: string, init: RequestInit = {}) => {
-    const response = await fetch(`${url}${route}`, { ...init, headers: { authorization: `Bearer ${key}`, ...init.headers } });
+    const response = await fetch(`${url}${route}`, {
+      ...init,
+      headers: { authorization: `Bearer ${key}`, ...init.headers },
+    });
     return { status: response.status, body: (await response.json()) as any };
   };
 
@@ -49,7 +52,11 @@ describe('embedded service across restarts', () => {
       expect(upload.status).toBe(202);
       documentId = upload.body.documentId;
       // Only the passport is there yet: the application asks for the rest.
-      await waitFor(async () => (await call(url, `/v1/applications/${applicationId}`)).body.status === 'clarification_required', 120_000, 'the verdict');
+      await waitFor(
+        async () => (await call(url, `/v1/applications/${applicationId}`)).body.status === 'clarification_required',
+        120_000,
+        'the verdict',
+      );
 
       const second = runCli(['serve'], env);
       expect(await second.exited).toBe(1);

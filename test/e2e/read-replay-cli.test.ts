@@ -7,17 +7,31 @@ import { runCli } from '../helpers/process.ts';
 
 describe('docverify read', () => {
   it('prints one JSON object per file, with the stable shape, from one call', async () => {
-    const files = ['fixtures/golden/valid-uzb/passport.jpg', 'fixtures/golden/passport-pdf2-tur/passport.pdf', 'fixtures/golden/refused-gif-as-jpg/passport.jpg'];
+    const files = [
+      'fixtures/golden/valid-uzb/passport.jpg',
+      'fixtures/golden/passport-pdf2-tur/passport.pdf',
+      'fixtures/golden/refused-gif-as-jpg/passport.jpg',
+    ];
     const cli = runCli(['read', ...files, '--kind', 'passport', '--json'], { LOG_LEVEL: 'error' });
     expect(await cli.exited).toBe(0);
-    const lines = cli.stdout().trim().split('\n').map((line) => JSON.parse(line));
+    const lines = cli
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((l) => l.file).sort()).toEqual([...files].sort());
     const byFile = Object.fromEntries(lines.map((l) => [l.file, l]));
     const truth = JSON.parse(fs.readFileSync('fixtures/golden/valid-uzb/expected.json', 'utf8')).documents[0];
     expect(byFile[files[0]!]).toMatchObject({
       kind: 'passport',
       intake: { outcome: 'pass', contentType: 'image/jpeg' },
-      mrz: { format: 'TD3', lines: truth.mrz.lines, valid: true, fields: { documentNumber: truth.fields.documentNumber }, checkDigits: { composite: true } },
+      mrz: {
+        format: 'TD3',
+        lines: truth.mrz.lines,
+        valid: true,
+        fields: { documentNumber: truth.fields.documentNumber },
+        checkDigits: { composite: true },
+      },
     });
     expect(byFile[files[0]!].checks).toMatchObject([
       { stage: 'normalize', outcome: 'pass', details: { pageCount: 1 } },
@@ -26,7 +40,9 @@ describe('docverify read', () => {
       { stage: 'viz', outcome: 'pass' },
       { stage: 'portrait', outcome: 'pass' },
     ]);
-    expect(byFile[files[0]!].viz.comparison.map((c: { field: string; status: string }) => `${c.field}:${c.status}`)).toEqual([
+    expect(
+      byFile[files[0]!].viz.comparison.map((c: { field: string; status: string }) => `${c.field}:${c.status}`),
+    ).toEqual([
       'documentNumber:match',
       'surname:match',
       'givenNames:match',
@@ -47,7 +63,8 @@ describe('docverify replay', () => {
     const manifest = JSON.parse(fs.readFileSync('fixtures/golden/manifest.json', 'utf8'));
     const needed = new Set<string>(cases);
     for (const name of cases) {
-      for (const document of JSON.parse(fs.readFileSync(`fixtures/golden/${name}/expected.json`, 'utf8')).documents) needed.add(document.file.split('/')[0]);
+      for (const document of JSON.parse(fs.readFileSync(`fixtures/golden/${name}/expected.json`, 'utf8')).documents)
+        needed.add(document.file.split('/')[0]);
     }
     for (const name of needed) fs.cpSync(`fixtures/golden/${name}`, path.join(dir, name), { recursive: true });
     fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, cases }));
@@ -82,7 +99,9 @@ describe('docverify replay', () => {
         .split('\n')
         .map((line) => JSON.parse(line))
         .filter((row) => row.status === 'fail');
-      expect(failures).toMatchObject([{ case: 'passport-rot90_exif-mda', subject: 'stage:normalize', actual: { orientation: 6 } }]);
+      expect(failures).toMatchObject([
+        { case: 'passport-rot90_exif-mda', subject: 'stage:normalize', actual: { orientation: 6 } },
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

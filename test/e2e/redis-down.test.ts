@@ -27,7 +27,10 @@ describeWithServers(['postgres', 'redis'], 'uploads while Redis is down (Postgre
 
   beforeAll(async () => {
     port = await freePort();
-    api = await startTestService({ db: 'postgres', queue: 'bullmq' }, { REDIS_URL: `redis://127.0.0.1:${port}`, RUN_WORKERS: '0' });
+    api = await startTestService(
+      { db: 'postgres', queue: 'bullmq' },
+      { REDIS_URL: `redis://127.0.0.1:${port}`, RUN_WORKERS: '0' },
+    );
   });
   afterAll(async () => {
     await worker?.close();
@@ -39,30 +42,64 @@ describeWithServers(['postgres', 'redis'], 'uploads while Redis is down (Postgre
     const applicationId = await createApplication(api);
     const scan = await files.jpeg(400, 300);
     // One upload first, so the pool threads have loaded their code: the 20 measure the service warm.
-    expect((await api.api('POST', `/v1/applications/${applicationId}/documents`, { body: uploadForm('passport', scan, 'warm-up.jpg', 'image/jpeg') })).status).toBe(202);
+    expect(
+      (
+        await api.api('POST', `/v1/applications/${applicationId}/documents`, {
+          body: uploadForm('passport', scan, 'warm-up.jpg', 'image/jpeg'),
+        })
+      ).status,
+    ).toBe(202);
     const documentIds: string[] = [];
     const durations: number[] = [];
     for (let i = 0; i < 20; i++) {
       const started = performance.now();
-      const { status, body } = await api.api('POST', `/v1/applications/${applicationId}/documents`, { body: uploadForm('passport', scan, `scan-${i}.jpg`, 'image/jpeg') });
+      const { status, body } = await api.api('POST', `/v1/applications/${applicationId}/documents`, {
+        body: uploadForm('passport', scan, `scan-${i}.jpg`, 'image/jpeg'),
+      });
       durations.push(performance.now() - started);
       expect(status).toBe(202);
       documentIds.push(body.documentId);
     }
-    console.log(`uploads with Redis down: 20 × 202, slowest ${Math.round(Math.max(...durations))} ms, median ${Math.round(durations.sort((a, b) => a - b)[10]!)} ms`);
+    console.log(
+      `uploads with Redis down: 20 × 202, slowest ${Math.round(Math.max(...durations))} ms, median ${Math.round(durations.sort((a, b) => a - b)[10]!)} ms`,
+    );
     expect(Math.max(...durations)).toBeLessThan(2000);
     const { prisma } = api.service.runtime.db;
     expect(await prisma.document.count({ where: { id: { in: documentIds }, status: 'received' } })).toBe(20);
 
     // Redis comes up; a worker process (here a runtime of its own) connects, its sweeper enqueues what waits.
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitFor(async () => new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
-      socket.on('error', () => resolve(false));
-    }), 10_000, 'redis-server to listen');
-    worker = await openRuntime(loadConfig({ ...api.environment.env, RUN_WORKERS: '1', DATA_DIR: `${api.environment.env.DATA_DIR}/worker`, STORAGE_DIR: `${api.environment.env.DATA_DIR}/blobs` }));
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    await waitFor(
+      async () =>
+        new Promise<boolean>((resolve) => {
+          const socket = net.connect(port, '127.0.0.1', () => {
+            socket.end();
+            resolve(true);
+          });
+          socket.on('error', () => resolve(false));
+        }),
+      10_000,
+      'redis-server to listen',
+    );
+    worker = await openRuntime(
+      loadConfig({
+        ...api.environment.env,
+        RUN_WORKERS: '1',
+        DATA_DIR: `${api.environment.env.DATA_DIR}/worker`,
+        STORAGE_DIR: `${api.environment.env.DATA_DIR}/blobs`,
+      }),
+    );
     worker.consume();
-    await waitFor(async () => (await prisma.document.count({ where: { id: { in: documentIds }, status: { in: ['processed', 'failed'] } } })) === 20, 180_000, 'all 20 documents processed');
+    await waitFor(
+      async () =>
+        (await prisma.document.count({
+          where: { id: { in: documentIds }, status: { in: ['processed', 'failed'] } },
+        })) === 20,
+      180_000,
+      'all 20 documents processed',
+    );
     expect(await prisma.document.count({ where: { id: { in: documentIds }, status: 'processed' } })).toBe(20);
     // A page of noise is searched for an MRZ to the 8-s budget: 20 of them on 2 threads take minutes, not seconds.
   }, 240_000);

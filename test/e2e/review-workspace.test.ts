@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../db/api-keys.ts';
-import { createApplication, goldenProfile, startTestService, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
+import {
+  createApplication,
+  goldenProfile,
+  startTestService,
+  uploadGoldenSet,
+  waitFor,
+  type TestService,
+} from '../helpers/service.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -28,10 +35,21 @@ describe.skipIf(browserMissing)('reviewer workspace (Chromium)', () => {
     secondKey = (await createApiKey(t.service.runtime.db.prisma, { role: 'reviewer', name: 'second reviewer' })).key;
     applicationId = await createApplication(t, goldenProfile('translit-probable'));
     await uploadGoldenSet(t, applicationId, 'translit-probable');
-    await waitFor(async () => (await t.api('GET', `/v1/applications/${applicationId}`)).body.status === 'under_review', 90_000);
+    await waitFor(
+      async () => (await t.api('GET', `/v1/applications/${applicationId}`)).body.status === 'under_review',
+      90_000,
+    );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
   }, 180_000);
@@ -50,7 +68,8 @@ describe.skipIf(browserMissing)('reviewer workspace (Chromium)', () => {
     return page;
   }
 
-  const loaded = (page: Page, selector: string) => page.locator(selector).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
+  const loaded = (page: Page, selector: string) =>
+    page.locator(selector).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0);
 
   it('signs in for an HttpOnly, SameSite=Strict cookie and refuses a portal key', async () => {
     const page = await signIn(t.keys.reviewer);
@@ -98,7 +117,9 @@ describe.skipIf(browserMissing)('reviewer workspace (Chromium)', () => {
 
     // A second reviewer sees who holds it and cannot take it.
     const other = await signIn(secondKey);
-    await expect.poll(() => other.locator(`#queue tr[data-id="${applicationId}"]`).textContent()).toContain('test reviewer');
+    await expect
+      .poll(() => other.locator(`#queue tr[data-id="${applicationId}"]`).textContent())
+      .toContain('test reviewer');
     await other.goto(`${t.url}/review/#/case/${applicationId}`);
     await expect.poll(() => other.locator('#lease').textContent()).toContain('В работе у test reviewer');
     expect(await other.locator('#claim').isDisabled()).toBe(true);
@@ -106,7 +127,17 @@ describe.skipIf(browserMissing)('reviewer workspace (Chromium)', () => {
     await other.context().close();
 
     // A decision needs the session's CSRF token, not only the cookie.
-    const forged = await page.evaluate(async (id) => (await fetch(`/v1/applications/${id}/review/decision`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'approve', comment: 'x' }) })).status, applicationId);
+    const forged = await page.evaluate(
+      async (id) =>
+        (
+          await fetch(`/v1/applications/${id}/review/decision`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ decision: 'approve', comment: 'x' }),
+          })
+        ).status,
+      applicationId,
+    );
     expect(forged).toBe(403);
 
     await page.keyboard.press('a');
@@ -117,7 +148,12 @@ describe.skipIf(browserMissing)('reviewer workspace (Chromium)', () => {
     const { body } = await t.api('GET', `/v1/applications/${applicationId}`);
     expect(body.status).toBe('approved');
     const last = body.history.at(-1);
-    expect(last).toMatchObject({ from: 'under_review', to: 'approved', actorType: 'reviewer', reason: 'Фамилия ERGASHOV — узбекское написание той же фамилии, проверено' });
+    expect(last).toMatchObject({
+      from: 'under_review',
+      to: 'approved',
+      actorType: 'reviewer',
+      reason: 'Фамилия ERGASHOV — узбекское написание той же фамилии, проверено',
+    });
     expect(await page.locator(`#queue tr[data-id="${applicationId}"]`).count()).toBe(0);
 
     // Signing out ends the session on the server: the old cookie opens nothing.

@@ -7,7 +7,15 @@ import { startService, type RunningService } from '../../api/server.ts';
 import { createApiKey } from '../../db/api-keys.ts';
 import * as files from '../helpers/files.ts';
 import { runCli } from '../helpers/process.ts';
-import { importGoldenRegistries, REDIS_URL, testEnvironment, uploadForm, waitFor, APPLICANT, type TestEnvironment } from '../helpers/service.ts';
+import {
+  importGoldenRegistries,
+  REDIS_URL,
+  testEnvironment,
+  uploadForm,
+  waitFor,
+  APPLICANT,
+  type TestEnvironment,
+} from '../helpers/service.ts';
 import { STAGES } from '../../pipeline/stages.ts';
 import { describeWithServers } from '../helpers/servers.ts';
 
@@ -31,7 +39,9 @@ describeWithServers(['postgres', 'redis'], 'a worker killed mid-job (PostgreSQL 
 
   it('re-runs the job once after a restart and stores its results once', async () => {
     const call = (route: string, init: RequestInit = {}) =>
-      fetch(`${api.url}${route}`, { ...init, headers: { authorization: `Bearer ${key}`, ...init.headers } }).then((r) => r.json() as Promise<any>);
+      fetch(`${api.url}${route}`, { ...init, headers: { authorization: `Bearer ${key}`, ...init.headers } }).then(
+        (r) => r.json() as Promise<any>,
+      );
     const application = await call('/v1/applications', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -46,7 +56,11 @@ describeWithServers(['postgres', 'redis'], 'a worker killed mid-job (PostgreSQL 
 
     // The first worker is slowed down so that it is surely mid-job when killed.
     const slow = runCli(['worker'], { ...environment.env, FAULT_STAGE_DELAY_MS: '20000' });
-    await waitFor(() => prisma.verificationRun.findFirst({ where: { documentId, status: 'running' } }), 30_000, 'the first run');
+    await waitFor(
+      () => prisma.verificationRun.findFirst({ where: { documentId, status: 'running' } }),
+      30_000,
+      'the first run',
+    );
     slow.child.kill('SIGKILL');
     await slow.exited;
     expect((await prisma.document.findUniqueOrThrow({ where: { id: documentId } })).status).toBe('processing');
@@ -58,7 +72,11 @@ describeWithServers(['postgres', 'redis'], 'a worker killed mid-job (PostgreSQL 
         40_000,
         'the document to be processed after the restart',
       );
-      const runs = await prisma.verificationRun.findMany({ where: { documentId }, orderBy: { attempt: 'asc' }, include: { checks: true } });
+      const runs = await prisma.verificationRun.findMany({
+        where: { documentId },
+        orderBy: { attempt: 'asc' },
+        include: { checks: true },
+      });
       expect(runs.map((run) => [run.attempt, run.status, run.checks.length])).toEqual([
         [1, 'interrupted', 0],
         [2, 'succeeded', PASSPORT_STAGES],
@@ -66,11 +84,22 @@ describeWithServers(['postgres', 'redis'], 'a worker killed mid-job (PostgreSQL 
       expect(runs[0]!.worker).not.toBe(runs[1]!.worker);
       expect(await prisma.checkResult.count({ where: { documentId } })).toBe(PASSPORT_STAGES);
       // The settlement follows the document's commit.
-      await waitFor(async () => (await prisma.applicationStatusHistory.count({ where: { applicationId: application.id, fromStatus: 'processing' } })) > 0, 30_000, 'settlement');
-      const settlements = await prisma.applicationStatusHistory.count({ where: { applicationId: application.id, fromStatus: 'processing' } });
+      await waitFor(
+        async () =>
+          (await prisma.applicationStatusHistory.count({
+            where: { applicationId: application.id, fromStatus: 'processing' },
+          })) > 0,
+        30_000,
+        'settlement',
+      );
+      const settlements = await prisma.applicationStatusHistory.count({
+        where: { applicationId: application.id, fromStatus: 'processing' },
+      });
       expect(settlements).toBe(1);
 
-      const queue = new Queue(environment.env.QUEUE_NAME!, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }) });
+      const queue = new Queue(environment.env.QUEUE_NAME!, {
+        connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
+      });
       expect(await (await queue.getJob(documentId))?.getState()).toBe('completed');
       await queue.close();
     } finally {

@@ -80,7 +80,8 @@ export async function pdf(pages: PdfPageSpec[]): Promise<Buffer> {
       page.drawText('no scan on this page', { x: 50, y: 700 });
       continue;
     }
-    const embedded = spec.image.format === 'jpeg' ? await doc.embedJpg(spec.image.bytes) : await doc.embedPng(spec.image.bytes);
+    const embedded =
+      spec.image.format === 'jpeg' ? await doc.embedJpg(spec.image.bytes) : await doc.embedPng(spec.image.bytes);
     page.drawImage(embedded, { x: 0, y: 0, width: 595, height: 842 });
   }
   // pdf-lib adds a blank page to an empty document unless told not to.
@@ -123,12 +124,14 @@ export function truncated(bytes: Buffer, fraction = 0.5): Buffer {
 /** A JPEG of about `bytes` bytes (noise compresses badly). */
 export async function noisyJpeg(bytes: number, seed = 1): Promise<Buffer> {
   let state = seed;
-  const random = () => ((state = (state * 1_103_515_245 + 12_345) & 0x7fffffff) / 0x7fffffff);
+  const random = () => (state = (state * 1_103_515_245 + 12_345) & 0x7fffffff) / 0x7fffffff;
   let side = Math.round(Math.sqrt(bytes / 0.9));
   for (;;) {
     const data = Buffer.alloc(side * side * 3);
     for (let i = 0; i < data.length; i++) data[i] = Math.floor(random() * 256);
-    const out = await sharp(data, { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 60 }).toBuffer();
+    const out = await sharp(data, { raw: { width: side, height: side, channels: 3 } })
+      .jpeg({ quality: 60 })
+      .toBuffer();
     if (out.length >= bytes * 0.95) return out;
     side = Math.round(side * Math.sqrt(bytes / out.length) * 1.02);
   }

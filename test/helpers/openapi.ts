@@ -9,7 +9,12 @@ import { openApiDocument } from '../../api/openapi.ts';
 // ajv-formats is CommonJS: its module object is the function its types call `default`.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-type Doc = ReturnType<typeof openApiDocument> & { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>> };
+type Doc = ReturnType<typeof openApiDocument> & {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>
+  >;
+};
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
@@ -21,7 +26,8 @@ function setUp(): Doc {
     ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
     ajv.addSchema({ $id: 'openapi.json', components: doc.components }, 'openapi.json');
-    for (const path of Object.keys(doc.paths)) templates.push({ path, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`) });
+    for (const path of Object.keys(doc.paths))
+      templates.push({ path, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`) });
   }
   return doc;
 }
@@ -56,6 +62,9 @@ export function assertConforms(method: string, url: string, status: number, body
     validate = ajv!.compile(rebased);
     compiled.set(key, validate);
   }
-  if (!validate(body)) throw new Error(`${key}: the answer does not match the OpenAPI document: ${ajv!.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+  if (!validate(body))
+    throw new Error(
+      `${key}: the answer does not match the OpenAPI document: ${ajv!.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`,
+    );
   return `${method.toLowerCase()} ${path}`;
 }

@@ -7,7 +7,8 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 // jsqr is CommonJS: its module object is the function its types call `default`.
 const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
 
-const open = (bytes: Uint8Array) => getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+const open = (bytes: Uint8Array) =>
+  getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
 
 /** Each page's text, items joined by spaces. */
 export async function pdfText(bytes: Uint8Array): Promise<string[]> {
@@ -32,7 +33,11 @@ export async function pdfQrCodes(bytes: Uint8Array, scale = 2): Promise<{ page: 
     const context = canvas.getContext('2d');
     context.fillStyle = '#ffffff';
     context.fillRect(0, 0, canvas.width, canvas.height);
-    await page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: context as unknown as CanvasRenderingContext2D, viewport }).promise;
+    await page.render({
+      canvas: canvas as unknown as HTMLCanvasElement,
+      canvasContext: context as unknown as CanvasRenderingContext2D,
+      viewport,
+    }).promise;
     const { data, width, height } = context.getImageData(0, 0, canvas.width, canvas.height);
     const code = jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width, height);
     if (code) found.push({ page: n, text: code.data });

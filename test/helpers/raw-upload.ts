@@ -30,14 +30,18 @@ export function rawUpload(
   if (options.declareLength) headers['content-length'] = head.length + file.length + tail.length;
   return new Promise((resolve, reject) => {
     let bytesSent = 0;
-    const request = http.request(`${url}/v1/applications/${applicationId}/documents`, { method: 'POST', headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined, bytesSent });
-      });
-    });
+    const request = http.request(
+      `${url}/v1/applications/${applicationId}/documents`,
+      { method: 'POST', headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined, bytesSent });
+        });
+      },
+    );
     // The server may refuse and close before we finish sending: that is the point.
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);

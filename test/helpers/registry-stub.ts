@@ -51,7 +51,9 @@ export async function startRegistryStub(faults: Partial<StubFaults> = {}, seed =
       }
       if (!match) return void res.writeHead(400).end();
       const record = stub.records.get(`${match[1]}/${decodeURIComponent(match[2]!)}`);
-      res.writeHead(record ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(record ? { found: true, record } : { found: false }));
+      res
+        .writeHead(record ? 200 : 404, { 'content-type': 'application/json' })
+        .end(JSON.stringify(record ? { found: true, record } : { found: false }));
     }, delay);
   });
   server.keepAliveTimeout = 1000;
@@ -60,7 +62,8 @@ export async function startRegistryStub(faults: Partial<StubFaults> = {}, seed =
     ...stub,
     async load(dir) {
       for (const kind of REGISTRY_KINDS) {
-        for await (const [key, record] of rowsOf(kind, path.join(dir, `${kind}.csv`), () => {})) stub.records.set(`${kind}/${key}`, JSON.parse(record));
+        for await (const [key, record] of rowsOf(kind, path.join(dir, `${kind}.csv`), () => {}))
+          stub.records.set(`${kind}/${key}`, JSON.parse(record));
       }
     },
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -37,7 +37,10 @@ export const ALL_DRIVERS: Drivers[] = [
 export const driverName = (d: Drivers) => `${d.db}+${d.queue}`;
 
 /** The servers a driver combination runs on. */
-export const serversOf = (d: Drivers): Server[] => [...(d.db === 'postgres' ? (['postgres'] as const) : []), ...(d.queue === 'bullmq' ? (['redis'] as const) : [])];
+export const serversOf = (d: Drivers): Server[] => [
+  ...(d.db === 'postgres' ? (['postgres'] as const) : []),
+  ...(d.queue === 'bullmq' ? (['redis'] as const) : []),
+];
 
 export interface TestEnvironment {
   env: Record<string, string>;
@@ -46,7 +49,10 @@ export interface TestEnvironment {
 }
 
 /** Environment variables for a service isolated from every other test. */
-export async function testEnvironment(drivers: Drivers, overrides: Record<string, string> = {}): Promise<TestEnvironment> {
+export async function testEnvironment(
+  drivers: Drivers,
+  overrides: Record<string, string> = {},
+): Promise<TestEnvironment> {
   setLogLevel('error');
   const id = randomBytes(6).toString('hex');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docverify-test-'));
@@ -106,13 +112,22 @@ export interface TestService {
   service: RunningService;
   environment: TestEnvironment;
   keys: Record<Role, string>;
-  api(method: string, route: string, options?: { key?: string; json?: unknown; body?: FormData }): Promise<{ status: number; body: any }>;
+  api(
+    method: string,
+    route: string,
+    options?: { key?: string; json?: unknown; body?: FormData },
+  ): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
 /** The golden set's registry files in the service's mirrors: its applicants are known to the state. */
 export async function importGoldenRegistries(db: Database): Promise<void> {
-  for (const kind of REGISTRY_KINDS) await importRegistry(db, kind, fileURLToPath(new URL(`../../fixtures/golden/registries/${kind}.csv`, import.meta.url)));
+  for (const kind of REGISTRY_KINDS)
+    await importRegistry(
+      db,
+      kind,
+      fileURLToPath(new URL(`../../fixtures/golden/registries/${kind}.csv`, import.meta.url)),
+    );
 }
 
 export async function startTestService(drivers: Drivers, overrides: Record<string, string> = {}): Promise<TestService> {
@@ -165,7 +180,10 @@ export const APPLICANT = {
   phone: '+998901234567',
 };
 
-export async function createApplication(t: TestService, applicant: Record<string, string> = APPLICANT): Promise<string> {
+export async function createApplication(
+  t: TestService,
+  applicant: Record<string, string> = APPLICANT,
+): Promise<string> {
   const { status, body } = await t.api('POST', '/v1/applications', {
     json: { serviceType: 'registration_at_stay', applicant },
   });
@@ -181,7 +199,11 @@ export function uploadForm(kind: string, file: Buffer, filename: string, type = 
 }
 
 /** Polls until check() returns a value, or fails after timeoutMs. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -194,8 +216,17 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
 /** Uploads a golden case's passport, migration card and selfie, as the portal would for a full application. */
 export async function uploadGoldenSet(t: TestService, applicationId: string, goldenCase: string): Promise<string[]> {
   const ids: string[] = [];
-  for (const [kind, file] of [['passport', 'passport.jpg'], ['migration_card', 'migration_card.jpg'], ['selfie', 'selfie.jpg']] as const) {
-    const form = uploadForm(kind, fs.readFileSync(new URL(`../../fixtures/golden/${goldenCase}/${file}`, import.meta.url)), file, 'image/jpeg');
+  for (const [kind, file] of [
+    ['passport', 'passport.jpg'],
+    ['migration_card', 'migration_card.jpg'],
+    ['selfie', 'selfie.jpg'],
+  ] as const) {
+    const form = uploadForm(
+      kind,
+      fs.readFileSync(new URL(`../../fixtures/golden/${goldenCase}/${file}`, import.meta.url)),
+      file,
+      'image/jpeg',
+    );
     const { status, body } = await t.api('POST', `/v1/applications/${applicationId}/documents`, { body: form });
     if (status !== 202) throw new Error(`upload ${kind}: ${status} ${JSON.stringify(body)}`);
     ids.push(body.documentId as string);
@@ -205,7 +236,9 @@ export async function uploadGoldenSet(t: TestService, applicationId: string, gol
 
 /** The applicant profile a golden case was built for. */
 export function goldenProfile(goldenCase: string): Record<string, string> {
-  return JSON.parse(fs.readFileSync(new URL(`../../fixtures/golden/${goldenCase}/expected.json`, import.meta.url), 'utf8')).profile;
+  return JSON.parse(
+    fs.readFileSync(new URL(`../../fixtures/golden/${goldenCase}/expected.json`, import.meta.url), 'utf8'),
+  ).profile;
 }
 
 /** A fresh PostgreSQL database for one test file: opened before its tests, closed and dropped after them. */

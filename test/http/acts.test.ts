@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../db/api-keys.ts';
 import { createOrganization } from '../../db/organizations.ts';
 import { pdfQrCodes, pdfText } from '../helpers/pdf.ts';
-import { createApplication, goldenProfile, startTestService, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
+import {
+  createApplication,
+  goldenProfile,
+  startTestService,
+  uploadGoldenSet,
+  waitFor,
+  type TestService,
+} from '../helpers/service.ts';
 
 const PUBLIC_URL = 'https://docverify.example.gov';
 
@@ -21,8 +28,14 @@ describe('act of verification', () => {
 
   const statusOf = async (id: string) => (await t.api('GET', `/v1/applications/${id}`)).body.status as string;
   const pdf = async (id: string, key?: string) => {
-    const response = await fetch(`${t.url}/v1/applications/${id}/act.pdf`, { headers: { authorization: `Bearer ${key ?? t.keys.portal}` } });
-    return { status: response.status, type: response.headers.get('content-type'), bytes: new Uint8Array(await response.arrayBuffer()) };
+    const response = await fetch(`${t.url}/v1/applications/${id}/act.pdf`, {
+      headers: { authorization: `Bearer ${key ?? t.keys.portal}` },
+    });
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      bytes: new Uint8Array(await response.arrayBuffer()),
+    };
   };
   const verify = async (token: string) => {
     const response = await fetch(`${t.url}/v1/acts/${token}`);
@@ -35,13 +48,19 @@ describe('act of verification', () => {
 
   beforeAll(async () => {
     t = await startTestService({ db: 'pglite', queue: 'memory' }, { PUBLIC_URL });
-    const storageKey = Buffer.from(fs.readFileSync(path.join(t.environment.config.dataDir, 'storage.key'), 'utf8'), 'base64');
+    const storageKey = Buffer.from(
+      fs.readFileSync(path.join(t.environment.config.dataDir, 'storage.key'), 'utf8'),
+      'base64',
+    );
     actKey = Buffer.from(hkdfSync('sha256', storageKey, Buffer.alloc(0), 'docverify act token v1', 32));
     approvedId = await createApplication(t, goldenProfile('valid-tjk'));
     reviewedId = await createApplication(t, goldenProfile('translit-probable'));
     await uploadGoldenSet(t, approvedId, 'valid-tjk');
     await uploadGoldenSet(t, reviewedId, 'translit-probable');
-    await waitFor(async () => (await statusOf(approvedId)) === 'approved' && (await statusOf(reviewedId)) === 'under_review', 90_000);
+    await waitFor(
+      async () => (await statusOf(approvedId)) === 'approved' && (await statusOf(reviewedId)) === 'under_review',
+      90_000,
+    );
   });
   afterAll(() => t?.stop());
 
@@ -58,7 +77,15 @@ describe('act of verification', () => {
     expect(text).toContain(profile.surnameLatin);
     expect(text).toContain('Электронный акт проверки документов');
     expect(text).toContain(approvedId);
-    for (const words of ['Паспорт', 'Миграционная карта', 'Фотография заявителя', 'Машиночитаемая зона (MRZ): пройдена', 'Сравнение лица с фотографией документа: пройдена', 'Одобрено', 'автоматически']) {
+    for (const words of [
+      'Паспорт',
+      'Миграционная карта',
+      'Фотография заявителя',
+      'Машиночитаемая зона (MRZ): пройдена',
+      'Сравнение лица с фотографией документа: пройдена',
+      'Одобрено',
+      'автоматически',
+    ]) {
       expect(text).toContain(words);
     }
 
@@ -74,7 +101,13 @@ describe('act of verification', () => {
 
     const answer = await verify(token);
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ genuine: true, current: true, applicationId: approvedId, status: 'approved', statusLabel: 'Одобрено' });
+    expect(answer.body).toMatchObject({
+      genuine: true,
+      current: true,
+      applicationId: approvedId,
+      status: 'approved',
+      statusLabel: 'Одобрено',
+    });
     // The minimum of personal data: a masked name, no date of birth, no document number.
     expect(answer.body.applicant).toMatch(/^\S\*{3,} \S\.$/);
     const body = JSON.stringify(answer.body);
@@ -107,10 +140,16 @@ describe('act of verification', () => {
 
   it('names the reviewer who decided, and is shown only within the organisation', async () => {
     const { prisma } = t.service.runtime.db;
-    expect((await t.api('POST', `/v1/applications/${reviewedId}/review/claim`, { key: t.keys.reviewer })).status).toBe(200);
+    expect((await t.api('POST', `/v1/applications/${reviewedId}/review/claim`, { key: t.keys.reviewer })).status).toBe(
+      200,
+    );
     const decided = await t.api('POST', `/v1/applications/${reviewedId}/review/decision`, {
       key: t.keys.reviewer,
-      json: { decision: 'reject', comment: 'фамилия в профиле не совпадает с паспортом', reasonCodes: ['profile_name_mismatch'] },
+      json: {
+        decision: 'reject',
+        comment: 'фамилия в профиле не совпадает с паспортом',
+        reasonCodes: ['profile_name_mismatch'],
+      },
     });
     expect(decided.status).toBe(200);
     const act = await pdf(reviewedId, t.keys.reviewer);

@@ -25,7 +25,9 @@ describe('authentication and roles', () => {
 
   it('sends security headers, no-store on /v1 and a challenge on 401', async () => {
     const applicationId = await createApplication(t);
-    const response = await fetch(`${t.url}/v1/applications/${applicationId}`, { headers: { authorization: `Bearer ${t.keys.portal}` } });
+    const response = await fetch(`${t.url}/v1/applications/${applicationId}`, {
+      headers: { authorization: `Bearer ${t.keys.portal}` },
+    });
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -35,17 +37,28 @@ describe('authentication and roles', () => {
   });
 
   it('limits failed authentications per address, not successful ones', async () => {
-    const limited = await startTestService({ db: 'pglite', queue: 'memory' }, { RUN_WORKERS: '0', RATE_LIMIT_AUTH_FAILURES: '5', RATE_LIMIT_UPLOADS_PER_MIN: '3' });
+    const limited = await startTestService(
+      { db: 'pglite', queue: 'memory' },
+      { RUN_WORKERS: '0', RATE_LIMIT_AUTH_FAILURES: '5', RATE_LIMIT_UPLOADS_PER_MIN: '3' },
+    );
     try {
-      for (let i = 0; i < 8; i++) expect((await limited.api('GET', '/v1/reviews', { key: limited.keys.admin })).status).toBe(200);
+      for (let i = 0; i < 8; i++)
+        expect((await limited.api('GET', '/v1/reviews', { key: limited.keys.admin })).status).toBe(200);
       const statuses = [];
-      for (let i = 0; i < 7; i++) statuses.push((await limited.api('GET', '/v1/reviews', { key: `dv_admin_guess${i}` })).status);
+      for (let i = 0; i < 7; i++)
+        statuses.push((await limited.api('GET', '/v1/reviews', { key: `dv_admin_guess${i}` })).status);
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
       const body = (await limited.api('GET', '/v1/reviews', { key: 'dv_admin_guess' })).body;
       expect(body.error.code).toBe('rate_limited');
       // Uploads: per key.
       const applicationId = await createApplication(limited);
-      const upload = async (key: string) => (await limited.api('POST', `/v1/applications/${applicationId}/documents`, { key, body: uploadForm('passport', await files.jpeg(), 'a.jpg', 'image/jpeg') })).status;
+      const upload = async (key: string) =>
+        (
+          await limited.api('POST', `/v1/applications/${applicationId}/documents`, {
+            key,
+            body: uploadForm('passport', await files.jpeg(), 'a.jpg', 'image/jpeg'),
+          })
+        ).status;
       const uploads = [];
       for (let i = 0; i < 4; i++) uploads.push(await upload(limited.keys.portal));
       expect(uploads).toEqual([202, 202, 202, 429]);
@@ -73,9 +86,13 @@ describe('authentication and roles', () => {
   it('stops accepting a revoked key', async () => {
     const { prisma } = t.service.runtime.db;
     const client = await prisma.apiClient.findFirstOrThrow({ where: { role: 'admin' } });
-    expect((await t.api('GET', '/v1/applications/00000000-0000-4000-8000-000000000000', { key: t.keys.admin })).status).toBe(404);
+    expect(
+      (await t.api('GET', '/v1/applications/00000000-0000-4000-8000-000000000000', { key: t.keys.admin })).status,
+    ).toBe(404);
     await prisma.apiClient.update({ where: { id: client.id }, data: { revokedAt: new Date() } });
-    expect((await t.api('GET', '/v1/applications/00000000-0000-4000-8000-000000000000', { key: t.keys.admin })).status).toBe(401);
+    expect(
+      (await t.api('GET', '/v1/applications/00000000-0000-4000-8000-000000000000', { key: t.keys.admin })).status,
+    ).toBe(401);
   });
 
   it('stores keys hashed, never in clear', async () => {

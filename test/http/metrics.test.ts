@@ -3,7 +3,14 @@
 // read from the database and queue, route-templated request durations, and the
 // process's memory. The expected numbers come from the database, not the exporter.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApplication, goldenProfile, startTestService, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
+import {
+  createApplication,
+  goldenProfile,
+  startTestService,
+  uploadGoldenSet,
+  waitFor,
+  type TestService,
+} from '../helpers/service.ts';
 
 /** The value of one series in the Prometheus text format, or undefined. */
 function series(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -25,7 +32,10 @@ describe('metrics', () => {
     t = await startTestService({ db: 'pglite', queue: 'memory' });
     applicationId = await createApplication(t, goldenProfile('valid-tjk'));
     await uploadGoldenSet(t, applicationId, 'valid-tjk');
-    await waitFor(async () => (await t.api('GET', `/v1/applications/${applicationId}`)).body.status === 'approved', 90_000);
+    await waitFor(
+      async () => (await t.api('GET', `/v1/applications/${applicationId}`)).body.status === 'approved',
+      90_000,
+    );
   }, 120_000);
   afterAll(() => t?.stop());
 
@@ -47,9 +57,18 @@ describe('metrics', () => {
     const { prisma } = t.service.runtime.db;
     const { text } = await scrape(t.keys.admin);
     // One passport went through every stage once.
-    const passportChecks = await prisma.checkResult.findMany({ where: { document: { applicationId, kind: 'passport' } } });
+    const passportChecks = await prisma.checkResult.findMany({
+      where: { document: { applicationId, kind: 'passport' } },
+    });
     for (const check of passportChecks) {
-      expect(series(text, 'docverify_stage_duration_seconds_count', { stage: check.stage, kind: 'passport', outcome: check.outcome }), check.stage).toBe(1);
+      expect(
+        series(text, 'docverify_stage_duration_seconds_count', {
+          stage: check.stage,
+          kind: 'passport',
+          outcome: check.outcome,
+        }),
+        check.stage,
+      ).toBe(1);
     }
     expect(series(text, 'docverify_documents_processed_total', { kind: 'selfie', result: 'processed' })).toBe(1);
     expect(series(text, 'docverify_verdicts_total', { status: 'approved' })).toBeGreaterThanOrEqual(1);
@@ -59,7 +78,13 @@ describe('metrics', () => {
     expect(series(text, 'docverify_queue_jobs', { state: 'active' })).toBe(0);
     expect(series(text, 'docverify_pool', { measure: 'threads' })).toBe(2);
     // Routes by template, not by id.
-    expect(series(text, 'docverify_http_request_duration_seconds_count', { route: '/v1/applications/:id', method: 'GET', status: '200' })).toBeGreaterThanOrEqual(1);
+    expect(
+      series(text, 'docverify_http_request_duration_seconds_count', {
+        route: '/v1/applications/:id',
+        method: 'GET',
+        status: '200',
+      }),
+    ).toBeGreaterThanOrEqual(1);
     expect(text).not.toContain(applicationId);
     expect(series(text, 'docverify_process_resident_memory_bytes')).toBeGreaterThan(50e6);
   });

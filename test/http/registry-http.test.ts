@@ -8,7 +8,11 @@ import { startRegistryStub, type RegistryStub } from '../helpers/registry-stub.t
 let stub: RegistryStub;
 beforeAll(async () => {
   stub = await startRegistryStub();
-  stub.records.set('tax_numbers/770155646312', { surname: 'JURAEV', given_names: 'ULUGBEK', date_of_birth: '1997-11-14' });
+  stub.records.set('tax_numbers/770155646312', {
+    surname: 'JURAEV',
+    given_names: 'ULUGBEK',
+    date_of_birth: '1997-11-14',
+  });
 });
 afterAll(() => stub.close());
 
@@ -31,7 +35,10 @@ describe('HTTP registry', () => {
   it('answers found and not found by the contract', async () => {
     reset();
     const registry = httpRegistry(options());
-    expect(await registry.lookup('tax_numbers', '770155646312')).toEqual({ status: 'found', record: { surname: 'JURAEV', given_names: 'ULUGBEK', date_of_birth: '1997-11-14' } });
+    expect(await registry.lookup('tax_numbers', '770155646312')).toEqual({
+      status: 'found',
+      record: { surname: 'JURAEV', given_names: 'ULUGBEK', date_of_birth: '1997-11-14' },
+    });
     expect(await registry.lookup('tax_numbers', '000000000000')).toEqual({ status: 'not_found' });
   });
 
@@ -60,7 +67,10 @@ describe('HTTP registry', () => {
     const registry = httpRegistry(options({ retries: 0, breakerFailures: 3, breakerCooldownMs: 200 }));
     for (let i = 0; i < 3; i++) await registry.lookup('tax_numbers', '770155646312');
     const requestsWhenOpened = stub.stats.requests;
-    expect(await registry.lookup('tax_numbers', '770155646312')).toMatchObject({ status: 'unavailable', detail: expect.stringContaining('circuit is open') });
+    expect(await registry.lookup('tax_numbers', '770155646312')).toMatchObject({
+      status: 'unavailable',
+      detail: expect.stringContaining('circuit is open'),
+    });
     expect(stub.stats.requests).toBe(requestsWhenOpened);
     expect(registry.stats()).toMatchObject({ breakerOpened: 1, shortCircuited: 1 });
     // Another registry has its own breaker.
@@ -80,7 +90,10 @@ describe('HTTP registry', () => {
   it('does not retry an answer that says the request itself is wrong', async () => {
     reset();
     const registry = httpRegistry(options({ baseUrl: `${stub.url}/wrong-prefix` }));
-    expect(await registry.lookup('tax_numbers', '770155646312')).toMatchObject({ status: 'unavailable', detail: 'HTTP 400 (not retried)' });
+    expect(await registry.lookup('tax_numbers', '770155646312')).toMatchObject({
+      status: 'unavailable',
+      detail: 'HTTP 400 (not retried)',
+    });
     expect(stub.stats.requests).toBe(1);
   });
 });

@@ -1,7 +1,14 @@
 // The reviewer's queue, leases and decisions, and the applicant's notifications, over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../db/api-keys.ts';
-import { createApplication, goldenProfile, startTestService, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
+import {
+  createApplication,
+  goldenProfile,
+  startTestService,
+  uploadGoldenSet,
+  waitFor,
+  type TestService,
+} from '../helpers/service.ts';
 
 describe('reviewer API', () => {
   let t: TestService;
@@ -14,7 +21,10 @@ describe('reviewer API', () => {
     applicationId = await createApplication(t, goldenProfile('translit-probable'));
     await uploadGoldenSet(t, applicationId, 'translit-probable');
     // A surname one vowel away from the passport's: the case a reviewer must decide.
-    await waitFor(async () => (await t.api('GET', `/v1/applications/${applicationId}`)).body.status === 'under_review', 60_000);
+    await waitFor(
+      async () => (await t.api('GET', `/v1/applications/${applicationId}`)).body.status === 'under_review',
+      60_000,
+    );
   });
   afterAll(() => t?.stop());
 
@@ -40,11 +50,16 @@ describe('reviewer API', () => {
     });
     expect([decide.status, decide.body.error.code]).toEqual([409, 'review_not_claimed']);
     const queue = await t.api('GET', '/v1/reviews', { key: second });
-    expect(queue.body.applications.find((a: { id: string }) => a.id === applicationId).claimedBy).toEqual(expect.any(String));
+    expect(queue.body.applications.find((a: { id: string }) => a.id === applicationId).claimedBy).toEqual(
+      expect.any(String),
+    );
   });
 
   it('hands the case over when the lease runs out', async () => {
-    await t.service.runtime.db.prisma.review.updateMany({ where: { applicationId }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+    await t.service.runtime.db.prisma.review.updateMany({
+      where: { applicationId },
+      data: { leaseExpiresAt: new Date(Date.now() - 1000) },
+    });
     const claim = await t.api('POST', `/v1/applications/${applicationId}/review/claim`, { key: second });
     expect(claim.status).toBe(200);
   });
@@ -64,9 +79,17 @@ describe('reviewer API', () => {
 
     const { prisma } = t.service.runtime.db;
     const reviewer = await prisma.apiClient.findFirstOrThrow({ where: { name: 'second reviewer' } });
-    const history = await prisma.applicationStatusHistory.findFirstOrThrow({ where: { applicationId, toStatus: 'approved' } });
-    expect(history).toMatchObject({ actorType: 'reviewer', actorId: reviewer.id, reason: 'documents and photo checked' });
-    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { entityId: applicationId, action: 'review.decided' } });
+    const history = await prisma.applicationStatusHistory.findFirstOrThrow({
+      where: { applicationId, toStatus: 'approved' },
+    });
+    expect(history).toMatchObject({
+      actorType: 'reviewer',
+      actorId: reviewer.id,
+      reason: 'documents and photo checked',
+    });
+    const audit = await prisma.auditEvent.findFirstOrThrow({
+      where: { entityId: applicationId, action: 'review.decided' },
+    });
     expect(audit).toMatchObject({ actorType: 'reviewer', actorId: reviewer.id });
 
     const late = await t.api('POST', `/v1/applications/${applicationId}/review/claim`, { key: t.keys.reviewer });
@@ -74,7 +97,9 @@ describe('reviewer API', () => {
 
     const application = await t.api('GET', `/v1/applications/${applicationId}`);
     const notifications = await t.api('GET', `/v1/accounts/${application.body.accountId}/notifications?unread=true`);
-    const approved = notifications.body.notifications.find((n: { payload: { to: string } }) => n.payload.to === 'approved');
+    const approved = notifications.body.notifications.find(
+      (n: { payload: { to: string } }) => n.payload.to === 'approved',
+    );
     expect(approved).toMatchObject({ type: 'result_ready', readAt: null });
     const types = notifications.body.notifications.map((n: { type: string }) => n.type);
     expect(types.filter((type: string) => type === 'document_received')).toHaveLength(3);

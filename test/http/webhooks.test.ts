@@ -30,7 +30,12 @@ describe('webhooks', () => {
     const { port } = receiver.address() as AddressInfo;
     t = await startTestService(
       { db: 'pglite', queue: 'memory' },
-      { WEBHOOK_URL: `http://127.0.0.1:${port}/hooks`, WEBHOOK_SECRET: SECRET, WEBHOOK_BACKOFF_MS: '50', WEBHOOK_INTERVAL_MS: '100' },
+      {
+        WEBHOOK_URL: `http://127.0.0.1:${port}/hooks`,
+        WEBHOOK_SECRET: SECRET,
+        WEBHOOK_BACKOFF_MS: '50',
+        WEBHOOK_INTERVAL_MS: '100',
+      },
     );
   });
   afterAll(async () => {
@@ -40,22 +45,40 @@ describe('webhooks', () => {
 
   it('delivers every status change, signed, retrying through failures', async () => {
     const applicationId = await createApplication(t);
-    await t.api('POST', `/v1/applications/${applicationId}/documents`, { body: uploadForm('passport', files.golden('valid-uzb/passport.jpg'), 'p.jpg') });
+    await t.api('POST', `/v1/applications/${applicationId}/documents`, {
+      body: uploadForm('passport', files.golden('valid-uzb/passport.jpg'), 'p.jpg'),
+    });
     const { prisma } = t.service.runtime.db;
-    const delivered = await waitFor(async () => {
-      const rows = await prisma.webhookDelivery.findMany({ where: { payload: { path: ['applicationId'], equals: applicationId } } });
-      return rows.length === 3 && rows.every((r) => r.status === 'delivered') ? rows : undefined;
-    }, 30_000, 'the receipt and both status changes delivered');
+    const delivered = await waitFor(
+      async () => {
+        const rows = await prisma.webhookDelivery.findMany({
+          where: { payload: { path: ['applicationId'], equals: applicationId } },
+        });
+        return rows.length === 3 && rows.every((r) => r.status === 'delivered') ? rows : undefined;
+      },
+      30_000,
+      'the receipt and both status changes delivered',
+    );
     // Two failures were injected before the first success.
     expect(delivered.map((d) => d.attempts).reduce((a, b) => a + b)).toBe(5);
-    expect(delivered.map((d) => d.event).sort()).toEqual(['document_received', 'documents_requested', 'status_changed']);
+    expect(delivered.map((d) => d.event).sort()).toEqual([
+      'document_received',
+      'documents_requested',
+      'status_changed',
+    ]);
 
     const last = received.findLast((r) => JSON.parse(r.body).event === 'documents_requested')!;
     const expected = signature(SECRET, String(last.headers['x-docverify-timestamp']), last.body);
     expect(last.headers['x-docverify-signature']).toBe(expected);
-    expect(signature('another-secret-0123456789', String(last.headers['x-docverify-timestamp']), last.body)).not.toBe(expected);
+    expect(signature('another-secret-0123456789', String(last.headers['x-docverify-timestamp']), last.body)).not.toBe(
+      expected,
+    );
     const event = JSON.parse(last.body);
-    expect(event).toMatchObject({ event: 'documents_requested', applicationId, data: { from: 'processing', to: 'clarification_required' } });
+    expect(event).toMatchObject({
+      event: 'documents_requested',
+      applicationId,
+      data: { from: 'processing', to: 'clarification_required' },
+    });
     expect(event.data.missingDocuments.map((d: { kind: string }) => d.kind)).toEqual(['migration_card', 'selfie']);
   });
 
@@ -66,7 +89,9 @@ describe('webhooks', () => {
     expect((await t.api('GET', '/v1/webhooks/deliveries', { key: t.keys.portal })).status).toBe(403);
 
     const before = received.length;
-    const redeliver = await t.api('POST', `/v1/webhooks/deliveries/${log.body.deliveries[0].id}/redeliver`, { key: t.keys.admin });
+    const redeliver = await t.api('POST', `/v1/webhooks/deliveries/${log.body.deliveries[0].id}/redeliver`, {
+      key: t.keys.admin,
+    });
     expect(redeliver.status).toBe(202);
     await waitFor(async () => received.length > before, 10_000, 're-delivery');
     expect(JSON.parse(received.at(-1)!.body).id).toBe(log.body.deliveries[0].id);

@@ -16,36 +16,70 @@ import { sweepOrphanBlobs } from '../../workers/sweeper.ts';
 import { dispatchWebhooks } from '../../workers/webhooks.ts';
 import * as files from '../helpers/files.ts';
 import { runCli } from '../helpers/process.ts';
-import { createApplication, goldenProfile, PG_URL, startTestService, uploadForm, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
+import {
+  createApplication,
+  goldenProfile,
+  PG_URL,
+  startTestService,
+  uploadForm,
+  uploadGoldenSet,
+  waitFor,
+  type TestService,
+} from '../helpers/service.ts';
 import { describeWithServers } from '../helpers/servers.ts';
 
 const GOLDEN = 'valid-kaz';
-const truth = () => JSON.parse(fs.readFileSync(new URL(`../../fixtures/golden/${GOLDEN}/expected.json`, import.meta.url), 'utf8'));
+const truth = () =>
+  JSON.parse(fs.readFileSync(new URL(`../../fixtures/golden/${GOLDEN}/expected.json`, import.meta.url), 'utf8'));
 
 /** Every row of every table of ours, as text (the registry mirrors are the state's data, not the applicant's). */
 async function everyRow(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const tables = (await client.query<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT LIKE 'registry_%' AND table_name <> '_prisma_migrations'",
-    )).rows.map((row) => row.table_name);
-    expect(tables).toEqual(expect.arrayContaining(['Account', 'Application', 'Document', 'CheckResult', 'Notification', 'WebhookDelivery', 'AuditEvent', 'ApplicationStatusHistory', 'Review', 'VerificationRun']));
+    const tables = (
+      await client.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT LIKE 'registry_%' AND table_name <> '_prisma_migrations'",
+      )
+    ).rows.map((row) => row.table_name);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'Account',
+        'Application',
+        'Document',
+        'CheckResult',
+        'Notification',
+        'WebhookDelivery',
+        'AuditEvent',
+        'ApplicationStatusHistory',
+        'Review',
+        'VerificationRun',
+      ]),
+    );
     const dumps = [];
-    for (const table of tables) dumps.push(...(await client.query(`SELECT t::text AS row FROM "${table}" t`)).rows.map((row) => `${table}: ${row.row}`));
+    for (const table of tables)
+      dumps.push(
+        ...(await client.query(`SELECT t::text AS row FROM "${table}" t`)).rows.map((row) => `${table}: ${row.row}`),
+      );
     return dumps.join('\n');
   } finally {
     await client.end();
   }
 }
 
-async function settledApplication(t: TestService): Promise<{ applicationId: string; accountId: string; documentIds: string[] }> {
+async function settledApplication(
+  t: TestService,
+): Promise<{ applicationId: string; accountId: string; documentIds: string[] }> {
   const applicationId = await createApplication(t, goldenProfile(GOLDEN));
   const documentIds = await uploadGoldenSet(t, applicationId, GOLDEN);
-  const application = await waitFor(async () => {
-    const { body } = await t.api('GET', `/v1/applications/${applicationId}`);
-    return body.status !== 'processing' ? body : undefined;
-  }, 90_000, 'settlement');
+  const application = await waitFor(
+    async () => {
+      const { body } = await t.api('GET', `/v1/applications/${applicationId}`);
+      return body.status !== 'processing' ? body : undefined;
+    },
+    90_000,
+    'settlement',
+  );
   expect(application.status).toBe('approved');
   return { applicationId, accountId: application.accountId, documentIds };
 }
@@ -53,15 +87,25 @@ async function settledApplication(t: TestService): Promise<{ applicationId: stri
 describeWithServers(['postgres'], 'personal data lifecycle (PostgreSQL)', () => {
   let t: TestService;
   beforeAll(async () => {
-    t = await startTestService({ db: 'postgres', queue: 'memory' }, { WEBHOOK_URL: 'http://127.0.0.1:9/hook', WEBHOOK_SECRET: 'a-default-secret-of-length' });
+    t = await startTestService(
+      { db: 'postgres', queue: 'memory' },
+      { WEBHOOK_URL: 'http://127.0.0.1:9/hook', WEBHOOK_SECRET: 'a-default-secret-of-length' },
+    );
   });
   afterAll(() => t?.stop());
 
   it('erases an applicant on request: no name, number, date of birth or contact in any table, no scan or crop left; the verdict stays', async () => {
     const { applicationId, accountId, documentIds } = await settledApplication(t);
     const { profile, documents } = truth();
-    const passportNumber = documents.find((d: { kind: string }) => d.kind === 'passport').fields.documentNumber as string;
-    const personal = [profile.surnameLatin, profile.givenNamesLatin, profile.surnameCyrillic, profile.dateOfBirth, passportNumber].filter(Boolean) as string[];
+    const passportNumber = documents.find((d: { kind: string }) => d.kind === 'passport').fields
+      .documentNumber as string;
+    const personal = [
+      profile.surnameLatin,
+      profile.givenNamesLatin,
+      profile.surnameCyrillic,
+      profile.dateOfBirth,
+      passportNumber,
+    ].filter(Boolean) as string[];
     const before = await everyRow(t.environment.env.DATABASE_URL!);
     for (const value of personal) expect(before, `${value} is stored before erasure`).toContain(value);
 
@@ -77,8 +121,12 @@ describeWithServers(['postgres'], 'personal data lifecycle (PostgreSQL)', () => 
     const application = await t.api('GET', `/v1/applications/${applicationId}`, { key: t.keys.admin });
     expect(application.body).toMatchObject({ status: 'approved', erased: true });
     expect(application.body.history.map((h: { to: string }) => h.to)).toEqual(['draft', 'processing', 'approved']);
-    const audit = await t.service.runtime.db.prisma.auditEvent.findMany({ where: { entityId: { in: [applicationId, accountId] } } });
-    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['application.erased', 'account.erased', 'application.status_changed']));
+    const audit = await t.service.runtime.db.prisma.auditEvent.findMany({
+      where: { entityId: { in: [applicationId, accountId] } },
+    });
+    expect(audit.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['application.erased', 'account.erased', 'application.status_changed']),
+    );
     // The portal no longer finds the applicant.
     expect((await t.api('DELETE', `/v1/accounts/${accountId}`)).status).toBe(404);
   });
@@ -92,7 +140,9 @@ describeWithServers(['postgres'], 'personal data lifecycle (PostgreSQL)', () => 
     const result = await eraseExpired(deps, new Date(Date.now() + 91 * 86_400_000), 90);
     expect(result).toEqual({ applications: 1, accounts: 1 });
     const { prisma } = deps.db;
-    expect(await prisma.application.findUniqueOrThrow({ where: { id: applicationId } })).toMatchObject({ status: 'approved' });
+    expect(await prisma.application.findUniqueOrThrow({ where: { id: applicationId } })).toMatchObject({
+      status: 'approved',
+    });
     expect((await prisma.account.findUniqueOrThrow({ where: { id: accountId } })).erasedAt).not.toBeNull();
     const after = await everyRow(t.environment.env.DATABASE_URL!);
     expect(after.includes(profile.surnameLatin)).toBe(false);
@@ -101,7 +151,11 @@ describeWithServers(['postgres'], 'personal data lifecycle (PostgreSQL)', () => 
   it('refuses to UPDATE or DELETE audit rows, and `docverify audit verify` finds an edited and a deleted row', async () => {
     const url = t.environment.env.DATABASE_URL!;
     const verifyCli = async () => {
-      const cli = runCli(['audit', 'verify'], { DATABASE_URL: url, STORAGE_KEY: t.environment.env.STORAGE_KEY!, LOG_LEVEL: 'error' });
+      const cli = runCli(['audit', 'verify'], {
+        DATABASE_URL: url,
+        STORAGE_KEY: t.environment.env.STORAGE_KEY!,
+        LOG_LEVEL: 'error',
+      });
       const code = await cli.exited;
       return { code, output: cli.output() };
     };
@@ -113,10 +167,19 @@ describeWithServers(['postgres'], 'personal data lifecycle (PostgreSQL)', () => 
       await expect(client.query(`UPDATE "AuditEvent" SET "action" = 'x'`)).rejects.toThrow(/append-only/);
       await expect(client.query(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);
       // Someone who can alter the table gets past the trigger; the chain still tells.
-      const victim = (await client.query(`SELECT id, chain, seq, data FROM "AuditEvent" WHERE chain <> 'global' ORDER BY seq LIMIT 1 OFFSET 3`)).rows[0];
+      const victim = (
+        await client.query(
+          `SELECT id, chain, seq, data FROM "AuditEvent" WHERE chain <> 'global' ORDER BY seq LIMIT 1 OFFSET 3`,
+        )
+      ).rows[0];
       await client.query('ALTER TABLE "AuditEvent" DISABLE TRIGGER USER');
       await client.query(`UPDATE "AuditEvent" SET data = '{"edited": true}' WHERE id = $1`, [victim.id]);
-      expect((await verifyAudit(t.service.runtime.db.prisma)).broken).toEqual({ chain: victim.chain, seq: victim.seq, id: victim.id, problem: 'hash_mismatch' });
+      expect((await verifyAudit(t.service.runtime.db.prisma)).broken).toEqual({
+        chain: victim.chain,
+        seq: victim.seq,
+        id: victim.id,
+        problem: 'hash_mismatch',
+      });
       const edited = await verifyCli();
       expect(edited.code).toBe(1);
       expect(edited.output).toContain(`broken at event ${victim.seq}`);
@@ -125,7 +188,11 @@ describeWithServers(['postgres'], 'personal data lifecycle (PostgreSQL)', () => 
       await client.query(`UPDATE "AuditEvent" SET data = $2 WHERE id = $1`, [victim.id, JSON.stringify(victim.data)]);
       expect((await verifyAudit(t.service.runtime.db.prisma)).broken).toBeUndefined();
       await client.query(`DELETE FROM "AuditEvent" WHERE id = $1`, [victim.id]);
-      expect((await verifyAudit(t.service.runtime.db.prisma)).broken).toMatchObject({ chain: victim.chain, seq: victim.seq, problem: 'missing_event' });
+      expect((await verifyAudit(t.service.runtime.db.prisma)).broken).toMatchObject({
+        chain: victim.chain,
+        seq: victim.seq,
+        problem: 'missing_event',
+      });
       const deleted = await verifyCli();
       expect(deleted.code).toBe(1);
       expect(deleted.output).toContain('missing_event');
@@ -152,18 +219,36 @@ describeWithServers(['postgres'], 'personal data lifecycle (PostgreSQL)', () => 
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { prisma } = t.service.runtime.db;
-    const org = await createOrganization(prisma, `outbox ${Date.now()}`, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
+    const org = await createOrganization(prisma, `outbox ${Date.now()}`, {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    });
     secret = org.webhookSecret!;
-    const account = await prisma.account.create({ data: { organizationId: org.id, surnameLatin: 'X', givenNamesLatin: 'Y', dateOfBirth: new Date('1990-01-01'), sex: 'M', citizenship: 'UZB' } });
+    const account = await prisma.account.create({
+      data: {
+        organizationId: org.id,
+        surnameLatin: 'X',
+        givenNamesLatin: 'Y',
+        dateOfBirth: new Date('1990-01-01'),
+        sex: 'M',
+        citizenship: 'UZB',
+      },
+    });
     const { notify } = await import('../../db/notifications.ts');
-    for (let i = 0; i < 30; i++) await prisma.$transaction((tx) => notify(tx, { organizationId: org.id, accountId: account.id, type: 'status_changed', payload: { i } }));
+    for (let i = 0; i < 30; i++)
+      await prisma.$transaction((tx) =>
+        notify(tx, { organizationId: org.id, accountId: account.id, type: 'status_changed', payload: { i } }),
+      );
     const config = { attempts: 3, backoffMs: 1000, intervalMs: 1000 };
     // Two dispatchers here, and the service's own running beside them.
     await Promise.all([dispatchWebhooks(t.service.runtime.db, config), dispatchWebhooks(t.service.runtime.db, config)]);
-    const deliveries = await waitFor(async () => {
-      const rows = await prisma.webhookDelivery.findMany({ where: { organizationId: org.id } });
-      return rows.every((d) => d.status === 'delivered') ? rows : undefined;
-    }, 20_000, 'every delivery delivered');
+    const deliveries = await waitFor(
+      async () => {
+        const rows = await prisma.webhookDelivery.findMany({ where: { organizationId: org.id } });
+        return rows.every((d) => d.status === 'delivered') ? rows : undefined;
+      },
+      20_000,
+      'every delivery delivered',
+    );
     server.close();
     expect(deliveries).toHaveLength(30);
     expect(deliveries.every((d) => d.attempts === 1)).toBe(true);
@@ -171,7 +256,17 @@ describeWithServers(['postgres'], 'personal data lifecycle (PostgreSQL)', () => 
     expect(received.sort()).toEqual(deliveries.map((d) => d.id).sort());
     expect(signatures.every((s) => s.expected === s.got)).toBe(true);
     // The unique key: a second delivery row for the same notification and endpoint is refused.
-    await expect(prisma.webhookDelivery.create({ data: { organizationId: org.id, notificationId: deliveries[0]!.notificationId, url: deliveries[0]!.url, event: 'x', payload: {} } })).rejects.toThrow();
+    await expect(
+      prisma.webhookDelivery.create({
+        data: {
+          organizationId: org.id,
+          notificationId: deliveries[0]!.notificationId,
+          url: deliveries[0]!.url,
+          event: 'x',
+          payload: {},
+        },
+      }),
+    ).rejects.toThrow();
   });
 });
 
@@ -220,10 +315,14 @@ describeWithServers(['postgres'], 'uploads leave nothing behind, and a database 
     await client.connect();
     await client.query(`CREATE FUNCTION refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
       IF NEW."originalName" = 'fail-me.jpg' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
-    await client.query('CREATE TRIGGER refuse_marked BEFORE INSERT ON "Document" FOR EACH ROW EXECUTE FUNCTION refuse_marked()');
+    await client.query(
+      'CREATE TRIGGER refuse_marked BEFORE INSERT ON "Document" FOR EACH ROW EXECUTE FUNCTION refuse_marked()',
+    );
     await client.end();
     const before = await blobKeys();
-    const failed = await t.api('POST', `/v1/applications/${applicationId}/documents`, { body: uploadForm('passport', await files.jpeg(), 'fail-me.jpg', 'image/jpeg') });
+    const failed = await t.api('POST', `/v1/applications/${applicationId}/documents`, {
+      body: uploadForm('passport', await files.jpeg(), 'fail-me.jpg', 'image/jpeg'),
+    });
     expect(failed.status).toBe(500);
     expect(failed.body.error.code).toBe('internal_error');
     expect(await blobKeys()).toEqual(before);
@@ -232,7 +331,11 @@ describeWithServers(['postgres'], 'uploads leave nothing behind, and a database 
 
   it('sweeps blobs without a row once they are a day old, and keeps the rest', async () => {
     const applicationId = await createApplication(t);
-    const kept = (await t.api('POST', `/v1/applications/${applicationId}/documents`, { body: uploadForm('passport', await files.jpeg(), 'a.jpg', 'image/jpeg') })).body.documentId as string;
+    const kept = (
+      await t.api('POST', `/v1/applications/${applicationId}/documents`, {
+        body: uploadForm('passport', await files.jpeg(), 'a.jpg', 'image/jpeg'),
+      })
+    ).body.documentId as string;
     const { blobs } = t.service.runtime;
     const orphan = randomUUID();
     const fresh = randomUUID();
@@ -241,7 +344,8 @@ describeWithServers(['postgres'], 'uploads leave nothing behind, and a database 
     await blobs.put(fresh, Buffer.from('still being committed'));
     const dir = t.service.runtime.config.storage.dir;
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
-    for (const key of [kept, orphan, `${orphan}.portrait`]) fs.utimesSync(path.join(dir, key.slice(0, 2), key), twoDaysAgo, twoDaysAgo);
+    for (const key of [kept, orphan, `${orphan}.portrait`])
+      fs.utimesSync(path.join(dir, key.slice(0, 2), key), twoDaysAgo, twoDaysAgo);
     expect(await sweepOrphanBlobs(t.service.runtime.db, blobs)).toBe(2);
     const left = await blobKeys();
     expect(left).toEqual(expect.arrayContaining([kept, fresh]));
@@ -256,18 +360,28 @@ describeWithServers(['postgres'], 'uploads leave nothing behind, and a database 
     await admin.connect();
     try {
       await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [database],
+      );
       const down = await t.api('GET', `/v1/applications/${applicationId}`);
       expect(down.status).toBe(503);
-      expect(down.body.error).toMatchObject({ code: 'service_unavailable', message: expect.stringContaining('database') });
+      expect(down.body.error).toMatchObject({
+        code: 'service_unavailable',
+        message: expect.stringContaining('database'),
+      });
     } finally {
       await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
       await admin.end();
     }
-    const up = await waitFor(async () => {
-      const answer = await t.api('GET', `/v1/applications/${applicationId}`);
-      return answer.status === 200 ? answer : undefined;
-    }, 10_000, 'the service to reconnect');
+    const up = await waitFor(
+      async () => {
+        const answer = await t.api('GET', `/v1/applications/${applicationId}`);
+        return answer.status === 200 ? answer : undefined;
+      },
+      10_000,
+      'the service to reconnect',
+    );
     expect(up.body.id).toBe(applicationId);
   });
 });

@@ -3,7 +3,14 @@
 // with `stage_failed` naming the stage — never to approval. The same golden
 // application without a fault is approved, so the test can tell the difference.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApplication, goldenProfile, startTestService, uploadGoldenSet, waitFor, type TestService } from '../helpers/service.ts';
+import {
+  createApplication,
+  goldenProfile,
+  startTestService,
+  uploadGoldenSet,
+  waitFor,
+  type TestService,
+} from '../helpers/service.ts';
 
 const STAGES = ['normalize', 'quality', 'mrz', 'viz', 'portrait', 'migration_card', 'liveness', 'selfie', 'face'];
 
@@ -46,7 +53,8 @@ describe('fail closed under injected stage crashes (PGlite + in-process queue)',
       const crashed = runs.filter((run) => run.error?.includes(`fault injected into ${stage}`));
       const documents = [...new Set(crashed.map((run) => run.documentId))];
       expect(documents.length).toBeGreaterThan(0);
-      for (const id of documents) expect(crashed.filter((run) => run.documentId === id).map((run) => run.status)).toEqual(['failed', 'failed']);
+      for (const id of documents)
+        expect(crashed.filter((run) => run.documentId === id).map((run) => run.status)).toEqual(['failed', 'failed']);
     }
   });
 });

@@ -15,7 +15,10 @@ const tempDir = () => {
 afterEach(() => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 const filesIn = (dir: string) =>
-  fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dir, f)).isFile());
+  fs
+    .readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile());
 
 describe('encrypted blob store', () => {
   const plaintext = Buffer.from('P<UZBJURAEV<<ALISHER<<<<<<<<<<<<<<<<<<<<<<<<'.repeat(50));
@@ -66,6 +69,10 @@ describe('encrypted blob store', () => {
     const server = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: 'postgresql://localhost/x' });
     expect(() => resolveStorageKey(server)).toThrow('STORAGE_KEY is required');
     const hex = randomBytes(32);
-    expect(resolveStorageKey(loadConfig({ ...{ DATABASE_URL: 'postgresql://localhost/x' }, STORAGE_KEY: hex.toString('hex') })).equals(hex)).toBe(true);
+    expect(
+      resolveStorageKey(
+        loadConfig({ ...{ DATABASE_URL: 'postgresql://localhost/x' }, STORAGE_KEY: hex.toString('hex') }),
+      ).equals(hex),
+    ).toBe(true);
   });
 });

@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { currentDocuments, decide, type ApplicationFacts, type DocumentFact } from '../../pipeline/decision/index.ts';
 
-const pass = (...stages: string[]): DocumentFact['checks'] => stages.map((stage) => ({ stage, outcome: 'pass', reasonCode: null, details: {} }));
+const pass = (...stages: string[]): DocumentFact['checks'] =>
+  stages.map((stage) => ({ stage, outcome: 'pass', reasonCode: null, details: {} }));
 
 function facts(overrides: Partial<ApplicationFacts> = {}, passport: Partial<DocumentFact> = {}): ApplicationFacts {
   return {
     serviceType: 'registration_at_stay',
-    profile: { surnameLatin: 'JURAEV', givenNamesLatin: 'ALISHER', surnameCyrillic: 'Жураев', dateOfBirth: '1990-04-12', citizenship: 'UZB', inn: '500100732259', snils: '112-233-445 95' },
+    profile: {
+      surnameLatin: 'JURAEV',
+      givenNamesLatin: 'ALISHER',
+      surnameCyrillic: 'Жураев',
+      dateOfBirth: '1990-04-12',
+      citizenship: 'UZB',
+      inn: '500100732259',
+      snils: '112-233-445 95',
+    },
     documents: [
       {
         id: 'p',
@@ -26,12 +35,23 @@ function facts(overrides: Partial<ApplicationFacts> = {}, passport: Partial<Docu
 
 const codes = (verdict: ReturnType<typeof decide>) => verdict.fired.map((rule) => rule.code).sort();
 
-const card = (fields: Record<string, string>, checks: DocumentFact['checks'] = pass('normalize', 'quality', 'migration_card')): DocumentFact => ({
+const card = (
+  fields: Record<string, string>,
+  checks: DocumentFact['checks'] = pass('normalize', 'quality', 'migration_card'),
+): DocumentFact => ({
   id: 'm',
   kind: 'migration_card',
   failed: false,
   checks,
-  card: { fields: { passportNumber: 'AB1234567', surname: 'JURAEV', entryDate: '2026-05-01', stayUntil: '2026-07-20', ...fields } },
+  card: {
+    fields: {
+      passportNumber: 'AB1234567',
+      surname: 'JURAEV',
+      entryDate: '2026-05-01',
+      stayUntil: '2026-07-20',
+      ...fields,
+    },
+  },
 });
 const withCard = (document: DocumentFact, passportNumber = 'AB1234567') =>
   facts({
@@ -41,7 +61,14 @@ const withCard = (document: DocumentFact, passportNumber = 'AB1234567') =>
         kind: 'passport',
         failed: false,
         checks: pass('normalize', 'quality', 'mrz', 'viz', 'portrait'),
-        mrz: { fields: { surname: 'JURAEV', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01', documentNumber: passportNumber } },
+        mrz: {
+          fields: {
+            surname: 'JURAEV',
+            dateOfBirth: '1990-04-12',
+            dateOfExpiry: '2030-01-01',
+            documentNumber: passportNumber,
+          },
+        },
       },
       document,
       { id: 's', kind: 'selfie', failed: false, checks: pass('normalize', 'liveness', 'selfie', 'face') },
@@ -55,25 +82,42 @@ describe('migration card and visual zone rules', () => {
   });
 
   it('rejects a stay that ended or that exceeds 90 days in 180', () => {
-    expect(codes(decide(withCard(card({ entryDate: '2026-01-01', stayUntil: '2026-03-01' }))))).toEqual(['migration_stay_expired']);
+    expect(codes(decide(withCard(card({ entryDate: '2026-01-01', stayUntil: '2026-03-01' }))))).toEqual([
+      'migration_stay_expired',
+    ]);
     const long = decide(withCard(card({ entryDate: '2026-05-01', stayUntil: '2026-09-01' })));
     expect(long.status).toBe('rejected');
     expect(long.reasons[0]).toMatchObject({ code: 'migration_stay_exceeds_90_days' });
   });
 
   it('sends another passport number or surname on the card, and a tampered printed zone, to review', () => {
-    expect(codes(decide(withCard(card({ passportNumber: 'FA0000042' }))))).toEqual(['migration_card_passport_mismatch']);
+    expect(codes(decide(withCard(card({ passportNumber: 'FA0000042' }))))).toEqual([
+      'migration_card_passport_mismatch',
+    ]);
     expect(codes(decide(withCard(card({ surname: 'PETROV' }))))).toEqual(['migration_card_name_mismatch']);
     const tampered = withCard(card({}));
-    tampered.documents[0]!.checks = [...pass('normalize', 'quality', 'mrz'), { stage: 'viz', outcome: 'fail', reasonCode: 'viz_mrz_mismatch', details: { field: 'surname' } }];
+    tampered.documents[0]!.checks = [
+      ...pass('normalize', 'quality', 'mrz'),
+      { stage: 'viz', outcome: 'fail', reasonCode: 'viz_mrz_mismatch', details: { field: 'surname' } },
+    ];
     expect(decide(tampered)).toMatchObject({ status: 'under_review', reasons: [{ code: 'viz_mrz_mismatch' }] });
   });
 
   it('asks for the card again when it could not be read', () => {
-    const unreadable = card({}, [...pass('normalize', 'quality'), { stage: 'migration_card', outcome: 'fail', reasonCode: 'migration_card_unreadable', details: { missingFields: 'series' } }]);
+    const unreadable = card({}, [
+      ...pass('normalize', 'quality'),
+      {
+        stage: 'migration_card',
+        outcome: 'fail',
+        reasonCode: 'migration_card_unreadable',
+        details: { missingFields: 'series' },
+      },
+    ]);
     const verdict = decide(withCard({ ...unreadable, card: undefined }));
     expect(verdict.status).toBe('clarification_required');
-    expect(verdict.missingDocuments).toMatchObject([{ kind: 'migration_card', reasonCode: 'migration_card_unreadable' }]);
+    expect(verdict.missingDocuments).toMatchObject([
+      { kind: 'migration_card', reasonCode: 'migration_card_unreadable' },
+    ]);
   });
 });
 
@@ -83,7 +127,9 @@ describe('decision rules', () => {
   });
 
   it('rejects an expired passport, and keeps every fired rule', () => {
-    const verdict = decide(facts({}, { mrz: { fields: { surname: 'PETROV', dateOfBirth: '1990-04-12', dateOfExpiry: '2026-04-01' } } }));
+    const verdict = decide(
+      facts({}, { mrz: { fields: { surname: 'PETROV', dateOfBirth: '1990-04-12', dateOfExpiry: '2026-04-01' } } }),
+    );
     expect(verdict.status).toBe('rejected');
     expect(verdict.reasons.map((r) => r.code)).toEqual(['document_expired']);
     expect(codes(verdict)).toEqual(['document_expired', 'profile_name_mismatch']);
@@ -93,7 +139,15 @@ describe('decision rules', () => {
     const verdict = decide(
       facts({
         documents: [
-          { id: 'p', kind: 'passport', failed: false, checks: [...pass('normalize'), { stage: 'quality', outcome: 'fail', reasonCode: 'image_blurred', details: {} }] },
+          {
+            id: 'p',
+            kind: 'passport',
+            failed: false,
+            checks: [
+              ...pass('normalize'),
+              { stage: 'quality', outcome: 'fail', reasonCode: 'image_blurred', details: {} },
+            ],
+          },
         ],
       }),
     );
@@ -107,20 +161,45 @@ describe('decision rules', () => {
   });
 
   it('sends name doubts, a wrong check digit and a birth date difference to a reviewer', () => {
-    expect(decide(facts({}, { mrz: { fields: { surname: 'JURAEVA', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01' } } })).reasons.map((r) => r.code)).toEqual([
-      'name_match_probable',
-    ]);
-    expect(decide(facts({}, { mrz: { fields: { surname: 'ZHURAEV', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01' } } })).status).toBe('approved');
-    expect(decide(facts({}, { mrz: { fields: { surname: 'JURAEV', dateOfBirth: '1991-04-12', dateOfExpiry: '2030-01-01' } } })).reasons.map((r) => r.code)).toEqual([
-      'date_of_birth_mismatch',
-    ]);
-    const digit = decide(facts({}, { checks: [...pass('normalize', 'quality', 'viz'), { stage: 'mrz', outcome: 'fail', reasonCode: 'mrz_check_digit_invalid', details: { field: 'documentNumber' } }] }));
+    expect(
+      decide(
+        facts({}, { mrz: { fields: { surname: 'JURAEVA', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01' } } }),
+      ).reasons.map((r) => r.code),
+    ).toEqual(['name_match_probable']);
+    expect(
+      decide(
+        facts({}, { mrz: { fields: { surname: 'ZHURAEV', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01' } } }),
+      ).status,
+    ).toBe('approved');
+    expect(
+      decide(
+        facts({}, { mrz: { fields: { surname: 'JURAEV', dateOfBirth: '1991-04-12', dateOfExpiry: '2030-01-01' } } }),
+      ).reasons.map((r) => r.code),
+    ).toEqual(['date_of_birth_mismatch']);
+    const digit = decide(
+      facts(
+        {},
+        {
+          checks: [
+            ...pass('normalize', 'quality', 'viz'),
+            {
+              stage: 'mrz',
+              outcome: 'fail',
+              reasonCode: 'mrz_check_digit_invalid',
+              details: { field: 'documentNumber' },
+            },
+          ],
+        },
+      ),
+    );
     expect(digit.status).toBe('under_review');
     expect(digit.reasons[0]!.code).toBe('mrz_check_digit_invalid');
   });
 
   it('sends a passport already used on another account to a reviewer', () => {
-    const verdict = decide(facts({ sameDocumentElsewhere: { documentNumber: 'AB1234567', applicationIds: ['other-app'] } }));
+    const verdict = decide(
+      facts({ sameDocumentElsewhere: { documentNumber: 'AB1234567', applicationIds: ['other-app'] } }),
+    );
     expect(verdict.status).toBe('under_review');
     expect(verdict.reasons[0]).toMatchObject({ code: 'duplicate_identity' });
     expect(verdict.reasons[0]!.message).toContain('other-app');
@@ -138,29 +217,42 @@ describe('decision rules', () => {
 
   // Fail closed: each required check of each document, in turn absent, crashed or unavailable.
   const REQUIRED: [number, string][] = [
-    [0, 'normalize'], [0, 'quality'], [0, 'mrz'], [0, 'viz'], [0, 'portrait'],
-    [1, 'normalize'], [1, 'quality'], [1, 'migration_card'],
-    [2, 'normalize'], [2, 'liveness'], [2, 'selfie'], [2, 'face'],
+    [0, 'normalize'],
+    [0, 'quality'],
+    [0, 'mrz'],
+    [0, 'viz'],
+    [0, 'portrait'],
+    [1, 'normalize'],
+    [1, 'quality'],
+    [1, 'migration_card'],
+    [2, 'normalize'],
+    [2, 'liveness'],
+    [2, 'selfie'],
+    [2, 'face'],
   ];
-  it.each(REQUIRED.flatMap(([doc, stage]) => (['absent', 'error', 'unavailable'] as const).map((how) => [doc, stage, how] as const)))(
-    'never approves when document %i has its %s check %s',
-    (doc, stage, how) => {
-      const base = facts();
-      const document = base.documents[doc]!;
-      const checks = document.checks.filter((c) => c.stage !== stage);
-      if (how === 'error') checks.push({ stage, outcome: 'error', reasonCode: 'stage_crashed', details: { stage, detail: 'boom' } });
-      if (how === 'unavailable') checks.push({ stage, outcome: 'unavailable', reasonCode: null, details: {} });
-      const documents = base.documents.map((d, i) => (i === doc ? { ...d, checks } : d));
-      const verdict = decide({ ...base, documents });
-      expect(verdict.status).toBe('under_review');
-      const expected = how === 'error' ? 'stage_failed' : 'evidence_missing';
-      expect(verdict.reasons.map((r) => r.code)).toEqual([expected]);
-      expect(verdict.reasons[0]!.message).toContain(stage);
-    },
-  );
+  it.each(
+    REQUIRED.flatMap(([doc, stage]) =>
+      (['absent', 'error', 'unavailable'] as const).map((how) => [doc, stage, how] as const),
+    ),
+  )('never approves when document %i has its %s check %s', (doc, stage, how) => {
+    const base = facts();
+    const document = base.documents[doc]!;
+    const checks = document.checks.filter((c) => c.stage !== stage);
+    if (how === 'error')
+      checks.push({ stage, outcome: 'error', reasonCode: 'stage_crashed', details: { stage, detail: 'boom' } });
+    if (how === 'unavailable') checks.push({ stage, outcome: 'unavailable', reasonCode: null, details: {} });
+    const documents = base.documents.map((d, i) => (i === doc ? { ...d, checks } : d));
+    const verdict = decide({ ...base, documents });
+    expect(verdict.status).toBe('under_review');
+    const expected = how === 'error' ? 'stage_failed' : 'evidence_missing';
+    expect(verdict.reasons.map((r) => r.code)).toEqual([expected]);
+    expect(verdict.reasons[0]!.message).toContain(stage);
+  });
 
   it('approves a document whose quality findings were waived because its MRZ read (reading decides)', () => {
-    const checks = facts().documents[0]!.checks.map((c) => (c.stage === 'quality' ? { ...c, outcome: 'warn', reasonCode: 'resolution_too_low' } : c));
+    const checks = facts().documents[0]!.checks.map((c) =>
+      c.stage === 'quality' ? { ...c, outcome: 'warn', reasonCode: 'resolution_too_low' } : c,
+    );
     expect(decide(facts({}, { checks })).status).toBe('approved');
   });
 
@@ -176,7 +268,12 @@ describe('decision rules', () => {
   });
 
   it('sends a document that ran out of retries to a reviewer, naming the stage', () => {
-    const crashed = { stage: 'pipeline', outcome: 'error', reasonCode: 'stage_crashed', details: { stage: 'pipeline', detail: 'checksum' } };
+    const crashed = {
+      stage: 'pipeline',
+      outcome: 'error',
+      reasonCode: 'stage_crashed',
+      details: { stage: 'pipeline', detail: 'checksum' },
+    };
     const verdict = decide(facts({}, { failed: true, checks: [crashed] }));
     expect(verdict.status).toBe('under_review');
     expect(verdict.reasons.map((r) => r.code)).toEqual(['stage_failed']);
@@ -194,13 +291,40 @@ describe('the photo with the document in hand', () => {
   // Descriptors 128-d: distances between them are the offsets put in one coordinate.
   const at = (offset: number) => Array.from({ length: 128 }, (_, i) => (i === 0 ? offset : 0));
   const PASSPORT_FACE = at(0);
-  const withHeld = (held: DocumentFact['held'], checks = pass('normalize', 'held_document'), passport: Partial<DocumentFact> = {}) => {
-    const base = facts({}, { mrz: { fields: { surname: 'JURAEV', dateOfBirth: '1990-04-12', dateOfExpiry: '2030-01-01', documentNumber: 'AB1234567' } }, face: { descriptor: PASSPORT_FACE }, ...passport });
-    return { ...base, documents: [...base.documents, { id: 'h', kind: 'selfie_with_document' as const, failed: false, checks, ...(held ? { held } : {}) }] };
+  const withHeld = (
+    held: DocumentFact['held'],
+    checks = pass('normalize', 'held_document'),
+    passport: Partial<DocumentFact> = {},
+  ) => {
+    const base = facts(
+      {},
+      {
+        mrz: {
+          fields: {
+            surname: 'JURAEV',
+            dateOfBirth: '1990-04-12',
+            dateOfExpiry: '2030-01-01',
+            documentNumber: 'AB1234567',
+          },
+        },
+        face: { descriptor: PASSPORT_FACE },
+        ...passport,
+      },
+    );
+    return {
+      ...base,
+      documents: [
+        ...base.documents,
+        { id: 'h', kind: 'selfie_with_document' as const, failed: false, checks, ...(held ? { held } : {}) },
+      ],
+    };
   };
 
   it('approves the uploaded passport held by its holder', () => {
-    expect(decide(withHeld({ applicant: at(0.3), portrait: at(0.2), documentNumber: 'AB1234567' }))).toMatchObject({ status: 'approved', fired: [] });
+    expect(decide(withHeld({ applicant: at(0.3), portrait: at(0.2), documentNumber: 'AB1234567' }))).toMatchObject({
+      status: 'approved',
+      fired: [],
+    });
     // An illegible MRZ is no evidence against: the portraits decide.
     expect(decide(withHeld({ applicant: at(0.3), portrait: at(0.2) })).status).toBe('approved');
   });
@@ -219,8 +343,18 @@ describe('the photo with the document in hand', () => {
   });
 
   it('asks again for a photo without a document, and needs the stage’s pass to approve', () => {
-    const missing = decide(withHeld(undefined, [...pass('normalize'), { stage: 'held_document', outcome: 'fail', reasonCode: 'held_document_not_found', details: {} }]));
-    expect(missing).toMatchObject({ status: 'clarification_required', missingDocuments: [{ kind: 'selfie_with_document', reasonCode: 'held_document_not_found' }] });
-    expect(decide(withHeld({ applicant: at(0.3) }, pass('normalize'))).reasons.map((r) => r.code)).toEqual(['evidence_missing']);
+    const missing = decide(
+      withHeld(undefined, [
+        ...pass('normalize'),
+        { stage: 'held_document', outcome: 'fail', reasonCode: 'held_document_not_found', details: {} },
+      ]),
+    );
+    expect(missing).toMatchObject({
+      status: 'clarification_required',
+      missingDocuments: [{ kind: 'selfie_with_document', reasonCode: 'held_document_not_found' }],
+    });
+    expect(decide(withHeld({ applicant: at(0.3) }, pass('normalize'))).reasons.map((r) => r.code)).toEqual([
+      'evidence_missing',
+    ]);
   });
 });

@@ -7,14 +7,28 @@ import { angleRange, findPaper, homography, textDirection, uprightDocument } fro
 import type { Raster } from '../../pipeline/types.ts';
 
 async function raster(file: string): Promise<Raster> {
-  const { data, info } = await sharp(fs.readFileSync(file)).autoOrient().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(fs.readFileSync(file))
+    .autoOrient()
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, channels: 3, data };
 }
 
 describe('document localisation', () => {
   it('solves the homography that maps four corners onto four others', () => {
-    const from = [{ x: 10, y: 20 }, { x: 300, y: 5 }, { x: 320, y: 200 }, { x: 0, y: 190 }] as const;
-    const to = [{ x: 0, y: 0 }, { x: 100, y: 0 }, { x: 100, y: 50 }, { x: 0, y: 50 }] as const;
+    const from = [
+      { x: 10, y: 20 },
+      { x: 300, y: 5 },
+      { x: 320, y: 200 },
+      { x: 0, y: 190 },
+    ] as const;
+    const to = [
+      { x: 0, y: 0 },
+      { x: 100, y: 0 },
+      { x: 100, y: 50 },
+      { x: 0, y: 50 },
+    ] as const;
     const h = homography([...from] as never, [...to] as never);
     from.forEach((p, i) => {
       const w = h[6]! * p.x + h[7]! * p.y + 1;
@@ -27,7 +41,12 @@ describe('document localisation', () => {
     const quad = await findPaper(await raster('fixtures/golden/card-phone-kaz/migration_card.jpg'));
     expect(quad).toBeDefined();
     // Corners of the card as seen in the photo (2489 × 1937), within 2 % of the width.
-    const expected = [[384, 384], [2255, 222], [2126, 1616], [321, 1682]];
+    const expected = [
+      [384, 384],
+      [2255, 222],
+      [2126, 1616],
+      [321, 1682],
+    ];
     quad!.forEach((corner, i) => {
       expect(Math.abs(corner.x - expected[i]![0]!)).toBeLessThan(50);
       expect(Math.abs(corner.y - expected[i]![1]!)).toBeLessThan(50);
@@ -60,9 +79,12 @@ describe('document localisation', () => {
     return { width, height, data };
   }
 
-  it.each([0, 1.5, -3, 4, 6])('finds a tilt of %s° among whole and half degrees, with no pull towards 0°', (degrees) => {
-    const found = textDirection(textRows(degrees), angleRange(7, 0.5));
-    expect(found.transpose).toBe(false);
-    expect(found.degrees).toBeCloseTo(degrees, 5);
-  });
+  it.each([0, 1.5, -3, 4, 6])(
+    'finds a tilt of %s° among whole and half degrees, with no pull towards 0°',
+    (degrees) => {
+      const found = textDirection(textRows(degrees), angleRange(7, 0.5));
+      expect(found.transpose).toBe(false);
+      expect(found.degrees).toBeCloseTo(degrees, 5);
+    },
+  );
 });

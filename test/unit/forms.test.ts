@@ -2,7 +2,16 @@
 // by hand: what the reading stages do with what Tesseract gives them.
 import { describe, expect, it } from 'vitest';
 import type { OcrLine } from '../../models/tesseract.ts';
-import { bestValues, CHARSET, fuseReadings, locateFields, nameParts, parse, sameUpToLookalikes, type FieldRule } from '../../pipeline/forms/index.ts';
+import {
+  bestValues,
+  CHARSET,
+  fuseReadings,
+  locateFields,
+  nameParts,
+  parse,
+  sameUpToLookalikes,
+  type FieldRule,
+} from '../../pipeline/forms/index.ts';
 
 const line = (text: string, left: number, top: number, right: number, bottom: number, confidence = 95): OcrLine => ({
   text,
@@ -56,7 +65,9 @@ describe('value parsers', () => {
     ['FAQ777505', 'FA0777505', 'FA0777505'], // text: 0 → Q in front
     ['FA0Q777505', 'FA0777505', 'FA0777505'], // text: a character too many
     ['09AA12345', '09AA12345', '09AA12345'], // letters inside a number both read
-  ])('fuses a typed number read as %s (text) and %s (OCR-B) into %s', (text, ocrB, expected) => expect(fuseReadings(text, ocrB)).toBe(expected));
+  ])('fuses a typed number read as %s (text) and %s (OCR-B) into %s', (text, ocrB, expected) =>
+    expect(fuseReadings(text, ocrB)).toBe(expected),
+  );
 
   it('treats OCR look-alikes as one character, nothing else', () => {
     expect(sameUpToLookalikes('812042336', 'B12042336')).toBe(true);
@@ -90,7 +101,12 @@ describe('locating fields by their labels', () => {
   });
 
   it('leaves a field unread when nothing under its label parses, and says where its value must be', () => {
-    const lines = [line('Surname', 100, 100, 190, 115), line('Date of birth', 100, 200, 230, 215), line('I7?', 100, 225, 140, 250), line('Sex', 500, 200, 540, 215)];
+    const lines = [
+      line('Surname', 100, 100, 190, 115),
+      line('Date of birth', 100, 200, 230, 215),
+      line('I7?', 100, 225, 140, 250),
+      line('Sex', 500, 200, 540, 215),
+    ];
     const slots = locateFields(lines, RULES, PAGE);
     const birth = slots.find((slot) => slot.rule.field === 'dateOfBirth')!;
     expect(birth.value).toBeUndefined();
@@ -114,7 +130,11 @@ describe('locating fields by their labels', () => {
     ];
     const surname = bestValues(locateFields(lines, RULES, PAGE)).surname!;
     expect(surname).toMatchObject({ value: 'SULEIMENOV', confidence: 0.88, box: { left: 100, right: 250 } });
-    const twoWords = [line('Surname', 100, 100, 190, 115), line('ABDUL', 100, 125, 170, 150), line('RAHMAN', 190, 125, 280, 150)];
+    const twoWords = [
+      line('Surname', 100, 100, 190, 115),
+      line('ABDUL', 100, 125, 170, 150),
+      line('RAHMAN', 190, 125, 280, 150),
+    ];
     expect(bestValues(locateFields(twoWords, RULES, PAGE)).surname!.value).toBe('ABDUL RAHMAN');
   });
 
@@ -134,9 +154,21 @@ describe('locating fields by their labels', () => {
     // Form units (mm) → page pixels: 10 px per mm, 40 px margin.
     const anchored: FieldRule[] = [
       { field: 'surname', label: /surname/i, anchor: { x: 5, y: 10 }, parse: parse.name, charset: CHARSET.name },
-      { field: 'dateOfBirth', label: /date of birth/i, anchor: { x: 5, y: 30 }, parse: parse.date, charset: CHARSET.date },
+      {
+        field: 'dateOfBirth',
+        label: /date of birth/i,
+        anchor: { x: 5, y: 30 },
+        parse: parse.date,
+        charset: CHARSET.date,
+      },
       { field: 'sex', label: /^sex$/i, anchor: { x: 50, y: 30 }, parse: parse.sex, charset: CHARSET.sex },
-      { field: 'entryDate', label: /date of entry/i, anchor: { x: 60, y: 50 }, parse: parse.date, charset: CHARSET.date },
+      {
+        field: 'entryDate',
+        label: /date of entry/i,
+        anchor: { x: 60, y: 50 },
+        parse: parse.date,
+        charset: CHARSET.date,
+      },
     ];
     const lines = [
       line('Surname', 90, 140, 180, 155),

@@ -9,7 +9,12 @@ const TD1_LINE2 = '7408122F1204159UTO<<<<<<<<<<<6';
 describe('MRZ line correction', () => {
   it('leaves valid lines alone and names the layouts they fit', () => {
     // A passport's line 2 and a visa's have the same shape.
-    expect(correctLine(TD3_LINE2)).toEqual({ text: TD3_LINE2, layout: 'MRV-A line 2 / TD3 line 2', valid: true, corrections: [] });
+    expect(correctLine(TD3_LINE2)).toEqual({
+      text: TD3_LINE2,
+      layout: 'MRV-A line 2 / TD3 line 2',
+      valid: true,
+      corrections: [],
+    });
     expect(correctLine(TD1_LINE1)).toMatchObject({ valid: true, layout: 'TD1 line 1', corrections: [] });
     expect(correctLine(TD1_LINE2)).toMatchObject({ valid: true, layout: 'TD1 line 2', corrections: [] });
   });
@@ -25,7 +30,11 @@ describe('MRZ line correction', () => {
 
   it('repairs a misread check digit', () => {
     const misread = `${TD3_LINE2.slice(0, 19)}Z${TD3_LINE2.slice(20)}`; // check digit 2 read as Z
-    expect(correctLine(misread)).toMatchObject({ text: TD3_LINE2, valid: true, corrections: [{ field: 'dateOfBirth', from: 'Z', to: '2' }] });
+    expect(correctLine(misread)).toMatchObject({
+      text: TD3_LINE2,
+      valid: true,
+      corrections: [{ field: 'dateOfBirth', from: 'Z', to: '2' }],
+    });
   });
 
   it('turns a letter where only a digit can stand into its look-alike, and guesses nothing more', () => {
@@ -87,11 +96,16 @@ describe('MRZ line correction', () => {
 
   it('mends a line read one character too long, where check digits or the shape say how', () => {
     // The paper's edge read as «I» before a visa's first line; a doubled filler in a passport's second line.
-    expect(mendLength('IVNUSATRAVELER<<HAPPY<<<<<<<<<<<<<<<<<<<<<<<<')?.text).toBe('VNUSATRAVELER<<HAPPY<<<<<<<<<<<<<<<<<<<<<<<<');
+    expect(mendLength('IVNUSATRAVELER<<HAPPY<<<<<<<<<<<<<<<<<<<<<<<<')?.text).toBe(
+      'VNUSATRAVELER<<HAPPY<<<<<<<<<<<<<<<<<<<<<<<<',
+    );
     const doubled = 'AC73556958KGZ8104166M3008317<<<<<<<<<<<<<<<<4';
     expect(mendLength(doubled)).toMatchObject({ text: 'AC73556958KGZ8104166M3008317<<<<<<<<<<<<<<<4', valid: true });
     // A stray «I» before a visa's second line: only dropping it makes the check digits agree.
-    expect(mendLength('I1234567897CAN6612120M1407282B3XLC000FD142955')).toMatchObject({ text: '1234567897CAN6612120M1407282B3XLC000FD142955', valid: true });
+    expect(mendLength('I1234567897CAN6612120M1407282B3XLC000FD142955')).toMatchObject({
+      text: '1234567897CAN6612120M1407282B3XLC000FD142955',
+      valid: true,
+    });
     // A 45-character line nothing explains stays unmended.
     expect(mendLength('X1234567897CAN6612120M1407282B3XLC000FD142955')).toBeUndefined();
   });

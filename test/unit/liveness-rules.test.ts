@@ -8,7 +8,15 @@ import { CHALLENGE_STEPS, drawSteps } from '../../pipeline/liveness/challenge.ts
 import { decideLiveness, LIVENESS_RULES, type LivenessInputs } from '../../pipeline/liveness/index.ts';
 
 /** A genuine colour selfie as measured (spoof-dev jomariya_live_5, rounded). */
-const GENUINE: LivenessInputs = { periodicity: 5, halftone: 4, enclosure: 0, blackLevel: 20, coldCast: -62, colour: 40, antiSpoof: 1 };
+const GENUINE: LivenessInputs = {
+  periodicity: 5,
+  halftone: 4,
+  enclosure: 0,
+  blackLevel: 20,
+  coldCast: -62,
+  colour: 40,
+  antiSpoof: 1,
+};
 /** The same face in grey. */
 const GREY: LivenessInputs = { ...GENUINE, coldCast: 0, colour: 0 };
 
@@ -24,40 +32,67 @@ describe('liveness rule table', () => {
     expect(decideLiveness(GREY)).toMatchObject({ decision: 'live', fired: [] });
   });
 
-  it.each(LIVENESS_RULES.map((rule, i) => [`${i}: ${rule.signal} ${rule.below ? '<' : '>'} ${rule.threshold} (${rule.strength}${rule.needsColour ? ', colour' : ''})`, rule] as const))(
-    'rule %s fires',
-    (_name, rule) => {
-      const inputs = beyond(GENUINE, rule);
-      const decision = decideLiveness(inputs);
-      expect(decision.fired.map((f) => `${f.signal}/${f.strength}`)).toContain(`${rule.signal}/${rule.strength}`);
-      // A weak rule alone leaves the capture live unless a rule on the same signal is strong.
-      const strongSibling = LIVENESS_RULES.some((other) => other.signal === rule.signal && other.strength === 'strong' && decision.fired.some((f) => f.signal === other.signal && f.strength === 'strong'));
-      expect(decision.decision).toBe(rule.strength === 'strong' || strongSibling ? 'attack' : 'live');
-      expect(decision.score).toBeLessThan(1);
-    },
-  );
+  it.each(
+    LIVENESS_RULES.map(
+      (rule, i) =>
+        [
+          `${i}: ${rule.signal} ${rule.below ? '<' : '>'} ${rule.threshold} (${rule.strength}${rule.needsColour ? ', colour' : ''})`,
+          rule,
+        ] as const,
+    ),
+  )('rule %s fires', (_name, rule) => {
+    const inputs = beyond(GENUINE, rule);
+    const decision = decideLiveness(inputs);
+    expect(decision.fired.map((f) => `${f.signal}/${f.strength}`)).toContain(`${rule.signal}/${rule.strength}`);
+    // A weak rule alone leaves the capture live unless a rule on the same signal is strong.
+    const strongSibling = LIVENESS_RULES.some(
+      (other) =>
+        other.signal === rule.signal &&
+        other.strength === 'strong' &&
+        decision.fired.some((f) => f.signal === other.signal && f.strength === 'strong'),
+    );
+    expect(decision.decision).toBe(rule.strength === 'strong' || strongSibling ? 'attack' : 'live');
+    expect(decision.score).toBeLessThan(1);
+  });
 
   it('two weak cues together refuse, and name the attack they point to', () => {
     const decision = decideLiveness({ ...GENUINE, enclosure: 1, coldCast: -30 });
     expect(decision).toMatchObject({ decision: 'attack', reasons: ['screen_replay'] });
-    expect(decideLiveness({ ...GENUINE, enclosure: 1, coldCast: -30, halftone: 60 }).reasons).toEqual(['printed_photo']);
+    expect(decideLiveness({ ...GENUINE, enclosure: 1, coldCast: -30, halftone: 60 }).reasons).toEqual([
+      'printed_photo',
+    ]);
   });
 
   it('the learned score refuses alone on a colour face, and is silent on a grey one', () => {
-    expect(decideLiveness({ ...GENUINE, antiSpoof: 0.05 })).toMatchObject({ decision: 'attack', reasons: ['screen_replay'] });
+    expect(decideLiveness({ ...GENUINE, antiSpoof: 0.05 })).toMatchObject({
+      decision: 'attack',
+      reasons: ['screen_replay'],
+    });
     expect(decideLiveness({ ...GREY, antiSpoof: 0.05 })).toMatchObject({ decision: 'live', fired: [] });
     // The threshold is a boundary: just above it nothing fires.
     expect(decideLiveness({ ...GENUINE, antiSpoof: 0.41 }).fired).toEqual([]);
   });
 
   it('lifted blacks are a print on a colour face, only a weak cue on a grey one', () => {
-    expect(decideLiveness({ ...GENUINE, blackLevel: 70 })).toMatchObject({ decision: 'attack', reasons: ['printed_photo'] });
-    expect(decideLiveness({ ...GREY, blackLevel: 70 })).toMatchObject({ decision: 'live', fired: [{ signal: 'blackLevel', strength: 'weak', value: 70 }] });
-    expect(decideLiveness({ ...GREY, blackLevel: 70, enclosure: 1 })).toMatchObject({ decision: 'attack', reasons: ['printed_photo'] });
+    expect(decideLiveness({ ...GENUINE, blackLevel: 70 })).toMatchObject({
+      decision: 'attack',
+      reasons: ['printed_photo'],
+    });
+    expect(decideLiveness({ ...GREY, blackLevel: 70 })).toMatchObject({
+      decision: 'live',
+      fired: [{ signal: 'blackLevel', strength: 'weak', value: 70 }],
+    });
+    expect(decideLiveness({ ...GREY, blackLevel: 70, enclosure: 1 })).toMatchObject({
+      decision: 'attack',
+      reasons: ['printed_photo'],
+    });
   });
 
   it('a screen grid is refused whatever the colour', () => {
-    expect(decideLiveness({ ...GREY, periodicity: 150 })).toMatchObject({ decision: 'attack', reasons: ['screen_replay'] });
+    expect(decideLiveness({ ...GREY, periodicity: 150 })).toMatchObject({
+      decision: 'attack',
+      reasons: ['screen_replay'],
+    });
   });
 });
 

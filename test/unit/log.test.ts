@@ -10,7 +10,12 @@ describe('log redaction', () => {
     logger.warn(
       {
         key: 'dv_portal_secret',
-        applicant: { surnameLatin: 'JURAEV', givenNamesCyrillic: 'Алишер', dateOfBirth: '1990-04-12', inn: '500100732259' },
+        applicant: {
+          surnameLatin: 'JURAEV',
+          givenNamesCyrillic: 'Алишер',
+          dateOfBirth: '1990-04-12',
+          inn: '500100732259',
+        },
         face: { descriptor: [0.123, 0.456] },
         req: { headers: { authorization: 'Bearer dv_admin_x' } },
         documentId: 'kept-because-pseudonymous',
@@ -18,8 +23,13 @@ describe('log redaction', () => {
       'something happened',
     );
     const text = lines.join('');
-    expect(JSON.parse(text)).toMatchObject({ level: 'warn', msg: 'something happened', documentId: 'kept-because-pseudonymous' });
-    for (const secret of ['dv_portal_secret', 'JURAEV', 'Алишер', '1990-04-12', '500100732259', '0.123', 'dv_admin_x']) expect(text).not.toContain(secret);
+    expect(JSON.parse(text)).toMatchObject({
+      level: 'warn',
+      msg: 'something happened',
+      documentId: 'kept-because-pseudonymous',
+    });
+    for (const secret of ['dv_portal_secret', 'JURAEV', 'Алишер', '1990-04-12', '500100732259', '0.123', 'dv_admin_x'])
+      expect(text).not.toContain(secret);
     expect(text.match(/\[redacted\]/g)?.length).toBe(7);
   });
 });

@@ -21,11 +21,23 @@ const ocr = {
 const ctx = { limits: { maxPixels: 50_000_000, maxPdfPages: 10 } };
 
 async function readCard(caseName: string) {
-  const truth = JSON.parse(fs.readFileSync(path.join('fixtures/golden', caseName, 'expected.json'), 'utf8')) as CaseTruth;
+  const truth = JSON.parse(
+    fs.readFileSync(path.join('fixtures/golden', caseName, 'expected.json'), 'utf8'),
+  ) as CaseTruth;
   const document = truth.documents.find((d) => d.kind === 'migration_card')!;
   const bytes = fs.readFileSync(path.join('fixtures/golden', document.file));
-  const { pages } = await normalize({ kind: 'migration_card', contentType: document.file.endsWith('.pdf') ? 'application/pdf' : 'image/jpeg', bytes }, ctx);
-  return { truth: document.fields!, result: await readMigrationCard(pages, pages.map((p) => p.index), ocr) };
+  const { pages } = await normalize(
+    { kind: 'migration_card', contentType: document.file.endsWith('.pdf') ? 'application/pdf' : 'image/jpeg', bytes },
+    ctx,
+  );
+  return {
+    truth: document.fields!,
+    result: await readMigrationCard(
+      pages,
+      pages.map((p) => p.index),
+      ocr,
+    ),
+  };
 }
 
 describe('migration card series and number', () => {
@@ -44,16 +56,22 @@ describe('migration card series and number', () => {
 });
 
 describe('migration card reading', () => {
-  it.each(['valid-uzb', 'card-phone-kaz', 'card-pdf1-arm'])('reads every field of %s', async (caseName) => {
-    const { truth, result } = await readCard(caseName);
-    expect(result.outcome).toBe('pass');
-    const { purpose: _purpose, ...expected } = truth;
-    expect(Object.fromEntries(Object.entries(result.card!.fields).map(([name, field]) => [name, field.value]))).toEqual(expected);
-    for (const field of Object.values(result.card!.fields)) {
-      expect(field.confidence).toBeGreaterThan(0);
-      expect(field.confidence).toBeLessThanOrEqual(1);
-    }
-  }, 60_000);
+  it.each(['valid-uzb', 'card-phone-kaz', 'card-pdf1-arm'])(
+    'reads every field of %s',
+    async (caseName) => {
+      const { truth, result } = await readCard(caseName);
+      expect(result.outcome).toBe('pass');
+      const { purpose: _purpose, ...expected } = truth;
+      expect(
+        Object.fromEntries(Object.entries(result.card!.fields).map(([name, field]) => [name, field.value])),
+      ).toEqual(expected);
+      for (const field of Object.values(result.card!.fields)) {
+        expect(field.confidence).toBeGreaterThan(0);
+        expect(field.confidence).toBeLessThanOrEqual(1);
+      }
+    },
+    60_000,
+  );
 
   it('names the fields it could not read instead of guessing them', async () => {
     // A passport page uploaded as a migration card: no card labels to read.

@@ -8,7 +8,14 @@ import { detectedZones, turnBoxes } from '../../pipeline/mrz/locate.ts';
 /** A box from its left end (x0, y0), length, thickness and slope in degrees. */
 function box(x0: number, y0: number, length: number, thickness = 30, angle = 0): TextBox {
   const a = (angle * Math.PI) / 180;
-  return { x: x0 + (length / 2) * Math.cos(a), y: y0 + (length / 2) * Math.sin(a), length, thickness, angle, score: 0.9 };
+  return {
+    x: x0 + (length / 2) * Math.cos(a),
+    y: y0 + (length / 2) * Math.sin(a),
+    length,
+    thickness,
+    angle,
+    score: 0.9,
+  };
 }
 
 const close = (value: number, expected: number) => expect(Math.abs(value - expected)).toBeLessThan(1);

@@ -9,12 +9,16 @@ import * as files from '../helpers/files.ts';
 const ctx: NormalizeContext = { limits: { maxPixels: 50_000_000, maxPdfPages: 10 } };
 
 /** Mean of the red channel in a corner of the raster: the marker square is dark. */
-function cornerMean(raster: { width: number; height: number; data: Buffer }, corner: 'tl' | 'tr' | 'bl' | 'br'): number {
+function cornerMean(
+  raster: { width: number; height: number; data: Buffer },
+  corner: 'tl' | 'tr' | 'bl' | 'br',
+): number {
   const size = 10;
   const x0 = corner.endsWith('l') ? 2 : raster.width - size - 2;
   const y0 = corner.startsWith('t') ? 2 : raster.height - size - 2;
   let sum = 0;
-  for (let y = y0; y < y0 + size; y++) for (let x = x0; x < x0 + size; x++) sum += raster.data[(y * raster.width + x) * 3]!;
+  for (let y = y0; y < y0 + size; y++)
+    for (let x = x0; x < x0 + size; x++) sum += raster.data[(y * raster.width + x) * 3]!;
   return sum / (size * size);
 }
 
@@ -22,7 +26,10 @@ describe('normalisation', () => {
   it('applies EXIF orientation to the pixels, not just the size', async () => {
     // Orientation 6: the stored image must be turned 90° clockwise to be upright,
     // so the dark top-left marker ends up top-right.
-    const result = await normalize({ kind: 'passport', contentType: 'image/jpeg', bytes: await files.jpeg(600, 400, { orientation: 6 }) }, ctx);
+    const result = await normalize(
+      { kind: 'passport', contentType: 'image/jpeg', bytes: await files.jpeg(600, 400, { orientation: 6 }) },
+      ctx,
+    );
     expect(result.outcome).toBe('pass');
     const [page] = result.pages;
     expect([page!.raster.width, page!.raster.height, page!.orientation]).toEqual([400, 600, 6]);
@@ -31,7 +38,9 @@ describe('normalisation', () => {
   });
 
   it('flattens PNG transparency onto white and outputs 3-channel sRGB', async () => {
-    const transparent = await sharp({ create: { width: 50, height: 40, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    const transparent = await sharp({
+      create: { width: 50, height: 40, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
       .png()
       .toBuffer();
     const result = await normalize({ kind: 'selfie', contentType: 'image/png', bytes: transparent }, ctx);
@@ -41,13 +50,21 @@ describe('normalisation', () => {
   });
 
   it('caps the raster size', async () => {
-    const result = await normalize({ kind: 'passport', contentType: 'image/jpeg', bytes: await files.jpeg(5000, 1000) }, ctx);
-    expect(result.details.pages).toMatchObject([{ width: MAX_RASTER_SIDE, height: 819, original: { width: 5000, height: 1000 } }]);
+    const result = await normalize(
+      { kind: 'passport', contentType: 'image/jpeg', bytes: await files.jpeg(5000, 1000) },
+      ctx,
+    );
+    expect(result.details.pages).toMatchObject([
+      { width: MAX_RASTER_SIDE, height: 819, original: { width: 5000, height: 1000 } },
+    ]);
   });
 
   it('decodes JPEG and deflated pages of a PDF to the same pixels as the originals', async () => {
     const original = await files.png(120, 90);
-    const scan = await files.pdf([{ image: { format: 'png', bytes: original } }, { image: { format: 'jpeg', bytes: await files.jpeg(300, 200) } }]);
+    const scan = await files.pdf([
+      { image: { format: 'png', bytes: original } },
+      { image: { format: 'jpeg', bytes: await files.jpeg(300, 200) } },
+    ]);
     const result = await normalize({ kind: 'passport', contentType: 'application/pdf', bytes: scan }, ctx);
     expect(result.outcome).toBe('pass');
     expect(result.pages.map((p) => p.source)).toEqual(['pdf-raw', 'pdf-jpeg']);
@@ -78,13 +95,27 @@ describe('normalisation', () => {
   });
 
   it('fails with a reason when a PDF page has no image', async () => {
-    const textOnly = await normalize({ kind: 'passport', contentType: 'application/pdf', bytes: await files.pdf([{}]) }, ctx);
-    expect([textOnly.outcome, textOnly.reasonCode, textOnly.details.page]).toEqual(['fail', 'pdf_page_without_image', 1]);
+    const textOnly = await normalize(
+      { kind: 'passport', contentType: 'application/pdf', bytes: await files.pdf([{}]) },
+      ctx,
+    );
+    expect([textOnly.outcome, textOnly.reasonCode, textOnly.details.page]).toEqual([
+      'fail',
+      'pdf_page_without_image',
+      1,
+    ]);
   });
 
   it('refuses images beyond the pixel limit inside PDFs too', async () => {
     const scan = await files.pdf([{ image: { format: 'jpeg', bytes: await files.jpeg(800, 600) } }]);
-    const result = await normalize({ kind: 'passport', contentType: 'application/pdf', bytes: scan }, { ...ctx, limits: { maxPixels: 1000, maxPdfPages: 10 } });
-    expect([result.outcome, result.reasonCode, result.details.pixels]).toEqual(['fail', 'pixel_limit_exceeded', 480_000]);
+    const result = await normalize(
+      { kind: 'passport', contentType: 'application/pdf', bytes: scan },
+      { ...ctx, limits: { maxPixels: 1000, maxPdfPages: 10 } },
+    );
+    expect([result.outcome, result.reasonCode, result.details.pixels]).toEqual([
+      'fail',
+      'pixel_limit_exceeded',
+      480_000,
+    ]);
   });
 });

@@ -25,17 +25,27 @@ function routesOf(stack: Layer[], prefix = ''): string[] {
         .filter((method) => method !== '_all' && method !== 'head')
         .map((method) => `${method.toUpperCase()} ${path}`);
     }
-    if (layer.handle.stack) return routesOf(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''));
+    if (layer.handle.stack)
+      return routesOf(
+        layer.handle.stack,
+        prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''),
+      );
     return [];
   });
 }
 
 // The routers only keep their dependencies until a request comes: none comes to them here.
-const deps = { config: loadConfig({ DATA_DIR: '/nonexistent' }), db: { prisma: {}, sql: {} }, keys: { act: Buffer.alloc(32) } } as unknown as ApiDeps;
+const deps = {
+  config: loadConfig({ DATA_DIR: '/nonexistent' }),
+  db: { prisma: {}, sql: {} },
+  keys: { act: Buffer.alloc(32) },
+} as unknown as ApiDeps;
 
 describe('OpenAPI document', () => {
   const app = createApp(deps);
-  const documented = Object.entries(openApiDocument().paths ?? {}).flatMap(([path, methods]) => Object.keys(methods ?? {}).map((method) => `${method.toUpperCase()} ${path}`));
+  const documented = Object.entries(openApiDocument().paths ?? {}).flatMap(([path, methods]) =>
+    Object.keys(methods ?? {}).map((method) => `${method.toUpperCase()} ${path}`),
+  );
   const served = routesOf((app as unknown as { router: Router & { stack: Layer[] } }).router.stack);
 
   it('documents every route the app serves, and only those', () => {
@@ -46,9 +56,15 @@ describe('OpenAPI document', () => {
 
   it('gives every operation its roles, a success answer and the error body', () => {
     for (const [path, methods] of Object.entries(openApiDocument().paths ?? {})) {
-      for (const [method, operation] of Object.entries(methods ?? {}) as [string, { 'x-roles'?: string[]; responses: Record<string, unknown> }][]) {
+      for (const [method, operation] of Object.entries(methods ?? {}) as [
+        string,
+        { 'x-roles'?: string[]; responses: Record<string, unknown> },
+      ][]) {
         expect(operation['x-roles']?.length, `${method} ${path}`).toBeGreaterThan(0);
-        expect(Object.keys(operation.responses).some((status) => /^2\d\d$/.test(status)), `${method} ${path}`).toBe(true);
+        expect(
+          Object.keys(operation.responses).some((status) => /^2\d\d$/.test(status)),
+          `${method} ${path}`,
+        ).toBe(true);
         expect(operation.responses.default, `${method} ${path}`).toBeDefined();
       }
     }
@@ -56,10 +72,26 @@ describe('OpenAPI document', () => {
 
   it('refuses an answer that does not match (the check the HTTP tests rely on can fail)', () => {
     const claim = { reviewId: 'r', applicationId: 'a', leaseExpiresAt: '2026-12-01T10:00:00.000Z' };
-    expect(assertConforms('POST', '/v1/applications/3f1b0c3e-5a4b-4c2d-8e9f-0a1b2c3d4e5f/review/claim', 200, claim)).toBe('post /v1/applications/{id}/review/claim');
-    expect(() => assertConforms('POST', '/v1/applications/3f1b0c3e-5a4b-4c2d-8e9f-0a1b2c3d4e5f/review/claim', 200, { ...claim, leaseExpiresAt: 'tomorrow' })).toThrow(/date-time/);
-    expect(() => assertConforms('POST', '/v1/applications/3f1b0c3e-5a4b-4c2d-8e9f-0a1b2c3d4e5f/review/claim', 200, { ...claim, descriptor: [0.1] })).toThrow(/additional/);
-    expect(() => assertConforms('GET', '/v1/applications/3f1b0c3e-5a4b-4c2d-8e9f-0a1b2c3d4e5f', 404, { error: { code: 'not_found' } })).toThrow(/message/);
+    expect(
+      assertConforms('POST', '/v1/applications/3f1b0c3e-5a4b-4c2d-8e9f-0a1b2c3d4e5f/review/claim', 200, claim),
+    ).toBe('post /v1/applications/{id}/review/claim');
+    expect(() =>
+      assertConforms('POST', '/v1/applications/3f1b0c3e-5a4b-4c2d-8e9f-0a1b2c3d4e5f/review/claim', 200, {
+        ...claim,
+        leaseExpiresAt: 'tomorrow',
+      }),
+    ).toThrow(/date-time/);
+    expect(() =>
+      assertConforms('POST', '/v1/applications/3f1b0c3e-5a4b-4c2d-8e9f-0a1b2c3d4e5f/review/claim', 200, {
+        ...claim,
+        descriptor: [0.1],
+      }),
+    ).toThrow(/additional/);
+    expect(() =>
+      assertConforms('GET', '/v1/applications/3f1b0c3e-5a4b-4c2d-8e9f-0a1b2c3d4e5f', 404, {
+        error: { code: 'not_found' },
+      }),
+    ).toThrow(/message/);
     expect(() => assertConforms('GET', '/v1/nowhere', 200, {})).toThrow(/not in the OpenAPI document/);
   });
 

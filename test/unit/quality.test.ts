@@ -29,14 +29,16 @@ describe('quality gate', () => {
     expect(result.readablePages).toEqual([]);
   });
 
-  it.each(['valid-uzb/passport.jpg', 'passport-phone-uzb/passport.jpg', 'card-phone-kaz/migration_card.jpg', 'passport-tilt-aze/passport.jpg'])(
-    'passes a readable capture: %s',
-    async (file) => {
-      const result = await quality(file);
-      expect(result.outcome).toBe('pass');
-      expect(result.details.pages).toEqual([expect.objectContaining({ failed: [] })]);
-    },
-  );
+  it.each([
+    'valid-uzb/passport.jpg',
+    'passport-phone-uzb/passport.jpg',
+    'card-phone-kaz/migration_card.jpg',
+    'passport-tilt-aze/passport.jpg',
+  ])('passes a readable capture: %s', async (file) => {
+    const result = await quality(file);
+    expect(result.outcome).toBe('pass');
+    expect(result.details.pages).toEqual([expect.objectContaining({ failed: [] })]);
+  });
 
   it('passes a two-page PDF on its readable page even when the other is blank', async () => {
     const result = await quality('passport-pdf2-tur/passport.pdf');
@@ -53,9 +55,17 @@ describe('quality gate', () => {
 });
 
 /** A page of printed lines: `size` px letters, black on `paper`, `width` × `height`. */
-async function printedPage(width: number, height: number, size: number, paper = '#f2f2ee', extra = ''): Promise<Buffer> {
-  const lines = Array.from({ length: Math.floor((height - 2 * size) / (size * 2)) }, (_, i) =>
-    `<text x="${size}" y="${2 * size + i * size * 2}" font-family="DejaVu Sans Mono, monospace" font-size="${size}" fill="#111">P&lt;UTOERIKSSON&lt;&lt;ANNA&lt;MARIA 7408122F1204159</text>`,
+async function printedPage(
+  width: number,
+  height: number,
+  size: number,
+  paper = '#f2f2ee',
+  extra = '',
+): Promise<Buffer> {
+  const lines = Array.from(
+    { length: Math.floor((height - 2 * size) / (size * 2)) },
+    (_, i) =>
+      `<text x="${size}" y="${2 * size + i * size * 2}" font-family="DejaVu Sans Mono, monospace" font-size="${size}" fill="#111">P&lt;UTOERIKSSON&lt;&lt;ANNA&lt;MARIA 7408122F1204159</text>`,
   );
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="${paper}"/>${lines.join('')}${extra}</svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
@@ -72,7 +82,10 @@ describe('quality measures judge readability, not file size', () => {
     const small = await measure(await printedPage(320, 220, 9));
     expect(small.textHeightPx).toBeGreaterThanOrEqual(5);
     expect(small.sharpness).toBeGreaterThan(60);
-    const { pages } = await normalize({ kind: 'passport', contentType: 'image/png', bytes: await printedPage(320, 220, 9) }, ctx);
+    const { pages } = await normalize(
+      { kind: 'passport', contentType: 'image/png', bytes: await printedPage(320, 220, 9) },
+      ctx,
+    );
     const verdict = await assessQuality(pages);
     expect((verdict.details.pages as { failed: string[] }[])[0]!.failed).not.toContain('resolution_too_low');
     expect((verdict.details.pages as { failed: string[] }[])[0]!.failed).not.toContain('image_blurred');
@@ -80,7 +93,10 @@ describe('quality measures judge readability, not file size', () => {
 
   it('refuses text too small to read', async () => {
     // A page of 30-px letters scaled down to a 110-px upload: letters of about 2 px.
-    const upload = await sharp(await printedPage(1600, 1100, 30)).resize(110).png().toBuffer();
+    const upload = await sharp(await printedPage(1600, 1100, 30))
+      .resize(110)
+      .png()
+      .toBuffer();
     const { pages } = await normalize({ kind: 'passport', contentType: 'image/png', bytes: upload }, ctx);
     expect((await measurePage(pages[0]!)).textHeightPx).toBeLessThan(3.5);
     expect((await assessQuality(pages)).reasonCode).toBe('resolution_too_low');
@@ -115,12 +131,22 @@ describe('quality measures judge readability, not file size', () => {
   });
 
   const REAL = '../shared/datasets/real-docs';
-  it.skipIf(!fs.existsSync(REAL))('passes the real small specimen scans and the white strip between a card’s sides (../shared/datasets/real-docs)', async () => {
-    for (const file of ['arg0s_sweden-id-td1.png', 'arg0s_monaco-id-td1.png', 'arg0s_france-visa-mrvb.png', 'pmrzcpp_bel-id-td1-500px.jpg']) {
-      const bytes = await sharp(fs.readFileSync(`${REAL}/${file}`)).png().toBuffer();
-      const { pages } = await normalize({ kind: 'passport', contentType: 'image/png', bytes }, ctx);
-      const verdict = await assessQuality(pages);
-      expect([file, verdict.outcome]).toEqual([file, 'pass']);
-    }
-  });
+  it.skipIf(!fs.existsSync(REAL))(
+    'passes the real small specimen scans and the white strip between a card’s sides (../shared/datasets/real-docs)',
+    async () => {
+      for (const file of [
+        'arg0s_sweden-id-td1.png',
+        'arg0s_monaco-id-td1.png',
+        'arg0s_france-visa-mrvb.png',
+        'pmrzcpp_bel-id-td1-500px.jpg',
+      ]) {
+        const bytes = await sharp(fs.readFileSync(`${REAL}/${file}`))
+          .png()
+          .toBuffer();
+        const { pages } = await normalize({ kind: 'passport', contentType: 'image/png', bytes }, ctx);
+        const verdict = await assessQuality(pages);
+        expect([file, verdict.outcome]).toEqual([file, 'pass']);
+      }
+    },
+  );
 });

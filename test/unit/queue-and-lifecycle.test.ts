@@ -79,7 +79,9 @@ describe('application lifecycle', () => {
   });
 
   it('takes documents until the application is decided', () => {
-    expect(['draft', 'processing', 'under_review', 'clarification_required'].every((s) => acceptsDocuments(s as never))).toBe(true);
+    expect(
+      ['draft', 'processing', 'under_review', 'clarification_required'].every((s) => acceptsDocuments(s as never)),
+    ).toBe(true);
     expect(acceptsDocuments('approved')).toBe(false);
     expect(acceptsDocuments('rejected')).toBe(false);
   });

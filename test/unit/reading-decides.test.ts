@@ -12,12 +12,22 @@ const pool = createStagePool(1);
 afterAll(() => pool.close());
 
 const run = (bytes: Buffer) =>
-  pool.run({ type: 'process', document: { kind: 'passport', contentType: 'image/jpeg', bytes }, limits: LIMITS, now: '2026-06-01T12:00:00Z', faults: { stageDelayMs: 0 } });
-const outcomes = (checks: { stage: string; outcome: string; reasonCode?: string }[]) => Object.fromEntries(checks.map((c) => [c.stage, [c.outcome, c.reasonCode ?? null]]));
+  pool.run({
+    type: 'process',
+    document: { kind: 'passport', contentType: 'image/jpeg', bytes },
+    limits: LIMITS,
+    now: '2026-06-01T12:00:00Z',
+    faults: { stageDelayMs: 0 },
+  });
+const outcomes = (checks: { stage: string; outcome: string; reasonCode?: string }[]) =>
+  Object.fromEntries(checks.map((c) => [c.stage, [c.outcome, c.reasonCode ?? null]]));
 
 describe('reading decides', () => {
   it('reads a 560-px-wide sharp scan: its text is large enough, nothing is flagged', async () => {
-    const small = await sharp(files.golden('valid-uzb/passport.jpg')).resize({ width: 560 }).jpeg({ quality: 92 }).toBuffer();
+    const small = await sharp(files.golden('valid-uzb/passport.jpg'))
+      .resize({ width: 560 })
+      .jpeg({ quality: 92 })
+      .toBuffer();
     const checks = outcomes(await run(small));
     expect(checks.quality).toEqual(['pass', null]);
     expect(checks.mrz).toEqual(['pass', null]);

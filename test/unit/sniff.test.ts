@@ -7,7 +7,12 @@ describe('content sniffing', () => {
     ['JPEG', () => files.jpeg(), 'image/jpeg', 'JPEG image'],
     ['PNG', () => files.png(), 'image/png', 'PNG image'],
     ['PDF', () => files.pdf([{}]), 'application/pdf', 'PDF document'],
-    ['PDF with leading junk', async () => Buffer.concat([Buffer.from('\r\n\r\n'), await files.pdf([{}])]), 'application/pdf', 'PDF document'],
+    [
+      'PDF with leading junk',
+      async () => Buffer.concat([Buffer.from('\r\n\r\n'), await files.pdf([{}])]),
+      'application/pdf',
+      'PDF document',
+    ],
     ['GIF', () => files.gif(), undefined, 'GIF image'],
     ['BMP', async () => files.bmp(), undefined, 'BMP image'],
     ['WebP', async () => Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8 ', 'latin1'), undefined, 'WebP image'],

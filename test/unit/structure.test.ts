@@ -9,7 +9,8 @@ describe('file structure', () => {
     const progressive = await (await files.rasterImage(400, 300)).jpeg({ progressive: true }).toBuffer();
     for (const jpeg of [baseline, progressive]) {
       expect(jpegStructure(jpeg)).toBe('complete');
-      for (const fraction of [0.05, 0.5, 0.99]) expect(jpegStructure(files.truncated(jpeg, fraction))).toBe('truncated');
+      for (const fraction of [0.05, 0.5, 0.99])
+        expect(jpegStructure(files.truncated(jpeg, fraction))).toBe('truncated');
       // Bytes after EOI (some phones append data) do not make a file incomplete.
       expect(jpegStructure(Buffer.concat([jpeg, Buffer.from('trailer')]))).toBe('complete');
     }

@@ -63,9 +63,14 @@ describe('against the golden corpus', () => {
     const expected: Record<string, string> = { 'translit-probable': 'probable', 'wrong-profile-name': 'mismatch' };
     for (const name of manifest.cases) {
       const truth = JSON.parse(fs.readFileSync(`fixtures/golden/${name}/expected.json`, 'utf8'));
-      const passport = truth.documents.find((d: { kind: string; fields?: unknown }) => d.kind === 'passport' && d.fields);
+      const passport = truth.documents.find(
+        (d: { kind: string; fields?: unknown }) => d.kind === 'passport' && d.fields,
+      );
       if (!passport) continue;
-      const result = compareName({ cyrillic: truth.profile.surnameCyrillic, latin: truth.profile.surnameLatin }, passport.fields.surname);
+      const result = compareName(
+        { cyrillic: truth.profile.surnameCyrillic, latin: truth.profile.surnameLatin },
+        passport.fields.surname,
+      );
       expect(result.result, `${name}: ${result.explanation}`).toBe(expected[name] ?? 'match');
     }
   });

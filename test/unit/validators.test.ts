@@ -19,26 +19,28 @@ describe('country codes', () => {
 
 describe('document dates', () => {
   it('finds nothing wrong with sane dates', () => {
-    expect(documentDateProblems({ dateOfBirth: '1990-04-12', dateOfIssue: '2020-01-10', dateOfExpiry: '2030-01-09' }, NOW)).toEqual([]);
+    expect(
+      documentDateProblems({ dateOfBirth: '1990-04-12', dateOfIssue: '2020-01-10', dateOfExpiry: '2030-01-09' }, NOW),
+    ).toEqual([]);
   });
 
   it('names each problem', () => {
     expect(documentDateProblems({ dateOfBirth: '1990-02-30' }, NOW)).toEqual(['date_invalid']);
     expect(documentDateProblems({ dateOfBirth: '2027-01-01' }, NOW)).toEqual(['birth_in_future']);
     expect(documentDateProblems({ dateOfBirth: '2015-01-01' }, NOW)).toEqual(['age_out_of_range']);
-    expect(documentDateProblems({ dateOfBirth: '1990-01-01', dateOfIssue: '1989-01-01', dateOfExpiry: '1999-01-01' }, NOW)).toEqual([
-      'issued_before_birth',
-      'document_expired',
-    ]);
-    expect(documentDateProblems({ dateOfBirth: '1990-01-01', dateOfIssue: '2020-01-01', dateOfExpiry: '2019-12-31' }, NOW)).toEqual([
-      'expiry_before_issue',
-      'document_expired',
-    ]);
+    expect(
+      documentDateProblems({ dateOfBirth: '1990-01-01', dateOfIssue: '1989-01-01', dateOfExpiry: '1999-01-01' }, NOW),
+    ).toEqual(['issued_before_birth', 'document_expired']);
+    expect(
+      documentDateProblems({ dateOfBirth: '1990-01-01', dateOfIssue: '2020-01-01', dateOfExpiry: '2019-12-31' }, NOW),
+    ).toEqual(['expiry_before_issue', 'document_expired']);
   });
 
   it('treats the expiry day itself as still valid, against the injected clock', () => {
     expect(documentDateProblems({ dateOfBirth: '1990-01-01', dateOfExpiry: '2026-06-01' }, NOW)).toEqual([]);
-    expect(documentDateProblems({ dateOfBirth: '1990-01-01', dateOfExpiry: '2026-05-31' }, NOW)).toEqual(['document_expired']);
+    expect(documentDateProblems({ dateOfBirth: '1990-01-01', dateOfExpiry: '2026-05-31' }, NOW)).toEqual([
+      'document_expired',
+    ]);
   });
 
   it('counts age in whole years, birthdays included', () => {
@@ -52,7 +54,9 @@ describe('document dates', () => {
 describe('migration card stays', () => {
   it('accepts a 90-day stay and refuses a 91-day one', () => {
     expect(stayProblems({ entryDate: '2026-05-01', stayUntil: '2026-07-29' }, NOW)).toEqual([]); // 90 days
-    expect(stayProblems({ entryDate: '2026-05-01', stayUntil: '2026-07-30' }, NOW)).toEqual(['migration_stay_exceeds_90_days']);
+    expect(stayProblems({ entryDate: '2026-05-01', stayUntil: '2026-07-30' }, NOW)).toEqual([
+      'migration_stay_exceeds_90_days',
+    ]);
   });
 
   it('counts earlier stays within any 180 days', () => {
@@ -60,12 +64,16 @@ describe('migration card stays', () => {
     expect(daysInWindow(earlier, '2026-06-01')).toBe(50);
     // On 28 June the 180-day window starts on 31 December: 50 earlier days + 40 now = 90, allowed; one more day is not.
     expect(stayProblems({ entryDate: '2026-05-20', stayUntil: '2026-06-28' }, NOW, earlier)).toEqual([]);
-    expect(stayProblems({ entryDate: '2026-05-20', stayUntil: '2026-06-29' }, NOW, earlier)).toEqual(['migration_stay_exceeds_90_days']);
-    // Far enough apart, the earlier stay has left the window.
-    expect(stayProblems({ entryDate: '2026-08-20', stayUntil: '2026-11-17' }, new Date('2026-08-20'), earlier)).toEqual([]);
-    expect(stayProblems({ entryDate: '2026-04-01', stayUntil: '2026-05-30' }, new Date('2026-04-02'), earlier)).toEqual([
+    expect(stayProblems({ entryDate: '2026-05-20', stayUntil: '2026-06-29' }, NOW, earlier)).toEqual([
       'migration_stay_exceeds_90_days',
     ]);
+    // Far enough apart, the earlier stay has left the window.
+    expect(stayProblems({ entryDate: '2026-08-20', stayUntil: '2026-11-17' }, new Date('2026-08-20'), earlier)).toEqual(
+      [],
+    );
+    expect(stayProblems({ entryDate: '2026-04-01', stayUntil: '2026-05-30' }, new Date('2026-04-02'), earlier)).toEqual(
+      ['migration_stay_exceeds_90_days'],
+    );
   });
 
   it('names a stay that ended, one that ends before it starts, and one not begun', () => {

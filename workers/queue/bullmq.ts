@@ -57,7 +57,11 @@ export function bullmqQueue(redisUrl: string, settings: QueueSettings): JobQueue
       );
       worker.on('error', (error) => log.warn('worker error', { error: error.message }));
       worker.on('failed', (job, error) =>
-        log.warn('job attempt failed', { documentId: job?.id, attemptsMade: job?.attemptsMade, error: errorMessage(error) }),
+        log.warn('job attempt failed', {
+          documentId: job?.id,
+          attemptsMade: job?.attemptsMade,
+          error: errorMessage(error),
+        }),
       );
     },
     async ping() {
@@ -65,7 +69,12 @@ export function bullmqQueue(redisUrl: string, settings: QueueSettings): JobQueue
     },
     async counts() {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-      return { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
+      return {
+        waiting: counts.waiting ?? 0,
+        active: counts.active ?? 0,
+        delayed: counts.delayed ?? 0,
+        failed: counts.failed ?? 0,
+      };
     },
     async close() {
       await worker?.close();

@@ -8,7 +8,12 @@
 // cannot be answered comes back «unavailable» — never «not found».
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REGISTRY_KINDS, type RegistryAnswer, type RegistryKind, type RegistryPort } from '../../pipeline/registry/index.ts';
+import {
+  REGISTRY_KINDS,
+  type RegistryAnswer,
+  type RegistryKind,
+  type RegistryPort,
+} from '../../pipeline/registry/index.ts';
 
 export interface HttpRegistryOptions {
   baseUrl: string;
@@ -91,11 +96,21 @@ class Semaphore {
 
 export function httpRegistry(options: HttpRegistryOptions): RegistryPort & { stats(): HttpRegistryStats } {
   const random = options.random ?? Math.random;
-  const stats: HttpRegistryStats = { lookups: 0, attempts: 0, retries: 0, unavailable: 0, shortCircuited: 0, breakerOpened: 0 };
+  const stats: HttpRegistryStats = {
+    lookups: 0,
+    attempts: 0,
+    retries: 0,
+    unavailable: 0,
+    shortCircuited: 0,
+    breakerOpened: 0,
+  };
   const per = Object.fromEntries(
     REGISTRY_KINDS.map((kind) => [
       kind,
-      { breaker: new CircuitBreaker(options.breakerFailures, options.breakerCooldownMs, () => stats.breakerOpened++), gate: new Semaphore(options.concurrency) },
+      {
+        breaker: new CircuitBreaker(options.breakerFailures, options.breakerCooldownMs, () => stats.breakerOpened++),
+        gate: new Semaphore(options.concurrency),
+      },
     ]),
   ) as Record<RegistryKind, { breaker: CircuitBreaker; gate: Semaphore }>;
 
@@ -104,15 +119,24 @@ export function httpRegistry(options: HttpRegistryOptions): RegistryPort & { sta
     const url = `${options.baseUrl.replace(/\/$/, '')}/registries/${kind}/records/${encodeURIComponent(key)}`;
     let response: Response;
     try {
-      response = await fetch(url, { headers: { accept: 'application/json', 'x-request-id': randomUUID() }, signal: AbortSignal.timeout(options.timeoutMs) });
+      response = await fetch(url, {
+        headers: { accept: 'application/json', 'x-request-id': randomUUID() },
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
     } catch (error) {
-      throw new RetryableError(error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${options.timeoutMs} ms` : String(error));
+      throw new RetryableError(
+        error instanceof Error && error.name === 'TimeoutError'
+          ? `timed out after ${options.timeoutMs} ms`
+          : String(error),
+      );
     }
     if (response.status === 404) return { status: 'not_found' };
     if (response.status === 429 || response.status >= 500) throw new RetryableError(`HTTP ${response.status}`);
     if (!response.ok) return { status: 'unavailable', detail: `HTTP ${response.status} (not retried)` };
-    const body = (await response.json().catch(() => undefined)) as { found?: boolean; record?: Record<string, string> } | undefined;
-    if (body?.found === true && body.record && typeof body.record === 'object') return { status: 'found', record: body.record };
+    const body = (await response.json().catch(() => undefined)) as
+      { found?: boolean; record?: Record<string, string> } | undefined;
+    if (body?.found === true && body.record && typeof body.record === 'object')
+      return { status: 'found', record: body.record };
     if (body?.found === false) return { status: 'not_found' };
     return { status: 'unavailable', detail: 'the answer does not follow the contract' };
   }
@@ -128,7 +152,10 @@ export function httpRegistry(options: HttpRegistryOptions): RegistryPort & { sta
         if (!breaker.allows()) {
           stats.shortCircuited++;
           stats.unavailable++;
-          return { status: 'unavailable', detail: `the ${kind} registry is failing; its circuit is open${lastError ? ` (${lastError})` : ''}` };
+          return {
+            status: 'unavailable',
+            detail: `the ${kind} registry is failing; its circuit is open${lastError ? ` (${lastError})` : ''}`,
+          };
         }
         if (retry > 0) {
           stats.retries++;

@@ -52,7 +52,11 @@ async function sha256Of(file: string): Promise<string> {
 }
 
 /** The file's rows as [key, record JSON], checked against the registry's columns as they stream by. */
-export async function* rowsOf(kind: RegistryKind, file: string, onBytes: (bytes: number) => void): AsyncGenerator<[string, string]> {
+export async function* rowsOf(
+  kind: RegistryKind,
+  file: string,
+  onBytes: (bytes: number) => void,
+): AsyncGenerator<[string, string]> {
   const definition = REGISTRIES[kind];
   const stream = fs.createReadStream(file);
   let bytes = 0;
@@ -69,14 +73,19 @@ export async function* rowsOf(kind: RegistryKind, file: string, onBytes: (bytes:
     if (!columns) {
       columns = fields.map((f) => f.trim().toLowerCase());
       const missing = [...definition.key, ...definition.fields].filter((c) => !columns!.includes(c));
-      if (missing.length) throw new RegistryFileError(`${file}: the header lacks ${missing.join(', ')} (a ${kind} file has ${[...definition.key, ...definition.fields].join(', ')})`);
+      if (missing.length)
+        throw new RegistryFileError(
+          `${file}: the header lacks ${missing.join(', ')} (a ${kind} file has ${[...definition.key, ...definition.fields].join(', ')})`,
+        );
       keyAt = definition.key.map((c) => columns!.indexOf(c));
       fieldAt = definition.fields.map((c) => columns!.indexOf(c));
       continue;
     }
-    if (fields.length !== columns.length) throw new RegistryFileError(`${file}:${lineNumber}: ${fields.length} fields, the header has ${columns.length}`);
+    if (fields.length !== columns.length)
+      throw new RegistryFileError(`${file}:${lineNumber}: ${fields.length} fields, the header has ${columns.length}`);
     const keyParts = keyAt!.map((i) => fields[i]!.trim());
-    if (keyParts.some((part) => part === '')) throw new RegistryFileError(`${file}:${lineNumber}: empty ${definition.key.join('/')}`);
+    if (keyParts.some((part) => part === ''))
+      throw new RegistryFileError(`${file}:${lineNumber}: empty ${definition.key.join('/')}`);
     const record: Record<string, string> = {};
     fieldAt!.forEach((i, f) => (record[definition.fields[f]!] = fields[i]!.trim()));
     yield [registryKey(keyParts), JSON.stringify(record)];
@@ -84,32 +93,50 @@ export async function* rowsOf(kind: RegistryKind, file: string, onBytes: (bytes:
   if (!columns) throw new RegistryFileError(`${file}: empty file`);
 }
 
-export async function importRegistry(db: Database, kind: RegistryKind, file: string, onProgress: (done: number, total: number) => void = () => {}): Promise<ImportResult> {
+export async function importRegistry(
+  db: Database,
+  kind: RegistryKind,
+  file: string,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<ImportResult> {
   const started = performance.now();
   const sha256 = await sha256Of(file);
-  const latest = await db.prisma.registryImport.findFirst({ where: { registry: kind }, orderBy: { importedAt: 'desc' } });
+  const latest = await db.prisma.registryImport.findFirst({
+    where: { registry: kind },
+    orderBy: { importedAt: 'desc' },
+  });
   const result = { registry: kind, file, sha256 };
-  if (latest?.sha256 === sha256) return { ...result, rows: latest.rows, durationMs: Math.round(performance.now() - started), unchanged: true };
+  if (latest?.sha256 === sha256)
+    return { ...result, rows: latest.rows, durationMs: Math.round(performance.now() - started), unchanged: true };
 
   const { table } = REGISTRIES[kind];
   const staging = `${table}_staging`;
   const total = fs.statSync(file).size;
-  await db.sql.exec(`DROP TABLE IF EXISTS "${staging}"; CREATE TABLE "${staging}" (key TEXT NOT NULL, record JSONB NOT NULL)`);
+  await db.sql.exec(
+    `DROP TABLE IF EXISTS "${staging}"; CREATE TABLE "${staging}" (key TEXT NOT NULL, record JSONB NOT NULL)`,
+  );
   try {
-    const rows = await db.sql.load(staging, ['key', 'record'], rowsOf(kind, file, (bytes) => onProgress(bytes, total)));
+    const rows = await db.sql.load(
+      staging,
+      ['key', 'record'],
+      rowsOf(kind, file, (bytes) => onProgress(bytes, total)),
+    );
     await db.sql.transaction(async (tx) => {
       // The key index is built once, on the full table; a key twice in the file stops the import here.
-      await tx.exec(`ALTER TABLE "${staging}" ADD CONSTRAINT "${staging}_pkey" PRIMARY KEY (key)`).catch((error: Error) => {
-        throw new RegistryFileError(`${file}: ${/duplicate|unique/i.test(error.message) ? 'a key appears more than once' : error.message}`);
-      });
-      await tx.exec(`DROP TABLE "${table}"; ALTER TABLE "${staging}" RENAME TO "${table}"; ALTER TABLE "${table}" RENAME CONSTRAINT "${staging}_pkey" TO "${table}_pkey"`);
-      await tx.query(`INSERT INTO "RegistryImport" (id, registry, "fileName", sha256, rows, "durationMs") VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)`, [
-        kind,
-        file,
-        sha256,
-        rows,
-        Math.round(performance.now() - started),
-      ]);
+      await tx
+        .exec(`ALTER TABLE "${staging}" ADD CONSTRAINT "${staging}_pkey" PRIMARY KEY (key)`)
+        .catch((error: Error) => {
+          throw new RegistryFileError(
+            `${file}: ${/duplicate|unique/i.test(error.message) ? 'a key appears more than once' : error.message}`,
+          );
+        });
+      await tx.exec(
+        `DROP TABLE "${table}"; ALTER TABLE "${staging}" RENAME TO "${table}"; ALTER TABLE "${table}" RENAME CONSTRAINT "${staging}_pkey" TO "${table}_pkey"`,
+      );
+      await tx.query(
+        `INSERT INTO "RegistryImport" (id, registry, "fileName", sha256, rows, "durationMs") VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)`,
+        [kind, file, sha256, rows, Math.round(performance.now() - started)],
+      );
     });
     return { ...result, rows, durationMs: Math.round(performance.now() - started), unchanged: false };
   } finally {

@@ -3,7 +3,12 @@
 // files with `docverify registry import KIND FILE`. A mirror that was never
 // imported answers «unavailable», not «not found»: an empty table proves nothing.
 import type { Database } from '../../db/index.ts';
-import { REGISTRIES, type RegistryAnswer, type RegistryKind, type RegistryPort } from '../../pipeline/registry/index.ts';
+import {
+  REGISTRIES,
+  type RegistryAnswer,
+  type RegistryKind,
+  type RegistryPort,
+} from '../../pipeline/registry/index.ts';
 
 /** How long a mirror's «has it been imported?» answer is trusted. */
 const IMPORTED_TTL_MS = 30_000;
@@ -19,9 +24,13 @@ export function localRegistry(db: Database): RegistryPort {
   }
   return {
     async lookup(kind, key): Promise<RegistryAnswer> {
-      if (!(await hasImport(kind))) return { status: 'unavailable', detail: `the ${kind} mirror has never been imported` };
+      if (!(await hasImport(kind)))
+        return { status: 'unavailable', detail: `the ${kind} mirror has never been imported` };
       // The table name comes from the registry table, never from input.
-      const rows = await db.sql.query<{ record: Record<string, string> }>(`SELECT record FROM "${REGISTRIES[kind].table}" WHERE key = $1`, [key]);
+      const rows = await db.sql.query<{ record: Record<string, string> }>(
+        `SELECT record FROM "${REGISTRIES[kind].table}" WHERE key = $1`,
+        [key],
+      );
       return rows[0] ? { status: 'found', record: rows[0].record } : { status: 'not_found' };
     },
   };
