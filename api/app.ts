@@ -14,7 +14,7 @@ import type { BlobStore } from '../db/blob-store.ts';
 import { runtimeMetrics, scrape } from '../workers/metrics.ts';
 import type { StagePool } from '../workers/pool.ts';
 import type { JobQueue } from '../workers/queue/index.ts';
-import type { SettleDeps } from '../workers/settle.ts';
+import type { SettleDeps } from '../services/settlement.ts';
 import { allow, authenticate, bearerKey } from './auth.ts';
 import { apiReferencePage } from './docs-page.ts';
 import { openApiDocument } from './openapi.ts';

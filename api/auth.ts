@@ -9,6 +9,7 @@ import { AppError } from '../core/errors.ts';
 import { findApiClient } from '../db/api-keys.ts';
 import { recordAudit, type Actor } from '../db/audit.ts';
 import type { Prisma } from '../db/index.ts';
+import type { Caller } from '../services/applications.ts';
 import { cookieSession } from './review-session.ts';
 
 /** The key of an `Authorization: Bearer <key>` header, if the request carries one. */
@@ -37,6 +38,17 @@ export function caller(res: Response): ApiClient {
 export function actorOf(res: Response): Actor {
   const { id, role } = caller(res);
   return { type: role === 'reviewer' ? 'reviewer' : role === 'admin' ? 'admin' : 'client', id };
+}
+
+/** The caller as the services take it. */
+export function callerOf(res: Response): Caller {
+  const client = caller(res);
+  return {
+    clientId: client.id,
+    organizationId: client.organizationId ?? undefined,
+    scope: ownedBy(res),
+    actor: actorOf(res),
+  };
 }
 
 /** A where-fragment for rows with an `organizationId`: the caller's organisation, or everything for an admin. */

@@ -398,7 +398,7 @@ export const applicationInclude = {
 type ApplicationRow = PrismaNs.ApplicationGetPayload<{ include: typeof applicationInclude }>;
 
 type LivenessSessionRow = PrismaNs.LivenessSessionGetPayload<object>;
-/** What a session's stored judgement holds (db/liveness-sessions.ts writes it). */
+/** What a session's stored judgement holds (services/liveness-sessions.ts writes it). */
 const StoredJudgement = z
   .object({
     challenge: z.object({ moves: LivenessSessionView.shape.moves }).partial(),

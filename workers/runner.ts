@@ -15,7 +15,7 @@ import { extractedFrom } from '../pipeline/extracted.ts';
 import type { CheckRecord } from '../pipeline/stages.ts';
 import type { AcceptedType } from '../pipeline/types.ts';
 import type { StagePool } from './pool.ts';
-import { settleSafely, type SettleDeps } from './settle.ts';
+import { settleSafely, type SettleDeps } from '../services/settlement.ts';
 import type { JobAttempt } from './queue/index.ts';
 import { lockRow } from '../db/row-locks.ts';
 

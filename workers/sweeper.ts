@@ -13,7 +13,7 @@ import { enforceClarificationDeadlines } from '../db/clarifications.ts';
 import { eraseExpired } from '../db/erasure.ts';
 import type { Database } from '../db/index.ts';
 import type { JobQueue } from './queue/index.ts';
-import { settleDue, type SettleDeps } from './settle.ts';
+import { settleDue, type SettleDeps } from '../services/settlement.ts';
 
 const BATCH = 500;
 /** Leave fresh uploads to the API's own enqueue. */

@@ -4,7 +4,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { renderActPdf } from '../../core/act-pdf.ts';
-import { actContent, verifyAct } from '../../db/acts.ts';
+import { actContent, verifyAct } from '../../services/acts.ts';
 import { auditStaffRead, ownedBy } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';

@@ -1,11 +1,11 @@
 // Active liveness challenge: the portal opens a session for an application,
 // shows the applicant its steps, and sends the frames once with the nonce.
-// The flow itself (what is checked, what is stored) is db/liveness-sessions.ts.
+// The flow itself (what is checked, what is stored) is services/liveness-sessions.ts.
 import { Router } from 'express';
 import multer from 'multer';
 import { AppError } from '../../core/errors.ts';
-import { completeLivenessSession, findLivenessSession, openLivenessSession } from '../../db/liveness-sessions.ts';
-import { settleSafely } from '../../workers/settle.ts';
+import { completeLivenessSession, findLivenessSession, openLivenessSession } from '../../services/liveness-sessions.ts';
+import { settleSafely } from '../../services/settlement.ts';
 import { actorOf, allow, auditStaffRead, caller, ownedBy } from '../auth.ts';
 import { parse, uploadRateLimit } from '../errors.ts';
 import { FramesFieldsSchema, IdParamSchema } from '../schemas.ts';

@@ -1,8 +1,8 @@
 // The reviewer's side over HTTP: the queue, one case, the claim and the
-// decision. Reviewers and admins only; the flow itself is db/reviews.ts.
+// decision. Reviewers and admins only; the flow itself is services/reviews.ts.
 import { Router } from 'express';
 import { z } from 'zod';
-import { claimReview, decideReview, reviewCase, reviewQueue } from '../../db/reviews.ts';
+import { claimReview, decideReview, reviewCase, reviewQueue } from '../../services/reviews.ts';
 import { DocumentKind } from '../../generated/prisma/enums.ts';
 import { actorOf, allow, auditStaffRead, caller, ownedBy } from '../auth.ts';
 import { parse } from '../errors.ts';

@@ -10,10 +10,10 @@ import type { DocumentKind } from '../generated/prisma/enums.ts';
 import { compareName } from '../pipeline/names/transliteration.ts';
 import type { RegistryAnswers } from '../pipeline/registry/index.ts';
 import { applicationInclude, applicationView, ReviewCaseView, reviewQueueItem } from '../api/views.ts';
-import { recordAudit, type Actor } from './audit.ts';
-import type { Prisma } from './index.ts';
-import { transition } from './lifecycle.ts';
-import { lockRow } from './row-locks.ts';
+import { recordAudit, type Actor } from '../db/audit.ts';
+import type { Prisma } from '../db/index.ts';
+import { transition } from '../db/lifecycle.ts';
+import { lockRow } from '../db/row-locks.ts';
 
 /** How long a claim keeps other reviewers out. */
 export const LEASE_MINUTES = 15;

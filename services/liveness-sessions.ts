@@ -11,10 +11,10 @@ import type { ReasonCode, ReasonParams } from '../core/reasons.ts';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import type { JudgedChallenge } from '../pipeline/face/session.ts';
 import { drawSteps, type ChallengeStep } from '../pipeline/liveness/challenge.ts';
-import { recordAudit, type Actor } from './audit.ts';
-import type { Prisma } from './index.ts';
-import { transition } from './lifecycle.ts';
-import { lockRow } from './row-locks.ts';
+import { recordAudit, type Actor } from '../db/audit.ts';
+import type { Prisma } from '../db/index.ts';
+import { transition } from '../db/lifecycle.ts';
+import { lockRow } from '../db/row-locks.ts';
 
 export interface SessionSettings {
   steps: readonly ChallengeStep[];

@@ -16,7 +16,7 @@ import type { Database } from '../db/index.ts';
 import { recordAudit } from '../db/audit.ts';
 import { transition } from '../db/lifecycle.ts';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
-import { challengeFact } from '../db/liveness-sessions.ts';
+import { challengeFact } from './liveness-sessions.ts';
 import { applicationFaceCheck, applicationFacts, type SettledDocument } from '../pipeline/decision/facts.ts';
 import { currentDocuments, decide, type ApplicationFacts } from '../pipeline/decision/index.ts';
 import {
