@@ -8,7 +8,7 @@ import { compareName, type NameMatch } from '../names/transliteration.ts';
 import { documentDateProblems, today } from '../validators/dates.ts';
 import { samePassportNumber, stayProblems } from '../validators/migration.ts';
 import { isValidInn, isValidSnils } from '../validators/tax-ids.ts';
-import { sameUpToLookalikes } from '../forms/index.ts';
+import { sameUpToLookalikes } from '../ocr/lookalikes.ts';
 import type { RegistryAnswers, RegistryKind } from '../registry/index.ts';
 
 export type Severity = 'reject' | 'clarify' | 'review' | 'warn';

@@ -5,6 +5,7 @@
 // region where the value must be is kept, so a value the page OCR missed can be
 // read again on its own. Document kinds differ only in their tables.
 import type { Box, OcrLine } from '../../models/tesseract.ts';
+import { PRINT_DIGIT_FOR, sameUpToLookalikes } from '../ocr/lookalikes.ts';
 import { isRealDate } from '../validators/dates.ts';
 
 export interface FieldRule {
@@ -227,24 +228,9 @@ const CYRILLIC_TO_LATIN: Record<string, string> = {
   Ѕ: 'S',
 };
 const LATIN_TO_CYRILLIC = Object.fromEntries(Object.entries(CYRILLIC_TO_LATIN).map(([cyr, lat]) => [lat, cyr]));
-/** In fields of digits only, letters OCR mistakes for digits. */
-const DIGIT_LOOKALIKES: Record<string, string> = {
-  O: '0',
-  D: '0',
-  Q: '0',
-  I: '1',
-  L: '1',
-  '|': '1',
-  Z: '2',
-  S: '5',
-  B: '8',
-  G: '6',
-  T: '7',
-};
-
 export const toLatin = (text: string) => [...text.toUpperCase()].map((c) => CYRILLIC_TO_LATIN[c] ?? c).join('');
 export const toCyrillic = (text: string) => [...text.toUpperCase()].map((c) => LATIN_TO_CYRILLIC[c] ?? c).join('');
-export const asDigits = (text: string) => [...toLatin(text)].map((c) => DIGIT_LOOKALIKES[c] ?? c).join('');
+export const asDigits = (text: string) => [...toLatin(text)].map((c) => PRINT_DIGIT_FOR[c] ?? c).join('');
 
 const isCyrillic = (text: string) =>
   (text.match(/[\u0400-\u04FF]/g) ?? []).length > (text.match(/[A-Z]/gi) ?? []).length;
@@ -353,23 +339,6 @@ export function fuseReadings(text: string, ocrB: string): string {
   }
   return fused;
 }
-
-/** Characters OCR-B and ordinary print make easy to confuse, as classes. */
-const LOOKALIKE_CLASS: Record<string, string> = {
-  O: '0',
-  D: '0',
-  Q: '0',
-  I: '1',
-  L: '1',
-  Z: '2',
-  S: '5',
-  B: '8',
-  G: '6',
-};
-const lookalikeKey = (text: string) => [...text].map((c) => LOOKALIKE_CLASS[c] ?? c).join('');
-
-/** Equal once look-alike characters (0/O, 1/I, 8/B, …) are taken as one. */
-export const sameUpToLookalikes = (a: string, b: string) => lookalikeKey(a) === lookalikeKey(b);
 
 /** Characters each kind of value can hold (whitelists for reading a value on its own). */
 export const CHARSET = {

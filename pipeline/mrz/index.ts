@@ -13,7 +13,7 @@ import type { DocumentKind } from '../../generated/prisma/enums.ts';
 import type { NormalizedPage } from '../normalize/index.ts';
 import type { StageVerdict } from '../types.ts';
 import { reviewerView } from '../artifacts.ts';
-import { correctLine, mendLength, type Correction } from './line-correction.ts';
+import { correctLine, mendLength, repairStateCodes, type Correction } from './line-correction.ts';
 import { FORMATS, formatOf, parseMrz, plausible, specOf, type ParsedMrz } from './formats.ts';
 import {
   cropGrey,
@@ -73,8 +73,11 @@ function toReading(
   rotation: number,
   now: Date,
 ): MrzReading | undefined {
-  const parsed = parseMrz(lines, now);
-  return parsed && { ...parsed, corrections, page, rotation };
+  const spec = formatOf(lines);
+  if (!spec) return undefined;
+  const states = repairStateCodes(lines, spec);
+  const parsed = parseMrz(states.lines, now);
+  return parsed && { ...parsed, corrections: [...corrections, ...states.corrections], page, rotation };
 }
 
 /** A page's document, upright; `oriented` once its MRZ showed which way up it is, and then where the MRZ begins. */

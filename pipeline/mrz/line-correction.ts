@@ -7,6 +7,8 @@
 // agreeing after a guessed swap happen by chance one time in a hundred, and
 // specimens print wrong check digits on purpose — a guess would turn a right
 // reading of a wrong digit into a wrong reading that looks valid.
+import { OCR_B_DIGIT_FOR, OCR_B_LETTER_FOR } from '../ocr/lookalikes.ts';
+import { isIcaoCode } from '../validators/countries.ts';
 import { FORMATS, checkAgrees, type CheckSpec, type FormatSpec } from './formats.ts';
 
 interface LineLayout {
@@ -63,25 +65,6 @@ function layoutsOf(spec: FormatSpec): LineLayout[] {
 const FIXED_LETTER_KINDS = new Set(['code', 'names', 'name']);
 
 const LINE_LAYOUTS: readonly LineLayout[] = FORMATS.flatMap(layoutsOf);
-
-/** OCR-B letters that are read for digits, and the digit each stands for. */
-const DIGIT_LOOK_ALIKES: Record<string, string> = {
-  O: '0',
-  Q: '0',
-  D: '0',
-  I: '1',
-  Z: '2',
-  A: '4',
-  S: '5',
-  G: '6',
-  B: '8',
-};
-/** The same pairs the other way: the letter a digit among letters stands for (the first listed above). */
-const LETTER_LOOK_ALIKES: Record<string, string> = Object.fromEntries(
-  Object.entries(DIGIT_LOOK_ALIKES)
-    .reverse()
-    .map(([letter, digit]) => [digit, letter]),
-);
 
 const isDigit = (char: string) => char >= '0' && char <= '9';
 
@@ -188,10 +171,10 @@ export function correctLine(raw: string): CorrectedLine {
       chars[position] = to;
     }
   };
-  swap((layout) => layout.digits, DIGIT_LOOK_ALIKES);
+  swap((layout) => layout.digits, OCR_B_DIGIT_FOR);
   swap(
     (layout) => layout.letters,
-    LETTER_LOOK_ALIKES,
+    OCR_B_LETTER_FOR,
     (layout, position) => layout.fixable.has(position),
   );
   const text = chars.join('');
@@ -201,4 +184,44 @@ export function correctLine(raw: string): CorrectedLine {
     valid: layouts.some((layout) => layout.checks.length > 0 && layout.checks.every((check) => agrees(text, check))),
     corrections,
   };
+}
+
+/**
+ * State codes (issuing state, nationality) are left as read by `correctLine`:
+ * one line cannot tell a printed «6HA» from a misread «GHA». A document's zone
+ * can — its codes are ICAO codes. A code that is not one is repaired when
+ *   - it holds digits whose look-alike letters make one (MC0 → MCO), or
+ *   - it is the issuing state, one character away from the nationality, which
+ *     is one (PLT beside MLT → MLT): a state issues its own citizens' documents.
+ * Check digits cover neither code, so nothing else could tell.
+ */
+export function repairStateCodes(
+  lines: readonly string[],
+  spec: FormatSpec,
+): { lines: string[]; corrections: Correction[] } {
+  const repaired = [...lines];
+  const corrections: Correction[] = [];
+  const states = spec.fields.filter((f) => f.kind === 'state');
+  const codeAt = ([line, start, end]: readonly [number, number, number]) => repaired[line]!.slice(start, end);
+  const replace = (field: (typeof states)[number], to: string) => {
+    const [line, start, end] = field.at;
+    const from = codeAt(field.at);
+    for (let i = 0; i < from.length; i++)
+      if (from[i] !== to[i]) corrections.push({ field: field.name, position: start + i, from: from[i]!, to: to[i]! });
+    repaired[line] = repaired[line]!.slice(0, start) + to + repaired[line]!.slice(end);
+  };
+  for (const field of states) {
+    const code = codeAt(field.at);
+    if (!/\d/.test(code) || isIcaoCode(code)) continue;
+    const letters = [...code].map((c) => OCR_B_LETTER_FOR[c] ?? c).join('');
+    if (isIcaoCode(letters)) replace(field, letters);
+  }
+  const issuer = states.find((f) => f.name === 'issuingState');
+  const nationality = states.find((f) => f.name === 'nationality');
+  if (issuer && nationality) {
+    const [issued, citizen] = [codeAt(issuer.at), codeAt(nationality.at)];
+    const apart = [...issued].filter((c, i) => c !== citizen[i]).length;
+    if (!isIcaoCode(issued) && isIcaoCode(citizen) && apart === 1) replace(issuer, citizen);
+  }
+  return { lines: repaired, corrections };
 }

@@ -28,12 +28,12 @@ import {
   locateFields,
   nameParts,
   parse,
-  sameUpToLookalikes,
   type FieldReading,
   type FieldRule,
   type FieldSlot,
   type FormReading,
 } from '../forms/index.ts';
+import { sameUpToLookalikes } from '../ocr/lookalikes.ts';
 
 /** Labels of ICAO data pages and the Russian residence permit, in both languages. */
 export const VIZ_FIELDS: readonly FieldRule[] = [

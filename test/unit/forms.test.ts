@@ -9,9 +9,9 @@ import {
   locateFields,
   nameParts,
   parse,
-  sameUpToLookalikes,
   type FieldRule,
 } from '../../pipeline/forms/index.ts';
+import { sameUpToLookalikes } from '../../pipeline/ocr/lookalikes.ts';
 
 const line = (text: string, left: number, top: number, right: number, bottom: number, confidence = 95): OcrLine => ({
   text,

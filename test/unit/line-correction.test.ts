@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { correctLine, mendLength } from '../../pipeline/mrz/line-correction.ts';
+import { FORMATS } from '../../pipeline/mrz/formats.ts';
+import { correctLine, mendLength, repairStateCodes } from '../../pipeline/mrz/line-correction.ts';
 
 // The ICAO 9303 specimen lines.
 const TD3_LINE2 = 'L898902C36UTO7408122F1204159ZE184226B<<<<<10';
@@ -115,5 +116,47 @@ describe('MRZ line correction', () => {
     expect(mendLength(names.slice(0, -1))?.text).toBe(names);
     // A TD1 second line one short: its last character is the composite check digit, not a filler.
     expect(mendLength('7408122F1204159UTO<<<<<<<<<<<')).toBeUndefined();
+  });
+});
+
+describe('state codes of a whole zone', () => {
+  const td1 = FORMATS.find((spec) => spec.format === 'TD1')!;
+  // Monaco's specimen card: the issuing state read with a zero for its O.
+  const monaco = ['I<MC0029067<<<0<<<<<<<<<<<<<<<', '9901018F0903248MCO<<<<<<<<<<<0', 'SPECIMEN<<SPECIMEN<<<<<<<<<<<<'];
+
+  it('reads the digits of a state code that is no ICAO code as their look-alike letters', () => {
+    const { lines, corrections } = repairStateCodes(monaco, td1);
+    expect(lines[0]).toBe('I<MCO029067<<<0<<<<<<<<<<<<<<<');
+    expect(lines.slice(1)).toEqual(monaco.slice(1));
+    expect(corrections).toEqual([{ field: 'issuingState', position: 4, from: '0', to: 'O' }]);
+  });
+
+  it('takes the nationality for an issuing state one letter away from it that is no code', () => {
+    const malta = [
+      'IDPLT9999999<<3<9999999M<999<<',
+      '7309258F0810245MLT0310240<<<<5',
+      'SPITERI<MANDY<<<<<<<<<<<<<<<<<',
+    ];
+    expect(repairStateCodes(malta, td1).lines[0]).toBe('IDMLT9999999<<3<9999999M<999<<');
+  });
+
+  it('leaves real codes, specimen states and codes that look like none alone', () => {
+    // UTO is ICAO's specimen state: not in the code table, and without digits it is never touched.
+    const specimen = [TD1_LINE1, TD1_LINE2, 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'];
+    expect(repairStateCodes(specimen, td1)).toEqual({ lines: specimen, corrections: [] });
+    // An issuer that is a real code stays even beside another nationality (a Swiss card of a German citizen).
+    const foreign = [
+      'I<CHE029067<<<0<<<<<<<<<<<<<<<',
+      '9901018F0903248DEU<<<<<<<<<<<0',
+      'SPECIMEN<<SPECIMEN<<<<<<<<<<<<',
+    ];
+    expect(repairStateCodes(foreign, td1).corrections).toEqual([]);
+    // Digits whose look-alikes make no code either: as read.
+    const unknown = [
+      'I<X9Q029067<<<0<<<<<<<<<<<<<<<',
+      '9901018F0903248CHE<<<<<<<<<<<0',
+      'SPECIMEN<<SPECIMEN<<<<<<<<<<<<',
+    ];
+    expect(repairStateCodes(unknown, td1).lines).toEqual(unknown);
   });
 });
