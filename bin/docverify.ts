@@ -13,7 +13,6 @@ import { createOrganization } from '../db/organizations.ts';
 import { writeNextMigration } from '../db/diff.ts';
 import { openDatabase } from '../db/index.ts';
 import { DocumentKind, Role } from '../generated/prisma/enums.ts';
-import { accuracy, replayCorpus, type ReplayReport } from '../fixtures/replay.ts';
 import { reasonMessage } from '../core/reasons.ts';
 import { CHALLENGE_STEPS, type ChallengeStep } from '../pipeline/liveness/challenge.ts';
 import { REGISTRY_KINDS, type RegistryKind } from '../pipeline/registry/index.ts';
@@ -47,7 +46,6 @@ const HELP = `docverify — checks identity documents uploaded to the portal
   docverify match DOCUMENT_OR_PORTRAIT SELFIE... [--challenge left,right] [--json]
                                        compare a document's portrait with selfies; several selfies are the
                                        frames of an active challenge (steps: left, right, up, down)
-  docverify replay [DIR] [--json]      replay a fixture corpus (default fixtures/golden) against its ground truth
 
 Configuration comes from the environment; see README.md.`;
 
@@ -373,55 +371,6 @@ async function match(config: Config, args: string[]): Promise<void> {
   }
 }
 
-async function replay(config: Config, args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { json: { type: 'boolean', default: false } },
-  });
-  const dir = path.resolve(positionals[0] ?? 'fixtures/golden');
-  const pool = createStagePool(config.poolThreads);
-  let report: ReplayReport;
-  try {
-    report = await replayCorpus(dir, pool, config.limits, config.poolThreads, progressBar);
-  } finally {
-    await pool.close();
-  }
-  if (values.json) {
-    for (const assertion of report.assertions) process.stdout.write(`${JSON.stringify(assertion)}\n`);
-    const { assertions: _assertions, timings: _timings, ...summary } = report;
-    process.stdout.write(`${JSON.stringify({ summary })}\n`);
-  } else {
-    for (const failure of report.assertions.filter((a) => a.status === 'fail')) {
-      process.stdout.write(
-        `FAIL ${failure.case} ${failure.file} ${failure.subject}: expected ${JSON.stringify(failure.expected)}, got ${JSON.stringify(failure.actual)}\n`,
-      );
-    }
-    const stages = [...new Set(report.groups.flatMap((g) => Object.keys(g.timings)))];
-    console.table(
-      report.groups.map((g) => ({
-        'kind / variant': g.group,
-        files: g.files,
-        pass: g.pass,
-        fail: g.fail,
-        'not covered': g.notCovered,
-        fields: accuracy(g.fields),
-        ...Object.fromEntries(
-          stages.map((s) => [`${s} p50/p95 ms`, g.timings[s] ? `${g.timings[s].p50}/${g.timings[s].p95}` : '']),
-        ),
-      })),
-    );
-    const count = (status: string) => report.assertions.filter((a) => a.status === status).length;
-    process.stdout.write(
-      `\n${report.cases} cases, ${report.files} files: ${count('pass')} checks passed, ${count('fail')} failed, ${count('not_covered')} not covered\n` +
-        `verdicts:    ${accuracy(report.verdicts)}\n` +
-        `covered:     ${report.covered.join(', ')}\n` +
-        `not covered: ${report.notCovered.length ? `${report.notCovered.join(', ')} (stages and rules not built yet)` : 'nothing'}\n`,
-    );
-  }
-  if (report.failures > 0) process.exitCode = 1;
-}
-
 const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>> = {
   serve,
   worker,
@@ -432,7 +381,6 @@ const COMMANDS: Record<string, (config: Config, args: string[]) => Promise<void>
   registry,
   read,
   match,
-  replay,
 };
 
 async function main(argv: string[]): Promise<void> {
