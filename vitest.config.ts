@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
  * and everything else.
  */
 const FAST = [
+  'background',
   'blob-store',
   'decision',
   'document-locate',

@@ -28,6 +28,7 @@ import {
 } from '../pipeline/registry/index.ts';
 import { verdicts } from '../core/metrics.ts';
 import { lockRow } from '../db/row-locks.ts';
+import { backoff } from '../core/backoff.ts';
 
 export interface SettleDeps {
   db: Database;
@@ -149,7 +150,9 @@ export async function settleApplication(
     )
       return 'waiting';
     if (unavailable.length && application.registryAttempts + 1 < attempts) {
-      const nextSettleAt = new Date(Date.now() + backoffMs * 2 ** application.registryAttempts);
+      const nextSettleAt = new Date(
+        Date.now() + backoff({ attempt: application.registryAttempts + 1, base: backoffMs }),
+      );
       await tx.application.update({
         where: { id: applicationId },
         data: {

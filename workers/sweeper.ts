@@ -7,7 +7,8 @@
 // upload whose transaction failed after its blob was written) are removed,
 // and personal data past its retention is erased.
 import type { Config } from '../core/config.ts';
-import { errorMessage, log } from '../core/log.ts';
+import { repeat } from '../core/repeat.ts';
+import { log } from '../core/log.ts';
 import type { BlobStore } from '../db/blob-store.ts';
 import { enforceClarificationDeadlines } from '../db/clarifications.ts';
 import { eraseExpired } from '../db/erasure.ts';
@@ -63,39 +64,27 @@ export function startSweeper(
   deps: SettleDeps & { queue: JobQueue; blobs: BlobStore; config: Pick<Config, 'retentionDays' | 'clarification'> },
   intervalMs: number,
 ): () => void {
-  let busy = false;
   let housekeptAt = 0;
-  const sweep = async (minAgeMs?: number) => {
-    if (busy) return;
-    busy = true;
-    try {
-      const count = await sweepUnfinished(deps.db, deps.queue, minAgeMs);
-      if (count) log.info('re-enqueued unfinished documents', { count });
-      const settled = await settleDue(deps);
-      if (settled)
-        log.info('settled applications that were waiting (registry retries, interrupted settlements)', { settled });
-      const deadlines = await enforceClarificationDeadlines(
-        deps.db,
-        deps.config.now(),
-        deps.config.clarification.remindDays,
-      );
-      if (deadlines.reminded || deadlines.expired)
-        log.info('clarification deadlines: reminders sent, applications rejected', deadlines);
-      if (Date.now() - housekeptAt > HOUR_MS) {
-        housekeptAt = Date.now();
-        const orphans = await sweepOrphanBlobs(deps.db, deps.blobs);
-        if (orphans) log.info('removed blobs without a document', { orphans });
-        const erased = await eraseExpired(deps, deps.config.now(), deps.config.retentionDays);
-        if (erased.applications || erased.accounts) log.info('erased personal data past retention', erased);
-      }
-    } catch (error) {
-      log.warn('sweep failed', { error: errorMessage(error) });
-    } finally {
-      busy = false;
+  // The first sweep after a start re-enqueues every unfinished document, however young: no worker holds it.
+  return repeat('sweep', intervalMs, async (first) => {
+    const count = await sweepUnfinished(deps.db, deps.queue, first ? 0 : undefined);
+    if (count) log.info('re-enqueued unfinished documents', { count });
+    const settled = await settleDue(deps);
+    if (settled)
+      log.info('settled applications that were waiting (registry retries, interrupted settlements)', { settled });
+    const deadlines = await enforceClarificationDeadlines(
+      deps.db,
+      deps.config.now(),
+      deps.config.clarification.remindDays,
+    );
+    if (deadlines.reminded || deadlines.expired)
+      log.info('clarification deadlines: reminders sent, applications rejected', deadlines);
+    if (Date.now() - housekeptAt > HOUR_MS) {
+      housekeptAt = Date.now();
+      const orphans = await sweepOrphanBlobs(deps.db, deps.blobs);
+      if (orphans) log.info('removed blobs without a document', { orphans });
+      const erased = await eraseExpired(deps, deps.config.now(), deps.config.retentionDays);
+      if (erased.applications || erased.accounts) log.info('erased personal data past retention', erased);
     }
-  };
-  void sweep(0);
-  const timer = setInterval(() => void sweep(), intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  });
 }

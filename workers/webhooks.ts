@@ -4,7 +4,9 @@
 // backoff, and logged. Several processes may run this: a delivery is claimed
 // by moving its next attempt forward before it is sent, so it is sent once.
 import { createHmac } from 'node:crypto';
+import { backoff } from '../core/backoff.ts';
 import type { Config } from '../core/config.ts';
+import { repeat } from '../core/repeat.ts';
 import { errorMessage, log } from '../core/log.ts';
 import type { Database } from '../db/index.ts';
 
@@ -19,11 +21,6 @@ const MAX_BACKOFF_MS = 60 * 60 * 1000;
 /** `sha256=<hex>` over "<timestamp>.<body>": the portal recomputes it with the shared secret. */
 export function signature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
-export function backoffMs(attempt: number, baseMs: number, random = Math.random): number {
-  const plain = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** (attempt - 1));
-  return Math.round(plain * (0.5 + random())); // jitter: ×0.5 … ×1.5
 }
 
 type Delivery = { id: string; organizationId: string; url: string; event: string; payload: unknown; attempts: number };
@@ -69,7 +66,9 @@ async function send(db: Database, config: WebhookConfig, delivery: Delivery, sec
       attempts,
       lastStatusCode: statusCode ?? null,
       lastError: error,
-      nextAttemptAt: new Date(Date.now() + backoffMs(attempts, config.backoffMs)),
+      nextAttemptAt: new Date(
+        Date.now() + backoff({ attempt: attempts, base: config.backoffMs, max: MAX_BACKOFF_MS, jitter: 'equal' }),
+      ),
     },
   });
   log.warn('webhook delivery failed', { deliveryId: delivery.id, attempts, exhausted, error });
@@ -98,20 +97,5 @@ export async function dispatchWebhooks(db: Database, config: WebhookConfig): Pro
 }
 
 export function startWebhookDispatcher(db: Database, config: WebhookConfig): () => void {
-  let busy = false;
-  const tick = async () => {
-    if (busy) return;
-    busy = true;
-    try {
-      await dispatchWebhooks(db, config);
-    } catch (error) {
-      log.warn('webhook dispatch failed', { error: errorMessage(error) });
-    } finally {
-      busy = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), config.intervalMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  return repeat('webhook dispatch', config.intervalMs, () => dispatchWebhooks(db, config));
 }

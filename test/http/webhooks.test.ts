@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backoffMs, signature } from '../../workers/webhooks.ts';
+import { signature } from '../../workers/webhooks.ts';
 import { createApplication, startTestService, uploadForm, waitFor, type TestService } from '../helpers/service.ts';
 import * as files from '../helpers/files.ts';
 
@@ -95,12 +95,5 @@ describe('webhooks', () => {
     expect(redeliver.status).toBe(202);
     await waitFor(async () => received.length > before, 10_000, 're-delivery');
     expect(JSON.parse(received.at(-1)!.body).id).toBe(log.body.deliveries[0].id);
-  });
-
-  it('backs off exponentially, with jitter, up to an hour', () => {
-    expect(backoffMs(1, 1000, () => 0.5)).toBe(1000);
-    expect(backoffMs(4, 1000, () => 0.5)).toBe(8000);
-    expect(backoffMs(3, 1000, () => 0)).toBe(2000);
-    expect(backoffMs(30, 1000, () => 0.5)).toBe(3_600_000);
   });
 });

@@ -3,6 +3,7 @@
 // every document that was accepted but not finished.
 import { log, errorMessage } from '../../core/log.ts';
 import type { DocumentJob, JobHandler, JobQueue, QueueSettings } from './types.ts';
+import { backoff } from '../../core/backoff.ts';
 
 export function memoryQueue(settings: QueueSettings): JobQueue {
   const waiting: { job: DocumentJob; attempt: number }[] = [];
@@ -27,7 +28,7 @@ export function memoryQueue(settings: QueueSettings): JobQueue {
             log.error('job failed for good', { documentId: job.documentId, attempt, error: errorMessage(error) });
             return;
           }
-          const delay = settings.backoffMs * 2 ** (attempt - 1);
+          const delay = backoff({ attempt, base: settings.backoffMs });
           log.warn('job failed, retrying', { documentId: job.documentId, attempt, delay, error: errorMessage(error) });
           const timer = setTimeout(() => {
             timers.delete(timer);

@@ -14,6 +14,7 @@ import {
   type RegistryKind,
   type RegistryPort,
 } from '../../pipeline/registry/index.ts';
+import { backoff } from '../../core/backoff.ts';
 
 export interface HttpRegistryOptions {
   baseUrl: string;
@@ -160,7 +161,7 @@ export function httpRegistry(options: HttpRegistryOptions): RegistryPort & { sta
         if (retry > 0) {
           stats.retries++;
           // Full jitter: a random wait up to the exponential step, so clients do not retry in step.
-          await sleep(random() * options.retryBackoffMs * 2 ** (retry - 1));
+          await sleep(backoff({ attempt: retry, base: options.retryBackoffMs, jitter: 'full', random }));
         }
         try {
           const answer = await gate.run(() => attempt(kind, key));
