@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { resizeGrey, type Grey } from '../pipeline/image/document.ts';
+import { resizeGrey, type Grey } from '../pipeline/image/grey.ts';
 import { forEachComponent } from '../pipeline/image/components.ts';
 
 

@@ -6,7 +6,7 @@ import type { FaceEngine } from '../models/face.ts';
 import type { LineReading, OcrLine, TextReadOptions } from '../models/tesseract.ts';
 import type { TextBox } from '../models/text-detector.ts';
 import type { ArtifactName } from './artifacts.ts';
-import type { Grey } from './image/document.ts';
+import type { Grey } from './image/grey.ts';
 import type { MrzLocator } from './mrz/index.ts';
 
 export type { CheckOutcome, DocumentKind };

@@ -5,7 +5,7 @@ import { states } from 'mrz';
 import type { NormalizedPage } from '../normalize/index.ts';
 import type { StageVerdict } from '../types.ts';
 import { asDigits, CHARSET, parse, toLatin, type FieldRule, type FormReading } from '../forms/index.ts';
-import { readPrintedFields, type TextOcr } from '../viz/index.ts';
+import { readPrintedFields, type TextOcr } from '../forms/read.ts';
 
 /** English country names (as the `mrz` package lists them) → ICAO code. */
 const COUNTRY_CODES = new Map(

@@ -15,15 +15,8 @@ import type { StageVerdict } from '../types.ts';
 import { reviewerView } from '../artifacts.ts';
 import { correctLine, mendLength, repairStateCodes, type Correction } from './line-correction.ts';
 import { FORMATS, formatOf, parseMrz, plausible, specOf, type ParsedMrz } from './formats.ts';
-import {
-  cropGrey,
-  greyPng,
-  resizeGrey,
-  turn180,
-  uprightDocument,
-  type Grey,
-  type UprightDocument,
-} from '../image/document.ts';
+import { cropGrey, greyPng, resizeGrey, turn180, type Grey } from '../image/grey.ts';
+import { uprightDocument, type UprightDocument } from '../image/upright.ts';
 import type { TextBox } from '../../models/text-detector.ts';
 import { bottomTextRows, detectedZones, lowerPart, rowCrop, turnBoxes } from './locate.ts';
 

@@ -2,7 +2,9 @@
 // bottom of every ICAO document, so the lowest wide text rows of its lower
 // part are the candidates. Reading them, and the 180° retry, is the caller's.
 import type { TextBox } from '../../models/text-detector.ts';
-import { cropGrey, deskew, evenLight, greyPng, rotateGrey, textInk, type Grey } from '../image/document.ts';
+import { evenLight } from '../image/cleanup.ts';
+import { cropGrey, greyPng, rotateGrey, type Grey } from '../image/grey.ts';
+import { deskew, textInk } from '../image/upright.ts';
 import { otsu } from '../image/ink.ts';
 
 /** Taller ink bands are several lines run together (MRZ lines are ≈ 30 px at working size). */

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { angleRange, findPaper, homography, textDirection, uprightDocument } from '../../pipeline/image/document.ts';
+import { findPaper, homography } from '../../pipeline/image/paper.ts';
+import { angleRange, textDirection, uprightDocument } from '../../pipeline/image/upright.ts';
 import type { Raster } from '../../pipeline/types.ts';
 
 async function raster(file: string): Promise<Raster> {

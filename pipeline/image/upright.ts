@@ -1,0 +1,105 @@
+// Turning a page or a photographed document upright: the paper flattened (or the
+// whole page), then turned so that its ink rows are horizontal. Which way up
+// (0° or 180°) is left to the reader that finds the text.
+import type { Raster } from '../types.ts';
+import { greyAt, resizeGrey, rotateGrey, type Grey } from './grey.ts';
+import { inkMask, type GreyImage } from './ink.ts';
+import { findPaper, flatten } from './paper.ts';
+
+/** Working size (longer side) of an upright document: MRZ characters come out ≈ 30 px high, what Tesseract reads best. */
+export const DOCUMENT_SIDE = 1600;
+
+/** Ink at working size: dark against a 25×25 neighbourhood by a margin that table grain does not reach. */
+export const textInk = (image: GreyImage) => inkMask(image, 12, 50);
+
+/** How strongly ink falls into rows at this angle: sum of squared row counts (every `stride`-th pixel). */
+function rowSharpness(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  degrees: number,
+  transpose: boolean,
+  stride: number,
+): number {
+  const radians = (degrees * Math.PI) / 180;
+  const [sin, cos] = [Math.sin(radians), Math.cos(radians)];
+  const size = Math.ceil(Math.hypot(width, height) / stride) * 2;
+  const rows = new Float64Array(size);
+  for (let y = 0; y < height; y += stride) {
+    for (let x = 0; x < width; x += stride) {
+      if (!mask[y * width + x]) continue;
+      const [u, v] = transpose ? [y, x] : [x, y];
+      // Bins as wide as the sampling step: narrower ones would leave every other bin
+      // empty at exactly 0° (and not at any other angle), doubling that angle's score.
+      rows[Math.round((v * cos - u * sin) / stride) + size / 2]!++;
+    }
+  }
+  let score = 0;
+  for (const count of rows) score += count * count;
+  return score;
+}
+
+export interface TextDirection {
+  /** Text runs along the image's y axis: a quarter turn is needed. */
+  transpose: boolean;
+  degrees: number;
+}
+
+/** The angle (and axis) at which ink rows are sharpest, among `angles`. */
+export function textDirection(
+  image: GreyImage,
+  angles: readonly number[],
+  axes: readonly boolean[] = [false, true],
+  stride = 2,
+): TextDirection {
+  const mask = textInk(image);
+  let best = { score: -1, degrees: 0, transpose: false };
+  for (const transpose of axes) {
+    for (const degrees of angles) {
+      const score = rowSharpness(mask, image.width, image.height, degrees, transpose, stride);
+      if (score > best.score) best = { score, degrees, transpose };
+    }
+  }
+  return best;
+}
+
+export const angleRange = (max: number, step: number, around = 0) =>
+  Array.from({ length: Math.round((2 * max) / step) + 1 }, (_, i) => around - max + i * step);
+
+/** Clockwise turn that makes rows of this direction horizontal (`0 - degrees`: a level page turns by 0°, never −0°). */
+const turnFor = ({ transpose, degrees }: TextDirection) => (transpose ? 90 + degrees : 0 - degrees);
+
+/** Rotates the image so that its ink rows are sharpest, within ±maxDegrees. */
+export async function deskew(image: Grey, maxDegrees: number, step: number): Promise<Grey> {
+  return rotateGrey(image, turnFor(textDirection(image, angleRange(maxDegrees, step), [false])));
+}
+
+export interface UprightDocument {
+  /** The document with its text rows horizontal; which way up is still open (0° or 180°). */
+  image: Grey;
+  /** 'paper': found in a photo and flattened; 'page': the whole page, deskewed. */
+  found: 'paper' | 'page';
+  /** Clockwise turn applied after flattening, degrees. */
+  rotation: number;
+}
+
+/** Scans are tilted by at most this much; a flattened photo by little more than its corner error. */
+const PAGE_SKEW = 7;
+const PAPER_SKEW = 2;
+
+export async function uprightDocument(raster: Raster, side = DOCUMENT_SIDE): Promise<UprightDocument> {
+  const quad = await findPaper(raster);
+  if (quad) {
+    const flat = await flatten(raster, quad, side);
+    const direction = textDirection(await resizeGrey(flat, side / 2), angleRange(PAPER_SKEW, 0.5));
+    const rotation = turnFor(direction);
+    return { image: await rotateGrey(flat, rotation), found: 'paper', rotation };
+  }
+  // Whole degrees first, then quarter degrees around the best. Not at a smaller size:
+  // there the page's edges and the guilloche outweigh the text rows.
+  const page = await greyAt(raster, side);
+  const coarse = textDirection(page, angleRange(PAGE_SKEW, 1));
+  const fine = textDirection(page, angleRange(0.75, 0.25, coarse.degrees), [coarse.transpose]);
+  const rotation = turnFor(fine);
+  return { image: await rotateGrey(page, rotation), found: 'page', rotation };
+}
