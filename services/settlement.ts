@@ -19,6 +19,7 @@ import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import { challengeFact } from './liveness-sessions.ts';
 import { applicationFaceCheck, applicationFacts, type SettledDocument } from '../pipeline/decision/facts.ts';
 import { currentDocuments, decide, type ApplicationFacts } from '../pipeline/decision/index.ts';
+import type { Extracted } from '../pipeline/extracted.ts';
 import {
   askRegistries,
   plannedLookups,
@@ -121,6 +122,21 @@ async function settleFaceCheck(
   run.checks = [...run.checks.filter((c) => c.stage !== 'face'), check];
 }
 
+/**
+ * The stays of the applicant's earlier applications: every migration card read
+ * in them. The same card twice, or overlapping cards, count each day once.
+ */
+export async function earlierStaysOf(tx: PrismaNs.TransactionClient, accountId: string, applicationId: string) {
+  const cards = await tx.document.findMany({
+    where: { kind: 'migration_card', status: 'processed', application: { accountId, id: { not: applicationId } } },
+    select: { extracted: true },
+  });
+  return cards.flatMap(({ extracted }) => {
+    const fields = (extracted as Extracted | null)?.card?.fields;
+    return fields?.entryDate && fields.stayUntil ? [{ entryDate: fields.entryDate, stayUntil: fields.stayUntil }] : [];
+  });
+}
+
 /** The same current documents, all still finished: nothing moved while the registries were asked. */
 const sameDocuments = (a: StoredDocument[], b: StoredDocument[]) =>
   JSON.stringify(a.map((d) => [d.id, d.status]).sort()) === JSON.stringify(b.map((d) => [d.id, d.status]).sort());
@@ -188,6 +204,7 @@ export async function settleApplication(
     const verdict = decide({
       ...facts,
       registries,
+      earlierStays: await earlierStaysOf(tx, application.accountId, applicationId),
       ...(passportNumber && elsewhere.length
         ? {
             sameDocumentElsewhere: {

@@ -6,7 +6,7 @@ import type { ReasonCode, ReasonParams } from '../../core/reasons.ts';
 import { matchFaces } from '../face/index.ts';
 import { compareName, type NameMatch } from '../names/transliteration.ts';
 import { documentDateProblems, today } from '../validators/dates.ts';
-import { samePassportNumber, stayProblems } from '../validators/migration.ts';
+import { parseStays, samePassportNumber, stayProblems, type Stay } from '../validators/migration.ts';
 import { isValidInn, isValidSnils } from '../validators/tax-ids.ts';
 import { sameUpToLookalikes } from '../ocr/lookalikes.ts';
 import type { RegistryAnswers, RegistryKind } from '../registry/index.ts';
@@ -54,6 +54,8 @@ export interface ApplicationFacts {
   registries?: RegistryAnswers;
   /** The latest active liveness session, if the portal opened one: «open» while its frames may still come. */
   challenge?: { status: 'open' | 'passed' | 'failed'; reasonCode?: string };
+  /** Stays of the applicant's earlier applications (their migration cards), for the 90-in-180 rule. */
+  earlierStays?: Stay[];
   /** Applications of other accounts that carry the same passport number. */
   sameDocumentElsewhere?: { documentNumber: string; applicationIds: string[] };
   now: Date;
@@ -150,8 +152,14 @@ const stayHits = (problem: ReturnType<typeof stayProblems>[number]) => (facts: A
   const fields = card?.card?.fields;
   if (!card || !fields?.entryDate || !fields.stayUntil) return [];
   const stay = { entryDate: fields.entryDate, stayUntil: fields.stayUntil };
+  // Earlier stays: the border service's record of this card's holder, and the applicant's own earlier cards.
+  const record = facts.registries?.migration_records?.answer;
+  const earlier = [
+    ...(record?.status === 'found' ? parseStays(record.record.earlier_stays) : []),
+    ...(facts.earlierStays ?? []),
+  ];
   // Three rules read the same stay: judged once per application.
-  const problems = stayCache.get(facts) ?? stayCache.set(facts, stayProblems(stay, facts.now)).get(facts)!;
+  const problems = stayCache.get(facts) ?? stayCache.set(facts, stayProblems(stay, facts.now, earlier)).get(facts)!;
   return problems.includes(problem) ? [{ document: { kind: card.kind, id: card.id }, params: stay }] : [];
 };
 const stayCache = new WeakMap<ApplicationFacts, ReturnType<typeof stayProblems>>();

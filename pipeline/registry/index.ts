@@ -20,6 +20,8 @@ export interface RegistryDefinition {
   key: readonly string[];
   /** The other columns: the record. */
   fields: readonly string[];
+  /** Columns an export may leave out (older exports): in the record when present. */
+  optional?: readonly string[];
   description: string;
 }
 
@@ -34,6 +36,8 @@ export const REGISTRIES: Record<RegistryKind, RegistryDefinition> = {
     table: 'registry_migration_records',
     key: ['card_series', 'card_number'],
     fields: ['surname', 'given_names', 'date_of_birth', 'passport_number', 'entry_date', 'stay_until'],
+    // The holder's earlier stays the border service knows of, «entry/exit» pairs joined by «;».
+    optional: ['earlier_stays'],
     description: 'migration cards issued at the border',
   },
   residence_permits: {

@@ -1,6 +1,6 @@
 // Migration-card rules: the stay itself, the 90-in-180 limit of visa-free
 // entry, and the passport the card was issued against.
-import { daysBetween, today } from './dates.ts';
+import { daysBetween, isRealDate, today } from './dates.ts';
 
 export type StayProblem =
   'stay_ends_before_entry' | 'migration_stay_exceeds_90_days' | 'migration_stay_expired' | 'entry_in_future';
@@ -63,6 +63,21 @@ export function stayProblems(card: Stay, now: Date, earlierStays: Stay[] = [], v
     }
   }
   return problems;
+}
+
+/**
+ * Stays as a registry record lists them: «entry/exit» pairs of ISO dates joined
+ * by «;» («2026-01-10/2026-02-20;2026-03-01/2026-03-15»). A pair that is not
+ * two real dates in order is left out: it cannot count against anyone.
+ */
+export function parseStays(text: string | undefined): Stay[] {
+  return (text ?? '')
+    .split(';')
+    .map((pair) => pair.trim().split('/'))
+    .filter(
+      (pair): pair is [string, string] => pair.length === 2 && pair.every((d) => isRealDate(d)) && pair[0]! <= pair[1]!,
+    )
+    .map(([entryDate, stayUntil]) => ({ entryDate, stayUntil }));
 }
 
 /** Passport numbers as printed and as read from the MRZ: letters and digits only. */

@@ -24,6 +24,11 @@ const FIRST = file(
   'first.csv',
   `${HEADER}\n4595,4621490,JURAEV,ULUGBEK,1997-11-14,AB3719505,2026-04-11,2026-07-09\n"4627","3955002","AKHMETOV","DAUREN","1997-05-11","N10668269","2026-05-08","2026-08-05"\n`,
 );
+// A newer export with the holder's earlier stays (optional: the files above have no such column).
+const WITH_HISTORY = file(
+  'history.csv',
+  `${HEADER},earlier_stays\n4627,3955002,AKHMETOV,DAUREN,1997-05-11,N10668269,2026-05-08,2026-08-05,2026-01-10/2026-02-01;2026-03-01/2026-03-05\n`,
+);
 const SECOND = file(
   'second.csv',
   `${HEADER}\n4627,3955002,AKHMETOV,DAUREN,1997-05-11,N10668269,2026-05-08,2026-09-01\n`,
@@ -72,6 +77,13 @@ for (const kind of ['postgres', 'pglite'] as const)
     it('changes nothing when the same file comes again', async () => {
       expect(await importRegistry(db, 'migration_records', FIRST)).toMatchObject({ rows: 2, unchanged: true });
       expect(await db.prisma.registryImport.count({ where: { registry: 'migration_records' } })).toBe(1);
+    });
+
+    it('keeps the optional earlier stays when an export has them', async () => {
+      await importRegistry(db, 'migration_records', WITH_HISTORY);
+      expect(await localRegistry(db).lookup('migration_records', '4627|3955002')).toMatchObject({
+        record: { stay_until: '2026-08-05', earlier_stays: '2026-01-10/2026-02-01;2026-03-01/2026-03-05' },
+      });
     });
 
     it('replaces the whole mirror with a new file', async () => {

@@ -90,6 +90,44 @@ describe('migration card and visual zone rules', () => {
     expect(long.reasons[0]).toMatchObject({ code: 'migration_stay_exceeds_90_days' });
   });
 
+  it('counts earlier stays — the registry record of the card and the applicant\'s earlier cards — in 90 days of 180', () => {
+    // The card: 1 May – 20 July, 81 days. On 20 July the 180-day window opens on 22 January.
+    const registryRecord = (earlierStays: string) => ({
+      migration_records: {
+        kind: 'migration_records' as const,
+        key: 'AB|123',
+        answer: { status: 'found' as const, record: { earlier_stays: earlierStays } },
+      },
+    });
+    const verdict = (overrides: Partial<ApplicationFacts>) => decide({ ...withCard(card({})), ...overrides });
+    // 9 earlier days make 90: allowed; 10 make 91.
+    expect(verdict({ registries: registryRecord('2026-02-01/2026-02-09') }).status).toBe('approved');
+    expect(codes(verdict({ registries: registryRecord('2026-02-01/2026-02-10') }))).toEqual([
+      'migration_stay_exceeds_90_days',
+    ]);
+    // A stay across the window's opening edge counts only its days inside: 22–30 January is 9 days, 22–31 is 10.
+    expect(verdict({ registries: registryRecord('2026-01-13/2026-01-30') }).status).toBe('approved');
+    expect(verdict({ registries: registryRecord('2026-01-13/2026-01-31') }).status).toBe('rejected');
+    // Earlier applications' cards count the same way, and a day both sources know counts once:
+    // 1–5 February from the registry and 3–9 February from an earlier card are 9 days, not 12.
+    expect(verdict({ earlierStays: [{ entryDate: '2026-02-01', stayUntil: '2026-02-10' }] }).status).toBe('rejected');
+    expect(
+      verdict({
+        registries: registryRecord('2026-02-01/2026-02-05'),
+        earlierStays: [{ entryDate: '2026-02-03', stayUntil: '2026-02-09' }],
+      }).status,
+    ).toBe('approved');
+    // Several short stays add up: 4 + 3 + 3 days with gaps between them.
+    expect(
+      verdict({ registries: registryRecord('2026-02-01/2026-02-04;2026-03-01/2026-03-03;2026-04-10/2026-04-12') })
+        .status,
+    ).toBe('rejected');
+    // What is not a pair of real dates in order counts nothing.
+    expect(verdict({ registries: registryRecord('2026-02-30/2026-03-20;2026-03-20/2026-03-01;garbage') }).status).toBe(
+      'approved',
+    );
+  });
+
   it('sends another passport number or surname on the card, and a tampered printed zone, to review', () => {
     expect(codes(decide(withCard(card({ passportNumber: 'FA0000042' }))))).toEqual([
       'migration_card_passport_mismatch',

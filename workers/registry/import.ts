@@ -64,7 +64,7 @@ export async function* rowsOf(
   const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
   let columns: string[] | undefined;
   let keyAt: number[] | undefined;
-  let fieldAt: number[] | undefined;
+  let fieldAt: [name: string, at: number][] | undefined;
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber++;
@@ -78,7 +78,10 @@ export async function* rowsOf(
           `${file}: the header lacks ${missing.join(', ')} (a ${kind} file has ${[...definition.key, ...definition.fields].join(', ')})`,
         );
       keyAt = definition.key.map((c) => columns!.indexOf(c));
-      fieldAt = definition.fields.map((c) => columns!.indexOf(c));
+      // Required fields, then the optional ones the file has.
+      fieldAt = [...definition.fields, ...(definition.optional ?? [])]
+        .map((c): [string, number] => [c, columns!.indexOf(c)])
+        .filter(([, at]) => at >= 0);
       continue;
     }
     if (fields.length !== columns.length)
@@ -87,7 +90,7 @@ export async function* rowsOf(
     if (keyParts.some((part) => part === ''))
       throw new RegistryFileError(`${file}:${lineNumber}: empty ${definition.key.join('/')}`);
     const record: Record<string, string> = {};
-    fieldAt!.forEach((i, f) => (record[definition.fields[f]!] = fields[i]!.trim()));
+    for (const [name, at] of fieldAt!) record[name] = fields[at]!.trim();
     yield [registryKey(keyParts), JSON.stringify(record)];
   }
   if (!columns) throw new RegistryFileError(`${file}: empty file`);
