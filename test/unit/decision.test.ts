@@ -90,7 +90,7 @@ describe('migration card and visual zone rules', () => {
     expect(long.reasons[0]).toMatchObject({ code: 'migration_stay_exceeds_90_days' });
   });
 
-  it('counts earlier stays — the registry record of the card and the applicant\'s earlier cards — in 90 days of 180', () => {
+  it("counts earlier stays — the registry record of the card and the applicant's earlier cards — in 90 days of 180", () => {
     // The card: 1 May – 20 July, 81 days. On 20 July the 180-day window opens on 22 January.
     const registryRecord = (earlierStays: string) => ({
       migration_records: {
