@@ -10,6 +10,7 @@ const FAST = [
   'blob-store',
   'decision',
   'document-locate',
+  'extracted',
   'line-correction',
   'log',
   'mrz-formats',

@@ -19,6 +19,7 @@ import { STATUS_LABEL_RU } from '../core/lifecycle.ts';
 import { REASONS, reasonMessage, type ReasonCode } from '../core/reasons.ts';
 import { currentDocuments } from '../pipeline/decision/index.ts';
 import { STAGE_ORDER } from '../pipeline/stages.ts';
+import { ExtractedSchema, readExtracted } from '../pipeline/extracted.ts';
 
 export const documentInclude = {
   runs: { orderBy: { attempt: 'asc' }, include: { checks: true } },
@@ -140,23 +141,8 @@ export const DocumentView = z.object({
   originalName: z.string().nullable(),
   createdAt: z.date(),
   processedAt: z.date().nullable(),
-  /** Fields read from the document: the MRZ, the printed zone, the migration card; no face. */
-  extracted: z
-    .object({
-      mrz: z
-        .object({
-          format: z.string(),
-          lines: z.array(z.string()),
-          valid: z.boolean(),
-          fields: z.record(z.string(), z.string()),
-          checkDigits: z.unknown(),
-        })
-        .partial()
-        .optional(),
-      viz: z.object({ fields: z.record(z.string(), z.string()) }).optional(),
-      card: z.object({ fields: z.record(z.string(), z.string()) }).optional(),
-    })
-    .nullable(),
+  /** Fields read from the document: the MRZ, the printed zone, the migration card; never a face descriptor. */
+  extracted: ExtractedSchema.pick({ mrz: true, viz: true, card: true }).nullable(),
   checks: z.array(CheckView),
   runs: z.array(
     z.object({
@@ -383,6 +369,8 @@ export function documentView(document: DocumentRow, current = true) {
   const finished = [...document.runs].reverse().find((run) => run.checks.length > 0);
   return DocumentView.parse({
     ...document,
+    // Erased documents hold null; what was stored is read through its schema.
+    extracted: document.extracted === null ? null : readExtracted(document.extracted),
     current,
     checks: finished ? inPipelineOrder(finished.checks).map(checkView) : [],
     runs: document.runs,

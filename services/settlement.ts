@@ -19,7 +19,7 @@ import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import { challengeFact } from './liveness-sessions.ts';
 import { applicationFaceCheck, applicationFacts, type SettledDocument } from '../pipeline/decision/facts.ts';
 import { currentDocuments, decide, type ApplicationFacts } from '../pipeline/decision/index.ts';
-import type { Extracted } from '../pipeline/extracted.ts';
+import { readExtracted } from '../pipeline/extracted.ts';
 import {
   askRegistries,
   plannedLookups,
@@ -132,7 +132,7 @@ export async function earlierStaysOf(tx: PrismaNs.TransactionClient, accountId: 
     select: { extracted: true },
   });
   return cards.flatMap(({ extracted }) => {
-    const fields = (extracted as Extracted | null)?.card?.fields;
+    const fields = readExtracted(extracted).card?.fields;
     return fields?.entryDate && fields.stayUntil ? [{ entryDate: fields.entryDate, stayUntil: fields.stayUntil }] : [];
   });
 }

@@ -1,6 +1,6 @@
-// The rule engine's facts from a settled application's stored checks: the one
-// builder used by settlement (from database rows) and by fixture replay (from
-// pipeline results), so the golden verdicts exercise the code the service runs.
+// The rule engine's facts from a settled application's stored checks (as
+// settlement reads them back from the database), and the application-level
+// face check.
 import type { DocumentKind } from '../../generated/prisma/enums.ts';
 import { extractedFrom } from '../extracted.ts';
 import { faceCheck } from '../face/index.ts';
