@@ -17,7 +17,7 @@ import { DecisionSchema, QueueQuerySchema } from './routes/reviews.ts';
 import { DeliveryQuerySchema } from './routes/webhooks.ts';
 import { CreateApplicationSchema, FramesFieldsSchema, IdParamSchema, UploadFieldsSchema } from './schemas.ts';
 import { SignInSchema } from './review-session.ts';
-import * as views from './views.ts';
+import * as views from '../services/views.ts';
 
 type Role = 'portal' | 'reviewer' | 'admin' | 'public';
 

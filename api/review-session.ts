@@ -15,7 +15,7 @@ import {
 } from '../db/reviewer-sessions.ts';
 import type { Prisma } from '../db/index.ts';
 import { parse } from './errors.ts';
-import { reviewerSessionView } from './views.ts';
+import { reviewerSessionView } from '../services/views.ts';
 
 export const SESSION_COOKIE = 'dv_review';
 export const CSRF_HEADER = 'x-csrf-token';

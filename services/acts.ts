@@ -6,7 +6,7 @@ import type { ActContent } from '../core/act-pdf.ts';
 import { AppError } from '../core/errors.ts';
 import { DOCUMENT_KIND_RU, OUTCOME_RU, SERVICE_RU, STAGE_RU } from '../core/labels.ts';
 import { STATUS_LABEL_RU } from '../core/lifecycle.ts';
-import { ActVerificationView, applicationInclude, applicationView } from '../api/views.ts';
+import { ActVerificationView, applicationInclude, applicationView } from './views.ts';
 import type { Prisma } from '../db/index.ts';
 
 const DECIDED = ['approved', 'rejected'] as const;

@@ -9,7 +9,7 @@ import { reasonEntry, type ReasonEntry } from '../core/reasons.ts';
 import type { DocumentKind } from '../generated/prisma/enums.ts';
 import { compareName } from '../pipeline/names/transliteration.ts';
 import type { RegistryAnswers } from '../pipeline/registry/index.ts';
-import { applicationInclude, applicationView, ReviewCaseView, reviewQueueItem } from '../api/views.ts';
+import { applicationInclude, applicationView, ReviewCaseView, reviewQueueItem } from './views.ts';
 import { recordAudit, type Actor } from '../db/audit.ts';
 import type { Prisma } from '../db/index.ts';
 import { transition } from '../db/lifecycle.ts';

@@ -6,7 +6,7 @@ import { createApplication, uploadDocument } from '../../services/applications.t
 import { allow, auditStaffRead, callerOf, ownedBy } from '../auth.ts';
 import { parse, uploadRateLimit } from '../errors.ts';
 import { CreateApplicationSchema, IdParamSchema, UploadFieldsSchema } from '../schemas.ts';
-import { applicationInclude, applicationSummary, applicationView, uploadAccepted } from '../views.ts';
+import { applicationInclude, applicationSummary, applicationView, uploadAccepted } from '../../services/views.ts';
 import type { ApiDeps } from '../app.ts';
 
 /** Room for the multipart envelope and the form fields around the file. */

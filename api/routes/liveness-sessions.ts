@@ -9,7 +9,7 @@ import { settleSafely } from '../../services/settlement.ts';
 import { actorOf, allow, auditStaffRead, caller, ownedBy } from '../auth.ts';
 import { parse, uploadRateLimit } from '../errors.ts';
 import { FramesFieldsSchema, IdParamSchema } from '../schemas.ts';
-import { livenessSessionView, openedLivenessSessionView } from '../views.ts';
+import { livenessSessionView, openedLivenessSessionView } from '../../services/views.ts';
 import type { AcceptedType } from '../../pipeline/types.ts';
 import type { ApiDeps } from '../app.ts';
 

@@ -17,7 +17,7 @@ import {
   ErasureView,
   NotificationListView,
   notificationView,
-} from '../views.ts';
+} from '../../services/views.ts';
 import type { ApiDeps } from '../app.ts';
 
 export const NotificationQuerySchema = z.object({ unread: z.enum(['true', 'false']).optional() });

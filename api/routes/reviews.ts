@@ -7,7 +7,7 @@ import { DocumentKind } from '../../generated/prisma/enums.ts';
 import { actorOf, allow, auditStaffRead, caller, ownedBy } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
-import { applicationSummary, claimView, ReviewQueueView } from '../views.ts';
+import { applicationSummary, claimView, ReviewQueueView } from '../../services/views.ts';
 import type { ApiDeps } from '../app.ts';
 
 export const QueueQuerySchema = z.object({

@@ -7,7 +7,7 @@ import { DeliveryStatus } from '../../generated/prisma/enums.ts';
 import { actorOf, allow } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
-import { DeliveryListView, deliveryView } from '../views.ts';
+import { DeliveryListView, deliveryView } from '../../services/views.ts';
 import type { ApiDeps } from '../app.ts';
 
 export const DeliveryQuerySchema = z.object({ status: z.enum(DeliveryStatus).optional() });
