@@ -1,6 +1,7 @@
 // What the API shows of stored records: every response body is built here by
 // a mapper and parsed through a zod view schema, so nothing stored reaches a
-// client unless a view names it. Check details have a view per stage; face
+// client unless a view names it (the review case and the act's content are
+// built from the same views). Check details have a view per stage; face
 // descriptors (biometric templates) and blob keys are in none of them, so they
 // never leave the service. Messages are rendered from reason codes here.
 import { z } from 'zod';
