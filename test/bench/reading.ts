@@ -3,17 +3,20 @@
 // large one): MRZ valid with every field exact on readable documents, quality
 // reasons on unreadable ones, clean scans never flagged, printed-zone and
 // migration-card fields, and the time of each stage and of the whole reading
-// path per document. One document at a time (READ_CONCURRENCY), so the times
-// are latencies on a warm pool, not waits behind other documents; Tesseract
-// start-up is measured on its own. Writes test/bench/results/reading.json.
+// path per document. The corpus goes through the service (fixtures/replay.ts),
+// one case at a time (READ_CONCURRENCY), so the times are latencies on a warm
+// pool, not waits behind other documents; Tesseract start-up is measured on its own. Writes test/bench/results/reading.json.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setLogLevel } from '../../core/log.ts';
 import { percentile } from '../../core/stats.ts';
 import { replayCorpus, type Assertion } from '../../fixtures/replay.ts';
 import { createMrzLineReader, createTextReader } from '../../models/tesseract.ts';
 import { createStagePool } from '../../workers/pool.ts';
 
+// The replay's service writes its own info lines (migrations, organisations): not part of the report.
+setLogLevel('warn');
 const GOLDEN = path.resolve(fileURLToPath(new URL('../../fixtures/golden', import.meta.url)));
 const CORPUS = path.resolve(process.env.CORPUS ?? GOLDEN);
 const CONCURRENCY = Number(process.env.READ_CONCURRENCY ?? 1);
