@@ -13,9 +13,8 @@ import type { Database } from '../db/index.ts';
 import { transition } from '../db/lifecycle.ts';
 import { notify } from '../db/notifications.ts';
 import { DEFAULT_ORGANIZATION_ID } from '../db/organizations.ts';
-import type { z } from 'zod';
-import type { CreateApplicationSchema } from '../api/schemas.ts';
-import type { DocumentKind } from '../generated/prisma/enums.ts';
+import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import type { DocumentKind, ServiceType } from '../generated/prisma/enums.ts';
 import type { StagePool } from '../workers/pool.ts';
 import type { JobQueue } from '../workers/queue/index.ts';
 
@@ -37,7 +36,9 @@ export interface ApplicationDeps {
 }
 
 /** As validated at the edge: a new applicant's profile, or an existing account of the caller's organisation. */
-export type NewApplication = z.infer<typeof CreateApplicationSchema>;
+export type NewApplication = { serviceType: ServiceType } & (
+  { accountId: string } | { applicant: Omit<PrismaNs.AccountUncheckedCreateInput, 'organizationId'> }
+);
 
 /** An upload is answered within this even when the queue is down: the sweeper enqueues it later. */
 const ENQUEUE_TIMEOUT_MS = 500;
