@@ -9,7 +9,7 @@ import { AppError } from '../core/errors.ts';
 import { findApiClient } from '../db/api-keys.ts';
 import { recordAudit, type Actor } from '../db/audit.ts';
 import type { Prisma } from '../db/index.ts';
-import type { Caller } from '../services/applications.ts';
+import { actorFor, callerFrom, scopeOf, type Caller } from '../services/caller.ts';
 import { cookieSession } from './review-session.ts';
 
 /** The key of an `Authorization: Bearer <key>` header, if the request carries one. */
@@ -35,29 +35,13 @@ export function caller(res: Response): ApiClient {
 }
 
 /** The caller as the audit trail and the status history record it: its real role. */
-export function actorOf(res: Response): Actor {
-  const { id, role } = caller(res);
-  return { type: role === 'reviewer' ? 'reviewer' : role === 'admin' ? 'admin' : 'client', id };
-}
+export const actorOf = (res: Response): Actor => actorFor(caller(res));
 
 /** The caller as the services take it. */
-export function callerOf(res: Response): Caller {
-  const client = caller(res);
-  return {
-    clientId: client.id,
-    organizationId: client.organizationId ?? undefined,
-    scope: ownedBy(res),
-    actor: actorOf(res),
-  };
-}
+export const callerOf = (res: Response): Caller => callerFrom(caller(res));
 
 /** A where-fragment for rows with an `organizationId`: the caller's organisation, or everything for an admin. */
-export function ownedBy(res: Response): { organizationId?: string } {
-  const { role, organizationId } = caller(res);
-  if (role === 'admin') return {};
-  // A portal or reviewer key without an organisation sees nothing.
-  return { organizationId: organizationId ?? '00000000-0000-0000-0000-000000000000' };
-}
+export const ownedBy = (res: Response) => scopeOf(caller(res));
 
 /**
  * Reads of personal data by staff (reviewers, admins) leave an audit event

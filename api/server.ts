@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../core/config.ts';
 import { log } from '../core/log.ts';
-import { createApiKey } from '../db/api-keys.ts';
+import { countApiClients, createApiKey } from '../db/api-keys.ts';
 import { openRuntime, type Runtime } from '../workers/runtime.ts';
 import { createApp } from './app.ts';
 
@@ -18,7 +18,7 @@ export interface RunningService {
 export async function startService(config: Config): Promise<RunningService> {
   const runtime = await openRuntime(config);
   let devKey: string | undefined;
-  if (runtime.db.kind === 'pglite' && (await runtime.db.prisma.apiClient.count()) === 0) {
+  if (runtime.db.kind === 'pglite' && (await countApiClients(runtime.db.prisma)) === 0) {
     devKey = (await createApiKey(runtime.db.prisma, { role: 'portal', name: 'development portal key' })).key;
   }
   if (config.runWorkers) runtime.consume();

@@ -7,16 +7,16 @@ import { startService } from '../api/server.ts';
 import { loadConfig, type Config } from '../core/config.ts';
 import { errorMessage, log, setLogLevel } from '../core/log.ts';
 import { z } from 'zod';
-import { createApiKey } from '../db/api-keys.ts';
+import { createApiKey, listApiClients, revokeApiClient } from '../db/api-keys.ts';
 import { verifyAudit } from '../db/audit.ts';
-import { createOrganization } from '../db/organizations.ts';
+import { createOrganization, find as findOrganization, list as listOrganizations } from '../db/organizations.ts';
 import { writeNextMigration } from '../db/diff.ts';
 import { openDatabase } from '../db/index.ts';
 import { DocumentKind, Role } from '../generated/prisma/enums.ts';
 import { reasonMessage } from '../core/reasons.ts';
 import { CHALLENGE_STEPS, type ChallengeStep } from '../pipeline/liveness/challenge.ts';
 import { REGISTRY_KINDS, type RegistryKind } from '../pipeline/registry/index.ts';
-import { importRegistry } from '../workers/registry/import.ts';
+import { importRegistry, latestImport } from '../workers/registry/import.ts';
 import { createStagePool } from '../workers/pool.ts';
 import { mapLimit, readFile, type ReadResult } from '../workers/reader.ts';
 import { openRuntime } from '../workers/runtime.ts';
@@ -132,8 +132,7 @@ async function keys(config: Config, args: string[]): Promise<void> {
       const role = values.role as Role;
       if (!Object.values(Role).includes(role))
         throw new Error(`--role must be one of ${Object.values(Role).join(', ')}`);
-      if (values.org && !(await prisma.organization.findUnique({ where: { id: values.org } })))
-        throw new Error(`no organisation ${values.org}`);
+      if (values.org && !(await findOrganization(prisma, values.org))) throw new Error(`no organisation ${values.org}`);
       const { key, client } = await createApiKey(prisma, {
         role,
         name: values.name ?? `${role} key`,
@@ -142,13 +141,13 @@ async function keys(config: Config, args: string[]): Promise<void> {
       process.stdout.write(`${key}\n`);
       process.stderr.write(`created key ${client.id} (${role}); store it now, it is not shown again\n`);
     } else if (action === 'list') {
-      for (const c of await prisma.apiClient.findMany({ orderBy: { createdAt: 'asc' } })) {
+      for (const c of await listApiClients(prisma)) {
         process.stdout.write(
           `${c.id}  ${c.role.padEnd(8)}  ${c.keyPrefix}…  ${c.revokedAt ? 'revoked' : 'active '}  org ${c.organizationId ?? 'all   '}  ${c.name}\n`,
         );
       }
     } else if (action === 'revoke' && id) {
-      await prisma.apiClient.update({ where: { id }, data: { revokedAt: new Date() } });
+      await revokeApiClient(prisma, id);
       process.stdout.write(`revoked ${id}\n`);
     } else throw new Error('usage: docverify keys create --role ROLE | keys list | keys revoke ID');
   } finally {
@@ -175,7 +174,7 @@ async function orgs(config: Config, args: string[]): Promise<void> {
           `webhook secret (store it now, the portal verifies signatures with it): ${org.webhookSecret}\n`,
         );
     } else if (action === 'list') {
-      for (const org of await database.prisma.organization.findMany({ orderBy: { createdAt: 'asc' } })) {
+      for (const org of await listOrganizations(database.prisma)) {
         process.stdout.write(`${org.id}  ${org.name}  ${org.webhookUrl ?? '(no webhook)'}\n`);
       }
     } else throw new Error('usage: docverify orgs create NAME [--webhook-url URL] | orgs list');
@@ -286,10 +285,7 @@ async function registry(config: Config, args: string[]): Promise<void> {
   try {
     if (action === 'status') {
       for (const kind of REGISTRY_KINDS) {
-        const last = await database.prisma.registryImport.findFirst({
-          where: { registry: kind },
-          orderBy: { importedAt: 'desc' },
-        });
+        const last = await latestImport(database.prisma, kind);
         process.stdout.write(
           `${kind.padEnd(18)} ${last ? `${last.rows} rows, sha256 ${last.sha256.slice(0, 16)}…, ${last.importedAt.toISOString()} from ${last.fileName}` : 'never imported'}\n`,
         );

@@ -39,3 +39,10 @@ export async function findApiClient(prisma: Prisma, key: string) {
   }
   return client;
 }
+
+export const listApiClients = (prisma: Prisma) => prisma.apiClient.findMany({ orderBy: { createdAt: 'asc' } });
+
+export const countApiClients = (prisma: Prisma) => prisma.apiClient.count();
+
+export const revokeApiClient = (prisma: Prisma, id: string) =>
+  prisma.apiClient.update({ where: { id }, data: { revokedAt: new Date() } });

@@ -1,41 +1,27 @@
-// Notifications to the applicant, and the webhook outbox behind them: the
-// delivery row is written in the notification's own transaction, one per
-// notification and endpoint (a unique key), so an event is never lost and
-// never queued twice, however many processes run.
+// The Notification table: what the applicant is told, with its read state.
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import type { Client, Json, Scope } from './client.ts';
 
-type Tx = PrismaNs.TransactionClient;
+export const create = (tx: Client, data: PrismaNs.NotificationUncheckedCreateInput) => tx.notification.create({ data });
 
-export interface NewNotification {
-  organizationId: string;
-  accountId: string;
-  applicationId?: string;
-  type: string;
-  payload: Record<string, unknown>;
-}
+/** The account's latest notifications (only the unread ones when asked). */
+export const ofAccount = (db: Client, accountId: string, onlyUnread: boolean) =>
+  db.notification.findMany({
+    where: { accountId, ...(onlyUnread ? { readAt: null } : {}) },
+    orderBy: { createdAt: 'desc' },
+    take: 200,
+  });
 
-export async function notify(tx: Tx, notification: NewNotification): Promise<void> {
-  const created = await tx.notification.create({
-    data: { ...notification, payload: notification.payload as PrismaNs.InputJsonValue },
-  });
-  const organization = await tx.organization.findUniqueOrThrow({
-    where: { id: notification.organizationId },
-    select: { webhookUrl: true },
-  });
-  if (!organization.webhookUrl) return;
-  await tx.webhookDelivery.create({
-    data: {
-      organizationId: notification.organizationId,
-      notificationId: created.id,
-      url: organization.webhookUrl,
-      event: created.type,
-      payload: {
-        notificationId: created.id,
-        accountId: created.accountId,
-        applicationId: created.applicationId,
-        createdAt: created.createdAt.toISOString(),
-        data: notification.payload as PrismaNs.InputJsonValue,
-      },
-    },
-  });
-}
+export const find = (db: Client, id: string, scope: Scope) => db.notification.findFirst({ where: { id, ...scope } });
+
+export const markRead = (db: Client, id: string) =>
+  db.notification.update({ where: { id }, data: { readAt: new Date() } });
+
+const ERASED = { erased: true } satisfies Json;
+
+/** Erasure: payloads may hold names and numbers. */
+export const eraseOfApplication = (tx: Client, applicationId: string) =>
+  tx.notification.updateMany({ where: { applicationId }, data: { payload: ERASED } });
+
+export const eraseOfAccount = (tx: Client, accountId: string) =>
+  tx.notification.updateMany({ where: { accountId }, data: { payload: ERASED } });

@@ -6,7 +6,8 @@ import type { ActContent } from '../core/act-pdf.ts';
 import { AppError } from '../core/errors.ts';
 import { DOCUMENT_KIND_RU, OUTCOME_RU, SERVICE_RU, STAGE_RU } from '../core/labels.ts';
 import { STATUS_LABEL_RU } from '../core/lifecycle.ts';
-import { ActVerificationView, applicationInclude, applicationView } from './views.ts';
+import { ActVerificationView, applicationView } from './views.ts';
+import * as applications from '../db/applications.ts';
 import type { Prisma } from '../db/index.ts';
 
 const DECIDED = ['approved', 'rejected'] as const;
@@ -27,19 +28,7 @@ export async function actContent(
   settings: ActSettings,
   now: Date,
 ): Promise<ActContent & { organizationId: string }> {
-  const row = await prisma.application.findFirst({
-    where: { id, ...scope },
-    include: {
-      ...applicationInclude,
-      account: true,
-      reviews: {
-        where: { status: 'decided' },
-        orderBy: { decidedAt: 'desc' },
-        take: 1,
-        include: { reviewer: { select: { name: true } } },
-      },
-    },
-  });
+  const row = await applications.findForAct(prisma, id, scope);
   if (!row) throw new AppError('not_found', { entity: 'Application' });
   if (!isDecided(row.status) || !row.decidedAt) throw new AppError('application_not_decided', { status: row.status });
   const view = applicationView(row);
@@ -95,7 +84,7 @@ export async function verifyAct(prisma: Prisma, token: string, key: Buffer, now:
   const checked = readActToken(token, key, now);
   if (!checked.ok) throw new AppError(checked.reasonCode, { expiredAt: checked.claims?.expiresAt.toISOString() ?? '' });
   const { claims } = checked;
-  const row = await prisma.application.findUnique({ where: { id: claims.applicationId }, include: { account: true } });
+  const row = await applications.findWithAccount(prisma, claims.applicationId);
   // A genuine token of an application that no longer exists attests nothing.
   if (!row) throw new AppError('act_token_invalid');
   const current = isDecided(row.status) && row.decidedAt?.getTime() === claims.decidedAt.getTime();

@@ -7,25 +7,21 @@ import { AppError } from '../core/errors.ts';
 import { acceptsDocuments } from '../core/lifecycle.ts';
 import { errorMessage, log } from '../core/log.ts';
 import { withTimeout } from '../core/timeout.ts';
-import { recordAudit, type Actor } from '../db/audit.ts';
+import { recordAudit } from '../db/audit.ts';
 import type { BlobStore } from '../db/blob-store.ts';
 import type { Database } from '../db/index.ts';
-import { transition } from '../db/lifecycle.ts';
-import { notify } from '../db/notifications.ts';
+import { transition } from './lifecycle.ts';
+import * as accounts from '../db/accounts.ts';
+import * as applications from '../db/applications.ts';
+import * as documents from '../db/documents.ts';
+import * as statusHistory from '../db/status-history.ts';
+import { notify } from './notifications.ts';
 import { DEFAULT_ORGANIZATION_ID } from '../db/organizations.ts';
 import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import type { DocumentKind, ServiceType } from '../generated/prisma/enums.ts';
+import type { Caller } from './caller.ts';
 import type { StagePool } from '../workers/pool.ts';
 import type { JobQueue } from '../workers/queue/index.ts';
-
-/** Who is asking: the key's client, its organisation scope (empty for an admin) and how the trail names it. */
-export interface Caller {
-  clientId: string;
-  /** The key's organisation; undefined for a global (admin) key. */
-  organizationId: string | undefined;
-  scope: { organizationId?: string };
-  actor: Actor;
-}
 
 export interface ApplicationDeps {
   db: Database;
@@ -52,12 +48,12 @@ export async function createApplication(deps: Pick<ApplicationDeps, 'db'>, who: 
     // Admin keys are global: an application joins its account's organisation, a new applicant the default one.
     let organizationId = who.organizationId ?? DEFAULT_ORGANIZATION_ID;
     if ('accountId' in request) {
-      const account = await tx.account.findFirst({ where: { id: request.accountId, ...who.scope, erasedAt: null } });
+      const account = await accounts.findLive(tx, request.accountId, who.scope);
       if (!account) throw new AppError('not_found', { entity: 'Account' }, 'accountId');
       accountId = account.id;
       organizationId = account.organizationId;
     } else {
-      accountId = (await tx.account.create({ data: { ...request.applicant, organizationId } })).id;
+      accountId = (await accounts.create(tx, { ...request.applicant, organizationId })).id;
       await recordAudit(tx, {
         actor: who.actor,
         action: 'account.created',
@@ -66,17 +62,18 @@ export async function createApplication(deps: Pick<ApplicationDeps, 'db'>, who: 
         organizationId,
       });
     }
-    const created = await tx.application.create({
-      data: { organizationId, accountId, serviceType: request.serviceType, createdById: who.clientId },
+    const created = await applications.create(tx, {
+      organizationId,
+      accountId,
+      serviceType: request.serviceType,
+      createdById: who.clientId,
     });
-    await tx.applicationStatusHistory.create({
-      data: {
-        applicationId: created.id,
-        toStatus: created.status,
-        actorType: who.actor.type,
-        actorId: who.clientId,
-        reason: 'created',
-      },
+    await statusHistory.record(tx, {
+      applicationId: created.id,
+      toStatus: created.status,
+      actorType: who.actor.type,
+      actorId: who.clientId,
+      reason: 'created',
     });
     await recordAudit(tx, {
       actor: who.actor,
@@ -106,7 +103,7 @@ export async function uploadDocument(deps: ApplicationDeps, who: Caller, upload:
   const { applicationId, kind, file } = upload;
   if (BAD_FILE_NAME.test(file.originalName) || file.originalName.length > 255)
     throw new AppError('file_name_invalid', {}, 'file');
-  const application = await prisma.application.findFirst({ where: { id: applicationId, ...who.scope } });
+  const application = await applications.find(prisma, applicationId, who.scope);
   if (!application) throw new AppError('not_found', { entity: 'Application' });
   if (!acceptsDocuments(application.status)) throw new AppError('application_closed', { status: application.status });
 
@@ -118,21 +115,19 @@ export async function uploadDocument(deps: ApplicationDeps, who: Caller, upload:
   await deps.blobs.put(documentId, file.bytes);
   try {
     await prisma.$transaction(async (tx) => {
-      await tx.document.create({
-        data: {
-          id: documentId,
-          applicationId,
-          kind,
-          originalName: file.originalName,
-          declaredType: file.declaredType.slice(0, 100),
-          contentType: inspected.contentType,
-          sizeBytes: file.bytes.length,
-          pageCount: inspected.pageCount,
-          width: inspected.width,
-          height: inspected.height,
-          sha256: createHash('sha256').update(file.bytes).digest('hex'),
-          storageKey: documentId,
-        },
+      await documents.create(tx, {
+        id: documentId,
+        applicationId,
+        kind,
+        originalName: file.originalName,
+        declaredType: file.declaredType.slice(0, 100),
+        contentType: inspected.contentType,
+        sizeBytes: file.bytes.length,
+        pageCount: inspected.pageCount,
+        width: inspected.width,
+        height: inspected.height,
+        sha256: createHash('sha256').update(file.bytes).digest('hex'),
+        storageKey: documentId,
       });
       await recordAudit(tx, {
         actor: who.actor,
@@ -149,7 +144,7 @@ export async function uploadDocument(deps: ApplicationDeps, who: Caller, upload:
         type: 'document_received',
         payload: { documentId, kind },
       });
-      const { status } = await tx.application.findUniqueOrThrow({ where: { id: applicationId } });
+      const { status } = await applications.get(tx, applicationId);
       if (!acceptsDocuments(status)) throw new AppError('application_closed', { status });
       if (status !== 'processing') {
         await transition(tx, applicationId, {

@@ -1,4 +1,4 @@
-// Active liveness sessions, the one place that reads and writes their table.
+// Active liveness sessions.
 // Opening one asks for random moves with a single-use nonce and an expiry, and
 // puts the application back to «В обработке»: no verdict is given while a
 // session is open. Its frames are sent once; the session is then judged —
@@ -8,13 +8,15 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import { AppError } from '../core/errors.ts';
 import { acceptsDocuments } from '../core/lifecycle.ts';
 import type { ReasonCode, ReasonParams } from '../core/reasons.ts';
-import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import type { Json, Scope } from '../db/client.ts';
+import * as applications from '../db/applications.ts';
+import * as sessions from '../db/liveness-sessions.ts';
+import type { LivenessSessionRow } from '../db/liveness-sessions.ts';
 import type { JudgedChallenge } from '../pipeline/face/session.ts';
 import { drawSteps, type ChallengeStep } from '../pipeline/liveness/challenge.ts';
 import { recordAudit, type Actor } from '../db/audit.ts';
 import type { Prisma } from '../db/index.ts';
-import { transition } from '../db/lifecycle.ts';
-import { lockRow } from '../db/row-locks.ts';
+import { transition } from './lifecycle.ts';
 
 export interface SessionSettings {
   steps: readonly ChallengeStep[];
@@ -22,12 +24,7 @@ export interface SessionSettings {
   sessionTtlMs: number;
 }
 
-/** Rows the caller may see: its organisation's (admin keys: every organisation's). */
-type Scope = { organizationId?: string };
-
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
-
-export type LivenessSessionRow = PrismaNs.LivenessSessionGetPayload<object>;
 
 export async function openLivenessSession(
   prisma: Prisma,
@@ -35,19 +32,16 @@ export async function openLivenessSession(
 ): Promise<{ session: LivenessSessionRow; nonce: string }> {
   const nonce = randomBytes(24).toString('base64url');
   const session = await prisma.$transaction(async (tx) => {
-    await lockRow(tx, 'Application', input.applicationId);
-    const application = await tx.application.findFirst({ where: { id: input.applicationId, ...input.scope } });
+    const application = await applications.lockAndFind(tx, input.applicationId, input.scope);
     if (!application) throw new AppError('not_found', { entity: 'Application' });
     if (!acceptsDocuments(application.status)) throw new AppError('application_closed', { status: application.status });
-    const created = await tx.livenessSession.create({
-      data: {
-        organizationId: application.organizationId,
-        applicationId: application.id,
-        steps: drawSteps(input.settings.steps, input.settings.stepCount, randomInt),
-        nonceHash: sha256(nonce),
-        expiresAt: new Date(input.now.getTime() + input.settings.sessionTtlMs),
-        createdById: input.clientId,
-      },
+    const created = await sessions.create(tx, {
+      organizationId: application.organizationId,
+      applicationId: application.id,
+      steps: drawSteps(input.settings.steps, input.settings.stepCount, randomInt),
+      nonceHash: sha256(nonce),
+      expiresAt: new Date(input.now.getTime() + input.settings.sessionTtlMs),
+      createdById: input.clientId,
     });
     await recordAudit(tx, {
       actor: input.actor,
@@ -65,7 +59,7 @@ export async function openLivenessSession(
 }
 
 export async function findLivenessSession(prisma: Prisma, id: string, scope: Scope): Promise<LivenessSessionRow> {
-  const session = await prisma.livenessSession.findFirst({ where: { id, ...scope } });
+  const session = await sessions.find(prisma, id, scope);
   if (!session) throw new AppError('not_found', { entity: 'LivenessSession' });
   return session;
 }
@@ -93,10 +87,7 @@ async function refusal(
       reasonCode: 'challenge_expired',
       params: { expiresAt: session.expiresAt.toISOString() },
     };
-  const earlier = await prisma.livenessSession.findFirst({
-    where: { organizationId: session.organizationId, id: { not: session.id }, frameHashes: { hasSome: frameHashes } },
-    select: { id: true },
-  });
+  const earlier = await sessions.withAnyFrame(prisma, session, frameHashes);
   if (earlier)
     return {
       status: 'failed',
@@ -141,20 +132,16 @@ export async function completeLivenessSession(
   const { status, reasonCode, params, judged } = verdict;
   return prisma.$transaction(async (tx) => {
     // Only the first of two racing submissions completes the session.
-    const completed = await tx.livenessSession.updateMany({
-      where: { id: session.id, status: 'open' },
-      data: {
-        status,
-        reasonCode: reasonCode ?? null,
-        result: {
-          ...(params ? { params } : {}),
-          ...(judged ? { challenge: judged.challenge, frames: judged.frames } : {}),
-        } as PrismaNs.InputJsonValue,
-        frameHashes,
-        completedAt: new Date(),
-      },
+    const completed = await sessions.complete(tx, session.id, {
+      status,
+      reasonCode: reasonCode ?? null,
+      result: {
+        ...(params ? { params } : {}),
+        ...(judged ? { challenge: judged.challenge, frames: judged.frames } : {}),
+      } as Json,
+      frameHashes,
     });
-    if (completed.count === 0) throw alreadyUsed();
+    if (!completed) throw alreadyUsed();
     await recordAudit(tx, {
       actor: input.actor,
       action: 'liveness_session.completed',
@@ -168,7 +155,7 @@ export async function completeLivenessSession(
         frames: input.frames.length,
       },
     });
-    return tx.livenessSession.findUniqueOrThrow({ where: { id: session.id } });
+    return sessions.get(tx, session.id);
   });
 }
 

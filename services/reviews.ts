@@ -9,16 +9,16 @@ import { reasonEntry, type ReasonEntry } from '../core/reasons.ts';
 import type { DocumentKind } from '../generated/prisma/enums.ts';
 import { compareName } from '../pipeline/names/transliteration.ts';
 import type { RegistryAnswers } from '../pipeline/registry/index.ts';
-import { applicationInclude, applicationView, ReviewCaseView, reviewQueueItem } from './views.ts';
+import { applicationView, ReviewCaseView, reviewQueueItem } from './views.ts';
+import * as applications from '../db/applications.ts';
 import { recordAudit, type Actor } from '../db/audit.ts';
+import type { Scope } from '../db/client.ts';
 import type { Prisma } from '../db/index.ts';
-import { transition } from '../db/lifecycle.ts';
-import { lockRow } from '../db/row-locks.ts';
+import * as reviews from '../db/reviews.ts';
+import { transition } from './lifecycle.ts';
 
 /** How long a claim keeps other reviewers out. */
 export const LEASE_MINUTES = 15;
-
-type Scope = { organizationId?: string };
 
 const STATUS_OF = { approve: 'approved', reject: 'rejected', request_clarification: 'clarification_required' } as const;
 
@@ -41,13 +41,8 @@ export async function reviewQueue(
 ) {
   const before =
     filter.olderThanMinutes !== undefined ? new Date(now.getTime() - filter.olderThanMinutes * 60_000) : undefined;
-  const applications = await prisma.application.findMany({
-    where: { status: 'under_review', ...scope, ...(before ? { updatedAt: { lte: before } } : {}) },
-    orderBy: { updatedAt: 'asc' },
-    include: { reviews: { where: { status: { not: 'decided' } }, include: { reviewer: { select: { name: true } } } } },
-    take: 500,
-  });
-  return applications
+  const queued = await applications.underReview(prisma, scope, before);
+  return queued
     .filter(
       (application) => !filter.reason || (application.reasons as ReasonEntry[]).some((r) => r.code === filter.reason),
     )
@@ -137,14 +132,7 @@ function comparisonRows(
 
 /** One case as the workspace shows it: the application, the profile beside what the documents say, registry answers, the claim. */
 export async function reviewCase(prisma: Prisma, id: string, scope: Scope, reviewerId: string, now: Date) {
-  const row = await prisma.application.findFirst({
-    where: { id, ...scope },
-    include: {
-      ...applicationInclude,
-      account: true,
-      reviews: { where: { status: { not: 'decided' } }, include: { reviewer: { select: { name: true } } } },
-    },
-  });
+  const row = await applications.findReviewCase(prisma, id, scope);
   if (!row) throw new AppError('not_found', { entity: 'Application' });
   const application = applicationView(row);
   const identity = application.documents.find(
@@ -185,24 +173,15 @@ export async function reviewCase(prisma: Prisma, id: string, scope: Scope, revie
 
 export async function claimReview(prisma: Prisma, id: string, scope: Scope, actor: Actor & { id: string }, now: Date) {
   return prisma.$transaction(async (tx) => {
-    await lockRow(tx, 'Application', id);
-    const application = await tx.application.findFirst({
-      where: { id, ...scope },
-      include: { reviews: { where: { status: { not: 'decided' } } } },
-    });
+    const application = await applications.lockWithReviews(tx, id, scope, { not: 'decided' });
     if (!application) throw new AppError('not_found', { entity: 'Application' });
     if (application.status !== 'under_review') throw new AppError('not_under_review', { status: application.status });
     const held = application.reviews.find((r) => r.reviewerId !== actor.id && liveLease(r, now));
     if (held) throw new AppError('review_claimed', { until: held.leaseExpiresAt!.toISOString() });
-    const lease = {
+    const claimed = await reviews.claim(tx, id, application.reviews[0]?.id, {
       reviewerId: actor.id,
-      status: 'claimed' as const,
       leaseExpiresAt: new Date(now.getTime() + LEASE_MINUTES * 60_000),
-    };
-    const open = application.reviews[0];
-    const claimed = open
-      ? await tx.review.update({ where: { id: open.id }, data: lease })
-      : await tx.review.create({ data: { applicationId: id, ...lease } });
+    });
     await recordAudit(tx, {
       actor,
       action: 'review.claimed',
@@ -226,26 +205,12 @@ export async function decideReview(
 ) {
   const to = STATUS_OF[body.decision];
   await prisma.$transaction(async (tx) => {
-    await lockRow(tx, 'Application', id);
-    const application = await tx.application.findFirst({
-      where: { id, ...scope },
-      include: { reviews: { where: { status: 'claimed' } } },
-    });
+    const application = await applications.lockWithReviews(tx, id, scope, { equals: 'claimed' });
     if (!application) throw new AppError('not_found', { entity: 'Application' });
     if (application.status !== 'under_review') throw new AppError('not_under_review', { status: application.status });
     const lease = application.reviews.find((r) => r.reviewerId === actor.id && liveLease(r, new Date()));
     if (!lease) throw new AppError('review_not_claimed');
-    await tx.review.update({
-      where: { id: lease.id },
-      data: {
-        status: 'decided',
-        decision: to,
-        reasonCodes: body.reasonCodes,
-        comment: body.comment,
-        decidedAt: new Date(),
-        leaseExpiresAt: null,
-      },
-    });
+    await reviews.decide(tx, lease.id, { decision: to, reasonCodes: body.reasonCodes, comment: body.comment });
     await transition(tx, id, {
       to,
       actor,
@@ -268,5 +233,5 @@ export async function decideReview(
       data: { reviewId: lease.id, decision: to, reasonCodes: body.reasonCodes },
     });
   });
-  return prisma.application.findUniqueOrThrow({ where: { id } });
+  return applications.get(prisma, id);
 }

@@ -14,12 +14,17 @@ import { errorMessage, log } from '../core/log.ts';
 import { reasonMessage } from '../core/reasons.ts';
 import type { Database } from '../db/index.ts';
 import { recordAudit } from '../db/audit.ts';
-import { transition } from '../db/lifecycle.ts';
-import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import { transition } from './lifecycle.ts';
+import * as applications from '../db/applications.ts';
+import type { ApplicationForSettlement as StoredApplication } from '../db/applications.ts';
+import type { Client, Json } from '../db/client.ts';
+import * as documentsTable from '../db/documents.ts';
+import * as runs from '../db/runs.ts';
 import { challengeFact } from './liveness-sessions.ts';
 import { applicationFaceCheck, applicationFacts, type SettledDocument } from '../pipeline/decision/facts.ts';
 import { currentDocuments, decide, type ApplicationFacts } from '../pipeline/decision/index.ts';
 import { readExtracted } from '../pipeline/extracted.ts';
+import { stayOf, type Stay } from '../pipeline/validators/migration.ts';
 import {
   askRegistries,
   plannedLookups,
@@ -28,7 +33,6 @@ import {
   type RegistryPort,
 } from '../pipeline/registry/index.ts';
 import { verdicts } from '../core/metrics.ts';
-import { lockRow } from '../db/row-locks.ts';
 import { backoff } from '../core/backoff.ts';
 
 export interface SettleDeps {
@@ -39,13 +43,6 @@ export interface SettleDeps {
 
 const SYSTEM = { type: 'system' } as const;
 
-const include = {
-  account: true,
-  livenessSessions: { orderBy: { createdAt: 'desc' }, take: 1 },
-  documents: { include: { runs: { where: { status: { in: ['succeeded', 'failed'] } }, include: { checks: true } } } },
-} as const satisfies PrismaNs.ApplicationInclude;
-
-type StoredApplication = PrismaNs.ApplicationGetPayload<{ include: typeof include }>;
 type StoredDocument = StoredApplication['documents'][number];
 
 const finished = (documents: StoredDocument[]) =>
@@ -79,11 +76,7 @@ function factsOf(application: StoredApplication, now: Date): ApplicationFacts {
  * The application-level face check, stored as the selfie's `face` check and
  * replaced at every settlement, since either document may be uploaded again.
  */
-async function settleFaceCheck(
-  tx: PrismaNs.TransactionClient,
-  documents: StoredDocument[],
-  faultStage?: string,
-): Promise<void> {
+async function settleFaceCheck(tx: Client, documents: StoredDocument[], faultStage?: string): Promise<void> {
   let face: ReturnType<typeof applicationFaceCheck>;
   try {
     if (faultStage === 'face') throw new Error('fault injected into face');
@@ -103,22 +96,21 @@ async function settleFaceCheck(
   const selfie = face && documents.find((d) => d.id === face.selfieId);
   const run = selfie?.runs.find((r) => r.status === 'succeeded');
   if (!face || !selfie || !run) return;
-  await tx.checkResult.deleteMany({ where: { documentId: selfie.id, stage: 'face' } });
-  const check = await tx.checkResult.create({
-    data: {
-      runId: run.id,
-      documentId: selfie.id,
+  const check = await runs.replaceCheck(
+    tx,
+    { id: run.id, documentId: selfie.id },
+    {
       stage: 'face',
       outcome: face.verdict.outcome,
-      reasonCode: face.verdict.reasonCode ?? null,
-      score: face.verdict.score ?? null,
+      reasonCode: face.verdict.reasonCode,
+      score: face.verdict.score,
       details: {
         ...face.verdict.details,
         ...(face.portraitId ? { portraitDocumentId: face.portraitId } : {}),
-      } as PrismaNs.InputJsonValue,
+      } as Json,
       durationMs: 0,
     },
-  });
+  );
   run.checks = [...run.checks.filter((c) => c.stage !== 'face'), check];
 }
 
@@ -126,15 +118,9 @@ async function settleFaceCheck(
  * The stays of the applicant's earlier applications: every migration card read
  * in them. The same card twice, or overlapping cards, count each day once.
  */
-export async function earlierStaysOf(tx: PrismaNs.TransactionClient, accountId: string, applicationId: string) {
-  const cards = await tx.document.findMany({
-    where: { kind: 'migration_card', status: 'processed', application: { accountId, id: { not: applicationId } } },
-    select: { extracted: true },
-  });
-  return cards.flatMap(({ extracted }) => {
-    const fields = readExtracted(extracted).card?.fields;
-    return fields?.entryDate && fields.stayUntil ? [{ entryDate: fields.entryDate, stayUntil: fields.stayUntil }] : [];
-  });
+export async function earlierStaysOf(tx: Client, accountId: string, applicationId: string): Promise<Stay[]> {
+  const cards = await documentsTable.cardsOfOtherApplications(tx, accountId, applicationId);
+  return cards.flatMap(({ extracted }) => stayOf(readExtracted(extracted).card?.fields) ?? []);
 }
 
 /** The same current documents, all still finished: nothing moved while the registries were asked. */
@@ -146,7 +132,7 @@ export async function settleApplication(
   applicationId: string,
 ): Promise<'settled' | 'waiting' | 'retry_later'> {
   const { prisma } = deps.db;
-  const before = await prisma.application.findUnique({ where: { id: applicationId }, include });
+  const before = await applications.findForSettlement(prisma, applicationId);
   if (!before || before.status !== 'processing' || !ready(before)) return 'waiting';
   const now = deps.config.now();
   const registries: RegistryAnswers = await askRegistries(deps.registry, plannedLookups(factsOf(before, now)));
@@ -156,8 +142,8 @@ export async function settleApplication(
   let settledTo: string | undefined;
   const outcome = await prisma.$transaction(async (tx) => {
     // Serialise settlements of one application: two documents may finish at once on two workers.
-    await lockRow(tx, 'Application', applicationId);
-    const application = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, include });
+    const application = await applications.lockForSettlement(tx, applicationId);
+    if (!application) return 'waiting';
     const documents = currentDocuments(application.documents);
     if (
       application.status !== 'processing' ||
@@ -169,14 +155,7 @@ export async function settleApplication(
       const nextSettleAt = new Date(
         Date.now() + backoff({ attempt: application.registryAttempts + 1, base: backoffMs }),
       );
-      await tx.application.update({
-        where: { id: applicationId },
-        data: {
-          registryAttempts: { increment: 1 },
-          nextSettleAt,
-          registryChecks: registries as PrismaNs.InputJsonValue,
-        },
-      });
+      await applications.keepRegistryAnswers(tx, applicationId, registries as Json, { nextSettleAt });
       await recordAudit(tx, {
         actor: SYSTEM,
         action: 'application.registry_unavailable',
@@ -191,14 +170,9 @@ export async function settleApplication(
     const facts = factsOf(application, now);
     const passportNumber = facts.documents.find((d) => d.kind === 'passport')?.mrz?.fields.documentNumber;
     const elsewhere = passportNumber
-      ? await tx.document.findMany({
-          where: {
-            kind: 'passport',
-            extracted: { path: ['mrz', 'fields', 'documentNumber'], equals: passportNumber },
-            application: { organizationId: application.organizationId, accountId: { not: application.accountId } },
-          },
-          select: { applicationId: true },
-          take: 20,
+      ? await documentsTable.passportsNumberedElsewhere(tx, passportNumber, {
+          organizationId: application.organizationId,
+          notAccountId: application.accountId,
         })
       : [];
     const verdict = decide({
@@ -214,10 +188,7 @@ export async function settleApplication(
           }
         : {}),
     });
-    await tx.application.update({
-      where: { id: applicationId },
-      data: { registryAttempts: 0, nextSettleAt: null, registryChecks: registries as PrismaNs.InputJsonValue },
-    });
+    await applications.keepRegistryAnswers(tx, applicationId, registries as Json, undefined);
     await transition(tx, applicationId, {
       to: verdict.status,
       actor: SYSTEM,
@@ -249,18 +220,7 @@ export async function settleSafely(deps: SettleDeps, applicationId: string): Pro
  * storing a document and settling).
  */
 export async function settleDue(deps: SettleDeps, olderThanMs = 30_000): Promise<number> {
-  const due = await deps.db.prisma.application.findMany({
-    where: {
-      status: 'processing',
-      OR: [
-        { nextSettleAt: { lte: new Date() } },
-        { nextSettleAt: null, updatedAt: { lt: new Date(Date.now() - olderThanMs) } },
-      ],
-    },
-    select: { id: true },
-    orderBy: { updatedAt: 'asc' },
-    take: 100,
-  });
+  const due = await applications.dueForSettlement(deps.db.prisma, new Date(), olderThanMs);
   let settled = 0;
   for (const { id } of due) if ((await settleApplication(deps, id).catch(() => 'waiting')) === 'settled') settled++;
   return settled;

@@ -21,10 +21,9 @@ import { REASONS, reasonMessage, type ReasonCode } from '../core/reasons.ts';
 import { currentDocuments } from '../pipeline/decision/index.ts';
 import { STAGE_ORDER } from '../pipeline/stages.ts';
 import { ExtractedSchema, readExtracted } from '../pipeline/extracted.ts';
-
-export const documentInclude = {
-  runs: { orderBy: { attempt: 'asc' }, include: { checks: true } },
-} as const satisfies PrismaNs.DocumentInclude;
+import type { applicationInclude } from '../db/applications.ts';
+import type { LivenessSessionRow } from '../db/liveness-sessions.ts';
+import type { documentInclude } from '../db/documents.ts';
 
 type DocumentRow = PrismaNs.DocumentGetPayload<{ include: typeof documentInclude }>;
 type CheckRow = DocumentRow['runs'][number]['checks'][number];
@@ -378,15 +377,8 @@ export function documentView(document: DocumentRow, current = true) {
   });
 }
 
-export const applicationInclude = {
-  documents: { orderBy: { createdAt: 'asc' }, include: documentInclude },
-  livenessSessions: { orderBy: { createdAt: 'asc' } },
-  history: { orderBy: { createdAt: 'asc' } },
-} as const satisfies PrismaNs.ApplicationInclude;
-
 type ApplicationRow = PrismaNs.ApplicationGetPayload<{ include: typeof applicationInclude }>;
 
-type LivenessSessionRow = PrismaNs.LivenessSessionGetPayload<object>;
 /** What a session's stored judgement holds (services/liveness-sessions.ts writes it). */
 const StoredJudgement = z
   .object({

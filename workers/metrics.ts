@@ -6,6 +6,8 @@ import http from 'node:http';
 import { Gauge, Registry } from 'prom-client';
 import { errorMessage, log } from '../core/log.ts';
 import { metrics } from '../core/metrics.ts';
+import * as applications from '../db/applications.ts';
+import * as deliveries from '../db/webhook-deliveries.ts';
 import type { Runtime } from './runtime.ts';
 
 type Read = () => Promise<{ labels: Record<string, string>; value: number }[]>;
@@ -28,15 +30,15 @@ export function runtimeMetrics(runtime: Pick<Runtime, 'db' | 'queue' | 'pool' | 
     Object.entries(await runtime.queue.counts()).map(([state, value]) => ({ labels: { state }, value })),
   );
   gauge('docverify_applications', 'Applications by status', ['status'], async () =>
-    (await runtime.db.prisma.application.groupBy({ by: ['status'], _count: { _all: true } })).map((row) => ({
-      labels: { status: row.status },
-      value: row._count._all,
+    (await applications.countByStatus(runtime.db.prisma)).map(({ status, count }) => ({
+      labels: { status },
+      value: count,
     })),
   );
   gauge('docverify_webhook_deliveries', 'Webhook deliveries by status (pending is the backlog)', ['status'], async () =>
-    (await runtime.db.prisma.webhookDelivery.groupBy({ by: ['status'], _count: { _all: true } })).map((row) => ({
-      labels: { status: row.status },
-      value: row._count._all,
+    (await deliveries.countByStatus(runtime.db.prisma)).map(({ status, count }) => ({
+      labels: { status },
+      value: count,
     })),
   );
   gauge(

@@ -9,7 +9,10 @@ import { errorMessage, log } from '../core/log.ts';
 import { documentsProcessed, stageDuration } from '../core/metrics.ts';
 import type { BlobStore } from '../db/blob-store.ts';
 import { recordAudit } from '../db/audit.ts';
-import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import * as applications from '../db/applications.ts';
+import type { Json } from '../db/client.ts';
+import * as documents from '../db/documents.ts';
+import * as runs from '../db/runs.ts';
 import type { DocumentKind } from '../generated/prisma/enums.ts';
 import { extractedFrom } from '../pipeline/extracted.ts';
 import type { CheckRecord } from '../pipeline/stages.ts';
@@ -17,7 +20,6 @@ import type { AcceptedType } from '../pipeline/types.ts';
 import type { StagePool } from './pool.ts';
 import { settleSafely, type SettleDeps } from '../services/settlement.ts';
 import type { JobAttempt } from './queue/index.ts';
-import { lockRow } from '../db/row-locks.ts';
 
 export interface RunnerDeps extends SettleDeps {
   blobs: BlobStore;
@@ -32,7 +34,7 @@ export type RunOutcome = 'processed' | 'failed' | 'skipped';
 
 export async function processDocument(deps: RunnerDeps, documentId: string, attempt: JobAttempt): Promise<RunOutcome> {
   const { prisma } = deps.db;
-  const document = await prisma.document.findUnique({ where: { id: documentId } });
+  const document = await documents.get(prisma, documentId);
   if (!document || document.status === 'processed' || document.status === 'failed') {
     log.debug('job skipped: document missing or finished', { documentId, status: document?.status });
     return 'skipped';
@@ -40,20 +42,8 @@ export async function processDocument(deps: RunnerDeps, documentId: string, atte
 
   const run = await prisma.$transaction(async (tx) => {
     // The row lock numbers concurrent runs of one document one after the other.
-    await lockRow(tx, 'Document', documentId);
-    const started = await tx.document.updateMany({
-      where: { id: documentId, status: { in: ['received', 'processing'] } },
-      data: { status: 'processing' },
-    });
-    if (started.count === 0) return undefined; // finished while we waited for the lock
-    return tx.verificationRun.create({
-      data: {
-        applicationId: document.applicationId,
-        documentId,
-        attempt: (await tx.verificationRun.count({ where: { documentId } })) + 1,
-        worker: WORKER_NAME,
-      },
-    });
+    if (!(await documents.start(tx, documentId))) return undefined; // finished while we waited for the lock
+    return runs.open(tx, { applicationId: document.applicationId, documentId, worker: WORKER_NAME });
   });
   if (!run) return 'skipped';
 
@@ -91,10 +81,7 @@ export async function processDocument(deps: RunnerDeps, documentId: string, atte
       (check) => `${String(check.details.stage ?? check.stage)}: ${String(check.details.detail ?? check.reasonCode)}`,
     )
     .join('; ');
-  await prisma.verificationRun.update({
-    where: { id: run.id },
-    data: { status: 'failed', finishedAt: new Date(), error },
-  });
+  await runs.fail(prisma, run.id, error);
   if (!attempt.final) throw new StageCrashError(error);
   return finish(deps, document.applicationId, documentId, run.id, checks, 'failed', document.kind);
 }
@@ -118,45 +105,21 @@ async function finish(
   const committed = await deps.db.prisma.$transaction(async (tx) => {
     // Whoever finishes first wins; a duplicate run that gets here later stores nothing.
     const extracted = extractedFrom(checks);
-    const claimed = await tx.document.updateMany({
-      where: { id: documentId, status: { in: ['received', 'processing'] } },
-      data: {
-        status,
-        processedAt: new Date(),
-        ...(firstPage ? { width: firstPage.width, height: firstPage.height } : {}),
-        ...(Object.keys(extracted).length ? { extracted: extracted as PrismaNs.InputJsonValue } : {}),
-      },
+    const claimed = await documents.finish(tx, documentId, {
+      status,
+      ...(firstPage ? { size: firstPage } : {}),
+      ...(Object.keys(extracted).length ? { extracted: extracted as Json } : {}),
     });
-    if (claimed.count === 0) return false;
+    if (!claimed) return false;
     // Runs still marked running belong to workers that died mid-job, or lost this race.
-    await tx.verificationRun.updateMany({
-      where: { documentId, status: 'running', id: { not: runId } },
-      data: {
-        status: 'interrupted',
-        finishedAt: new Date(),
-        error: 'superseded: its worker stopped, or another run finished first',
-      },
-    });
-    await tx.checkResult.createMany({
-      data: stored.map((check) => ({
-        runId,
-        documentId,
-        stage: check.stage,
-        outcome: check.outcome,
-        reasonCode: check.reasonCode ?? null,
-        score: check.score ?? null,
-        details: check.details as PrismaNs.InputJsonValue,
-        durationMs: check.durationMs,
-      })),
-    });
-    await tx.verificationRun.update({
-      where: { id: runId },
-      data: status === 'processed' ? { status: 'succeeded', finishedAt: new Date() } : { finishedAt: new Date() },
-    });
-    const { organizationId } = await tx.application.findUniqueOrThrow({
-      where: { id: applicationId },
-      select: { organizationId: true },
-    });
+    await runs.interruptOthers(tx, documentId, runId, 'superseded: its worker stopped, or another run finished first');
+    await runs.complete(
+      tx,
+      { id: runId, documentId },
+      stored.map((check) => ({ ...check, details: check.details as Json })),
+      status === 'processed',
+    );
+    const { organizationId } = await applications.get(tx, applicationId);
     await recordAudit(tx, {
       actor: SYSTEM,
       action: `document.${status}`,
@@ -174,10 +137,7 @@ async function finish(
     await settleSafely(deps, applicationId);
   }
   if (!committed) {
-    await deps.db.prisma.verificationRun.update({
-      where: { id: runId },
-      data: { status: 'interrupted', finishedAt: new Date(), error: 'another run finished this document first' },
-    });
+    await runs.interrupt(deps.db.prisma, runId, 'another run finished this document first');
     return 'skipped';
   }
   return status;

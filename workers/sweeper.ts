@@ -10,8 +10,9 @@ import type { Config } from '../core/config.ts';
 import { repeat } from '../core/repeat.ts';
 import { log } from '../core/log.ts';
 import type { BlobStore } from '../db/blob-store.ts';
-import { enforceClarificationDeadlines } from '../db/clarifications.ts';
-import { eraseExpired } from '../db/erasure.ts';
+import * as documents from '../db/documents.ts';
+import { enforceClarificationDeadlines } from '../services/clarifications.ts';
+import { eraseExpired } from '../services/erasure.ts';
 import type { Database } from '../db/index.ts';
 import type { JobQueue } from './queue/index.ts';
 import { settleDue, type SettleDeps } from '../services/settlement.ts';
@@ -31,9 +32,7 @@ export async function sweepOrphanBlobs(db: Database, blobs: BlobStore, minAgeMs 
   const flush = async () => {
     // Blob keys are the document id, or the document id and an artifact name.
     const ids = [...new Set(candidates.map((key) => key.split('.')[0]!))];
-    const known = new Set(
-      (await db.prisma.document.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((d) => d.id),
-    );
+    const known = await documents.existing(db.prisma, ids);
     for (const key of candidates.filter((k) => !known.has(k.split('.')[0]!))) {
       await blobs.delete(key);
       removed++;
@@ -50,14 +49,9 @@ export async function sweepOrphanBlobs(db: Database, blobs: BlobStore, minAgeMs 
 }
 
 export async function sweepUnfinished(db: Database, queue: JobQueue, minAgeMs = MIN_AGE_MS): Promise<number> {
-  const documents = await db.prisma.document.findMany({
-    where: { status: { in: ['received', 'processing'] }, createdAt: { lt: new Date(Date.now() - minAgeMs) } },
-    select: { id: true },
-    orderBy: { createdAt: 'asc' },
-    take: BATCH,
-  });
-  for (const { id } of documents) await queue.requeue({ documentId: id });
-  return documents.length;
+  const unfinished = await documents.unfinishedBefore(db.prisma, new Date(Date.now() - minAgeMs), BATCH);
+  for (const { id } of unfinished) await queue.requeue({ documentId: id });
+  return unfinished.length;
 }
 
 export function startSweeper(

@@ -9,6 +9,8 @@ import type { Config } from '../core/config.ts';
 import { repeat } from '../core/repeat.ts';
 import { errorMessage, log } from '../core/log.ts';
 import type { Database } from '../db/index.ts';
+import { webhookSecretsOf } from '../db/organizations.ts';
+import * as deliveries from '../db/webhook-deliveries.ts';
 
 type WebhookConfig = Omit<Config['webhook'], 'endpoint'>;
 
@@ -52,47 +54,30 @@ async function send(db: Database, config: WebhookConfig, delivery: Delivery, sec
   }
   const attempts = delivery.attempts + 1;
   if (!error) {
-    await db.prisma.webhookDelivery.update({
-      where: { id: delivery.id },
-      data: { status: 'delivered', attempts, lastStatusCode: statusCode, lastError: null, deliveredAt: new Date() },
-    });
+    await deliveries.delivered(db.prisma, delivery.id, attempts, statusCode);
     return;
   }
   const exhausted = attempts >= config.attempts;
-  await db.prisma.webhookDelivery.update({
-    where: { id: delivery.id },
-    data: {
-      status: exhausted ? 'failed' : 'pending',
-      attempts,
-      lastStatusCode: statusCode ?? null,
-      lastError: error,
-      nextAttemptAt: new Date(
-        Date.now() + backoff({ attempt: attempts, base: config.backoffMs, max: MAX_BACKOFF_MS, jitter: 'equal' }),
-      ),
-    },
+  await deliveries.attemptFailed(db.prisma, delivery.id, {
+    attempts,
+    statusCode,
+    error,
+    exhausted,
+    next: new Date(
+      Date.now() + backoff({ attempt: attempts, base: config.backoffMs, max: MAX_BACKOFF_MS, jitter: 'equal' }),
+    ),
   });
   log.warn('webhook delivery failed', { deliveryId: delivery.id, attempts, exhausted, error });
 }
 
 /** One pass: send every due delivery this process can claim. */
 export async function dispatchWebhooks(db: Database, config: WebhookConfig): Promise<void> {
-  const due = await db.prisma.webhookDelivery.findMany({
-    where: { status: 'pending', nextAttemptAt: { lte: new Date() } },
-    orderBy: { nextAttemptAt: 'asc' },
-    take: BATCH,
-  });
+  const due = await deliveries.due(db.prisma, new Date(), BATCH);
   // Each delivery is signed with its organisation's secret: read once per pass.
-  const organizations = await db.prisma.organization.findMany({
-    where: { id: { in: [...new Set(due.map((d) => d.organizationId))] } },
-    select: { id: true, webhookSecret: true },
-  });
-  const secrets = new Map(organizations.map((organization) => [organization.id, organization.webhookSecret]));
+  const secrets = await webhookSecretsOf(db.prisma, [...new Set(due.map((d) => d.organizationId))]);
   for (const delivery of due) {
-    const claimed = await db.prisma.webhookDelivery.updateMany({
-      where: { id: delivery.id, status: 'pending', nextAttemptAt: delivery.nextAttemptAt },
-      data: { nextAttemptAt: new Date(Date.now() + CLAIM_MS) },
-    });
-    if (claimed.count === 1) await send(db, config, delivery, secrets.get(delivery.organizationId));
+    if (await deliveries.claim(db.prisma, delivery, new Date(Date.now() + CLAIM_MS)))
+      await send(db, config, delivery, secrets.get(delivery.organizationId));
   }
 }
 

@@ -6,7 +6,8 @@ import { createApplication, uploadDocument } from '../../services/applications.t
 import { allow, auditStaffRead, callerOf, ownedBy } from '../auth.ts';
 import { parse, uploadRateLimit } from '../errors.ts';
 import { CreateApplicationSchema, IdParamSchema, UploadFieldsSchema } from '../schemas.ts';
-import { applicationInclude, applicationSummary, applicationView, uploadAccepted } from '../../services/views.ts';
+import { applicationSummary, applicationView, uploadAccepted } from '../../services/views.ts';
+import { findWithDocuments } from '../../db/applications.ts';
 import type { ApiDeps } from '../app.ts';
 
 /** Room for the multipart envelope and the form fields around the file. */
@@ -30,10 +31,7 @@ export function applicationsRouter(deps: ApiDeps): Router {
 
   router.get('/:id', async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const application = await prisma.application.findFirst({
-      where: { id, ...ownedBy(res) },
-      include: applicationInclude,
-    });
+    const application = await findWithDocuments(prisma, id, ownedBy(res));
     if (!application) throw new AppError('not_found', { entity: 'Application' });
     await auditStaffRead(prisma, res, { type: 'Application', id, organizationId: application.organizationId });
     res.json(applicationView(application));

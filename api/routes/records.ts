@@ -4,15 +4,17 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
-import { eraseAccount } from '../../db/erasure.ts';
+import { eraseAccount } from '../../services/erasure.ts';
 import { ARTIFACT_NAMES } from '../../pipeline/artifacts.ts';
 import { actorOf, allow, auditStaffRead, ownedBy } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
+import * as accounts from '../../db/accounts.ts';
+import * as documents from '../../db/documents.ts';
+import * as notifications from '../../db/notifications.ts';
 import {
   AccountApplicationsView,
   applicationSummary,
-  documentInclude,
   documentView,
   ErasureView,
   NotificationListView,
@@ -29,10 +31,7 @@ export function recordsRouter(deps: ApiDeps): Router {
 
   router.get('/documents/:id', async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const document = await prisma.document.findFirst({
-      where: { id, application: ownedBy(res) },
-      include: { ...documentInclude, application: { select: { organizationId: true } } },
-    });
+    const document = await documents.findInScope(prisma, id, ownedBy(res));
     if (!document) throw new AppError('not_found', { entity: 'Document' });
     await auditStaffRead(prisma, res, { type: 'Document', id, organizationId: document.application.organizationId });
     res.json(documentView(document));
@@ -41,13 +40,10 @@ export function recordsRouter(deps: ApiDeps): Router {
   // Face crops the pipeline kept (portrait, selfie), for reviewers; decrypted on the way out, audited.
   router.get('/documents/:id/artifacts/:name', allow('reviewer', 'admin'), async (req, res) => {
     const { id, name } = parse(ArtifactParamSchema, req.params);
-    const document = await prisma.document.findFirst({
-      where: { id, application: ownedBy(res) },
-      select: { application: { select: { organizationId: true } }, checks: { select: { details: true } } },
-    });
-    const keys = document?.checks.map(
-      (check) => (check.details as { artifacts?: Partial<Record<string, string>> } | null)?.artifacts ?? {},
-    );
+    const document = await documents.findInScope(prisma, id, ownedBy(res));
+    const keys = document?.runs
+      .flatMap((run) => run.checks)
+      .map((check) => (check.details as { artifacts?: Partial<Record<string, string>> } | null)?.artifacts ?? {});
     const key = keys?.map((artifacts) => (Object.hasOwn(artifacts, name) ? artifacts[name] : undefined)).find(Boolean);
     if (!document || !key) throw new AppError('not_found', { entity: 'Artifact' });
     const bytes = await deps.blobs.get(key);
@@ -64,10 +60,7 @@ export function recordsRouter(deps: ApiDeps): Router {
 
   router.get('/accounts/:id/applications', async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const account = await prisma.account.findFirst({
-      where: { id, ...ownedBy(res) },
-      include: { applications: { orderBy: { createdAt: 'desc' } } },
-    });
+    const account = await accounts.findWithApplications(prisma, id, ownedBy(res));
     if (!account) throw new AppError('not_found', { entity: 'Account' });
     await auditStaffRead(prisma, res, { type: 'Account', id, organizationId: account.organizationId });
     res.json(
@@ -81,37 +74,26 @@ export function recordsRouter(deps: ApiDeps): Router {
   router.get('/accounts/:id/notifications', async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
     const { unread } = parse(NotificationQuerySchema, req.query);
-    const account = await prisma.account.findFirst({
-      where: { id, ...ownedBy(res) },
-      select: { id: true, organizationId: true },
-    });
+    const account = await accounts.findInScope(prisma, id, ownedBy(res));
     if (!account) throw new AppError('not_found', { entity: 'Account' });
     await auditStaffRead(prisma, res, { type: 'Account', id, organizationId: account.organizationId });
-    const notifications = await prisma.notification.findMany({
-      where: { accountId: id, ...(unread === 'true' ? { readAt: null } : {}) },
-      orderBy: { createdAt: 'desc' },
-      take: 200,
-    });
-    res.json(NotificationListView.parse({ accountId: id, notifications: notifications.map(notificationView) }));
+    const unreadOnly = unread === 'true';
+    const list = await notifications.ofAccount(prisma, id, unreadOnly);
+    res.json(NotificationListView.parse({ accountId: id, notifications: list.map(notificationView) }));
   });
 
   router.post('/notifications/:id/read', allow('portal', 'admin'), async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const found = await prisma.notification.findFirst({ where: { id, ...ownedBy(res) } });
+    const found = await notifications.find(prisma, id, ownedBy(res));
     if (!found) throw new AppError('not_found', { entity: 'Notification' });
-    const notification = found.readAt
-      ? found
-      : await prisma.notification.update({ where: { id }, data: { readAt: new Date() } });
+    const notification = found.readAt ? found : await notifications.markRead(prisma, id);
     res.json(notificationView(notification));
   });
 
   // Erasure on request: scans, crops, read fields and names go; verdicts, reason codes and the audit trail stay.
   router.delete('/accounts/:id', allow('portal', 'admin'), async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const account = await prisma.account.findFirst({
-      where: { id, ...ownedBy(res), erasedAt: null },
-      select: { id: true },
-    });
+    const account = await accounts.findLive(prisma, id, ownedBy(res));
     if (!account) throw new AppError('not_found', { entity: 'Account' });
     const erased = await eraseAccount(deps, id, { actor: actorOf(res), reason: 'request' });
     res.json(ErasureView.parse(erased));

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { recordAudit } from '../../db/audit.ts';
+import * as deliveries from '../../db/webhook-deliveries.ts';
 import { DeliveryStatus } from '../../generated/prisma/enums.ts';
 import { actorOf, allow } from '../auth.ts';
 import { parse } from '../errors.ts';
@@ -19,18 +20,14 @@ export function webhooksRouter(deps: ApiDeps): Router {
 
   router.get('/webhooks/deliveries', admins, async (req, res) => {
     const { status } = parse(DeliveryQuerySchema, req.query);
-    const deliveries = await prisma.webhookDelivery.findMany({
-      where: status ? { status } : {},
-      orderBy: { createdAt: 'desc' },
-      take: 200,
-    });
-    res.json(DeliveryListView.parse({ deliveries: deliveries.map(deliveryView) }));
+    const latest = await deliveries.latest(prisma, status);
+    res.json(DeliveryListView.parse({ deliveries: latest.map(deliveryView) }));
   });
 
   router.post('/webhooks/deliveries/:id/redeliver', admins, async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
     const delivery = await prisma.$transaction(async (tx) => {
-      const found = await tx.webhookDelivery.findUnique({ where: { id } });
+      const found = await deliveries.get(tx, id);
       if (!found) throw new AppError('not_found', { entity: 'Webhook delivery' });
       await recordAudit(tx, {
         actor: actorOf(res),
@@ -40,10 +37,7 @@ export function webhooksRouter(deps: ApiDeps): Router {
         organizationId: found.organizationId,
         data: { previousStatus: found.status },
       });
-      return tx.webhookDelivery.update({
-        where: { id },
-        data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null },
-      });
+      return deliveries.reset(tx, id);
     });
     res.status(202).json(deliveryView(delivery));
   });

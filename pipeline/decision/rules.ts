@@ -6,7 +6,7 @@ import type { ReasonCode, ReasonParams } from '../../core/reasons.ts';
 import { matchFaces } from '../face/index.ts';
 import { compareName, type NameMatch } from '../names/transliteration.ts';
 import { documentDateProblems, today } from '../validators/dates.ts';
-import { parseStays, samePassportNumber, stayProblems, type Stay } from '../validators/migration.ts';
+import { parseStays, samePassportNumber, stayOf, stayProblems, type Stay } from '../validators/migration.ts';
 import { isValidInn, isValidSnils } from '../validators/tax-ids.ts';
 import { sameUpToLookalikes } from '../ocr/lookalikes.ts';
 import type { RegistryAnswers, RegistryKind } from '../registry/index.ts';
@@ -149,9 +149,8 @@ const checkHits = (stage: string, reasonCode: string) => (facts: ApplicationFact
 /** The migration card's stay problems of one kind, as a hit with the card's dates. */
 const stayHits = (problem: ReturnType<typeof stayProblems>[number]) => (facts: ApplicationFacts) => {
   const card = migrationCard(facts);
-  const fields = card?.card?.fields;
-  if (!card || !fields?.entryDate || !fields.stayUntil) return [];
-  const stay = { entryDate: fields.entryDate, stayUntil: fields.stayUntil };
+  const stay = stayOf(card?.card?.fields);
+  if (!card || !stay) return [];
   // Earlier stays: the border service's record of this card's holder, and the applicant's own earlier cards.
   const record = facts.registries?.migration_records?.answer;
   const earlier = [

@@ -9,10 +9,14 @@ export type StayProblem =
 export const VISA_FREE_DAYS = 90;
 export const VISA_FREE_WINDOW_DAYS = 180;
 
-export interface Stay {
+export type Stay = {
   entryDate: string;
   stayUntil: string;
-}
+};
+
+/** The stay a migration card's read fields describe, when both its dates were read. */
+export const stayOf = (fields: { entryDate?: string; stayUntil?: string } | undefined): Stay | undefined =>
+  fields?.entryDate && fields.stayUntil ? { entryDate: fields.entryDate, stayUntil: fields.stayUntil } : undefined;
 
 const dayNumber = (iso: string) => daysBetween('1970-01-01', iso);
 

@@ -3,8 +3,8 @@
 // it the application is rejected with `clarification_expired`, once; an
 // application that got its documents is left alone.
 import { expect, it } from 'vitest';
-import { enforceClarificationDeadlines } from '../../db/clarifications.ts';
-import { transition } from '../../db/lifecycle.ts';
+import { enforceClarificationDeadlines } from '../../services/clarifications.ts';
+import { transition } from '../../services/lifecycle.ts';
 import { DEFAULT_ORGANIZATION_ID } from '../../db/organizations.ts';
 import { postgresDatabase } from '../helpers/service.ts';
 import { describeWithServers } from '../helpers/servers.ts';

@@ -4,7 +4,7 @@
 import { DEFAULT_ORGANIZATION_ID } from '../../db/organizations.ts';
 import { expect, it } from 'vitest';
 import { TRANSITIONS, ApplicationStatus } from '../../core/lifecycle.ts';
-import { IllegalTransitionError, transition } from '../../db/lifecycle.ts';
+import { IllegalTransitionError, transition } from '../../services/lifecycle.ts';
 import { postgresDatabase } from '../helpers/service.ts';
 import { describeWithServers } from '../helpers/servers.ts';
 

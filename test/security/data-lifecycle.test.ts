@@ -10,7 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../db/audit.ts';
-import { eraseExpired } from '../../db/erasure.ts';
+import { eraseExpired } from '../../services/erasure.ts';
 import { createOrganization } from '../../db/organizations.ts';
 import { sweepOrphanBlobs } from '../../workers/sweeper.ts';
 import { dispatchWebhooks } from '../../workers/webhooks.ts';
@@ -233,7 +233,7 @@ describeWithServers(['postgres'], 'personal data lifecycle (PostgreSQL)', () => 
         citizenship: 'UZB',
       },
     });
-    const { notify } = await import('../../db/notifications.ts');
+    const { notify } = await import('../../services/notifications.ts');
     for (let i = 0; i < 30; i++)
       await prisma.$transaction((tx) =>
         notify(tx, { organizationId: org.id, accountId: account.id, type: 'status_changed', payload: { i } }),

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import readline from 'node:readline';
+import type { Client } from '../../db/client.ts';
 import type { Database } from '../../db/index.ts';
 import { REGISTRIES, registryKey, type RegistryKind } from '../../pipeline/registry/index.ts';
 
@@ -50,6 +51,10 @@ async function sha256Of(file: string): Promise<string> {
   for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
+
+/** The registry's last import (the RegistryImport table is written only by `importRegistry`, below). */
+export const latestImport = (db: Client, kind: RegistryKind) =>
+  db.registryImport.findFirst({ where: { registry: kind }, orderBy: { importedAt: 'desc' } });
 
 /** The file's rows as [key, record JSON], checked against the registry's columns as they stream by. */
 export async function* rowsOf(
@@ -104,10 +109,7 @@ export async function importRegistry(
 ): Promise<ImportResult> {
   const started = performance.now();
   const sha256 = await sha256Of(file);
-  const latest = await db.prisma.registryImport.findFirst({
-    where: { registry: kind },
-    orderBy: { importedAt: 'desc' },
-  });
+  const latest = await latestImport(db.prisma, kind);
   const result = { registry: kind, file, sha256 };
   if (latest?.sha256 === sha256)
     return { ...result, rows: latest.rows, durationMs: Math.round(performance.now() - started), unchanged: true };

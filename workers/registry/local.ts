@@ -2,6 +2,7 @@
 // (PostgreSQL, or the embedded PGlite), filled from the registries' export
 // files with `docverify registry import KIND FILE`. A mirror that was never
 // imported answers «unavailable», not «not found»: an empty table proves nothing.
+import { latestImport } from './import.ts';
 import type { Database } from '../../db/index.ts';
 import {
   REGISTRIES,
@@ -18,7 +19,7 @@ export function localRegistry(db: Database): RegistryPort {
   async function hasImport(kind: RegistryKind): Promise<boolean> {
     const cached = imported.get(kind);
     if (cached && (cached.yes || Date.now() - cached.at < IMPORTED_TTL_MS)) return cached.yes;
-    const yes = (await db.prisma.registryImport.count({ where: { registry: kind } })) > 0;
+    const yes = (await latestImport(db.prisma, kind)) !== null;
     imported.set(kind, { at: Date.now(), yes });
     return yes;
   }

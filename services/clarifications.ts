@@ -3,10 +3,10 @@
 // `clarification_expired`. Run by the sweeper on the rules' clock; each
 // application under its row lock, re-read, so two sweepers act once.
 import { reasonEntry } from '../core/reasons.ts';
-import type { Database } from './index.ts';
+import * as applications from '../db/applications.ts';
+import type { Database } from '../db/index.ts';
 import { transition } from './lifecycle.ts';
 import { notify } from './notifications.ts';
-import { lockRow } from './row-locks.ts';
 
 const SYSTEM = { type: 'system' } as const;
 const DAY_MS = 86_400_000;
@@ -17,22 +17,13 @@ export async function enforceClarificationDeadlines(
   remindDays: number,
 ): Promise<{ reminded: number; expired: number }> {
   const { prisma } = db;
-  const due = await prisma.application.findMany({
-    where: {
-      status: 'clarification_required',
-      clarificationDueAt: { lte: new Date(now.getTime() + remindDays * DAY_MS) },
-    },
-    select: { id: true },
-    orderBy: { clarificationDueAt: 'asc' },
-    take: 100,
-  });
+  const due = await applications.clarificationsDue(prisma, new Date(now.getTime() + remindDays * DAY_MS));
   const done = { reminded: 0, expired: 0 };
   for (const { id } of due) {
     await prisma.$transaction(async (tx) => {
-      await lockRow(tx, 'Application', id);
-      const application = await tx.application.findUniqueOrThrow({ where: { id } });
-      const deadline = application.clarificationDueAt;
-      if (application.status !== 'clarification_required' || !deadline) return;
+      const application = await applications.lockAndFind(tx, id);
+      const deadline = application?.clarificationDueAt;
+      if (application?.status !== 'clarification_required' || !deadline) return;
       if (deadline <= now) {
         await transition(tx, id, {
           to: 'rejected',
@@ -49,7 +40,7 @@ export async function enforceClarificationDeadlines(
           type: 'deadline_reminder',
           payload: { deadline: deadline.toISOString(), missingDocuments: application.missingDocuments },
         });
-        await tx.application.update({ where: { id }, data: { clarificationRemindedAt: now } });
+        await applications.update(tx, id, { clarificationRemindedAt: now });
         done.reminded++;
       }
     });

@@ -2,14 +2,14 @@
 // Every move is checked against the transition table and leaves a history row,
 // an audit event and a notification for the applicant, in the caller's transaction.
 import type { ApplicationStatus } from '../generated/prisma/enums.ts';
-import type { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import { canTransition, STATUS_LABEL_RU } from '../core/lifecycle.ts';
 import type { ReasonEntry } from '../core/reasons.ts';
 import type { FiredRule, MissingDocument } from '../pipeline/decision/index.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import * as applications from '../db/applications.ts';
+import { recordAudit, type Actor } from '../db/audit.ts';
+import type { Client as Tx } from '../db/client.ts';
+import * as statusHistory from '../db/status-history.ts';
 import { notify } from './notifications.ts';
-
-type Tx = PrismaNs.TransactionClient;
 
 export type { Actor };
 
@@ -35,35 +35,30 @@ export interface TransitionChange {
 }
 
 export async function transition(tx: Tx, applicationId: string, change: TransitionChange): Promise<void> {
-  const application = await tx.application.findUniqueOrThrow({ where: { id: applicationId } });
+  const application = await applications.get(tx, applicationId);
   const from = application.status;
   if (!canTransition(from, change.to)) {
     throw new IllegalTransitionError(`Application ${applicationId} cannot move from ${from} to ${change.to}`);
   }
   const reasons = change.reasons ?? [];
   const decided = change.to === 'approved' || change.to === 'rejected';
-  await tx.application.update({
-    where: { id: applicationId },
-    data: {
-      status: change.to,
-      reasons,
-      missingDocuments: change.missingDocuments ?? [],
-      decidedAt: decided ? new Date() : null,
-      clarificationDueAt: change.to === 'clarification_required' ? (change.deadline ?? null) : null,
-      clarificationRemindedAt: null,
-    },
+  await applications.update(tx, applicationId, {
+    status: change.to,
+    reasons,
+    missingDocuments: change.missingDocuments ?? [],
+    decidedAt: decided ? new Date() : null,
+    clarificationDueAt: change.to === 'clarification_required' ? (change.deadline ?? null) : null,
+    clarificationRemindedAt: null,
   });
   const reasonCodes = change.fired ? [...new Set(change.fired.map((rule) => rule.code))] : reasons.map((r) => r.code);
-  await tx.applicationStatusHistory.create({
-    data: {
-      applicationId,
-      fromStatus: from,
-      toStatus: change.to,
-      actorType: change.actor.type,
-      actorId: change.actor.id,
-      reason: change.reason,
-      reasonCodes,
-    },
+  await statusHistory.record(tx, {
+    applicationId,
+    fromStatus: from,
+    toStatus: change.to,
+    actorType: change.actor.type,
+    actorId: change.actor.id,
+    reason: change.reason,
+    reasonCodes,
   });
   await recordAudit(tx, {
     actor: change.actor,
