@@ -9,6 +9,7 @@ const FAST = [
   'background',
   'blob-store',
   'decision',
+  'details',
   'document-locate',
   'extracted',
   'line-correction',

@@ -141,7 +141,9 @@ export const findForErasure = (db: Client, id: string) =>
   db.application.findUniqueOrThrow({
     where: { id },
     include: {
-      documents: { select: { id: true, status: true, storageKey: true, checks: { select: { details: true } } } },
+      documents: {
+        select: { id: true, status: true, storageKey: true, checks: { select: { stage: true, details: true } } },
+      },
     },
   });
 

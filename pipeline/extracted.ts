@@ -5,35 +5,20 @@
 // read through its schema, and a part that does not fit (a crashed stage leaves
 // only its error) is absent — never half-read, so no rule sees a guess.
 import { z } from 'zod';
+import { descriptor, mrzRead, STAGE_DETAILS } from './details.ts';
 
-const fieldValues = z.record(z.string(), z.object({ value: z.string() }).loose());
-const descriptor = z.array(z.number()).length(128);
-
-/** The parts of each stage's stored details that `extracted` is made of. */
+/** The parts of each stage's stored details that `extracted` is made of: required here, optional there. */
 const READS = {
-  mrz: z.object({
-    mrz: z
-      .object({
-        format: z.string(),
-        lines: z.array(z.string()),
-        valid: z.boolean(),
-        fields: z.record(z.string(), z.string()),
-        checkDigits: z.record(z.string(), z.boolean()),
-      })
-      .loose(),
-  }),
-  viz: z.object({ fields: fieldValues }),
-  migration_card: z.object({ fields: fieldValues }),
-  portrait: z.object({ descriptor }),
-  selfie: z.object({ descriptor }),
-  held_document: z.object({
-    descriptors: z.object({ applicant: descriptor, portrait: descriptor.optional() }),
-    documentNumber: z.string().optional(),
-  }),
+  mrz: STAGE_DETAILS.mrz.required({ mrz: true }),
+  viz: STAGE_DETAILS.viz.required({ fields: true }),
+  migration_card: STAGE_DETAILS.migration_card.required({ fields: true }),
+  portrait: STAGE_DETAILS.portrait.required({ descriptor: true }),
+  selfie: STAGE_DETAILS.selfie.required({ descriptor: true }),
+  held_document: STAGE_DETAILS.held_document.required({ descriptors: true }),
 } as const;
 
 export const ExtractedSchema = z.object({
-  mrz: READS.mrz.shape.mrz.strip().optional(),
+  mrz: mrzRead.optional(),
   viz: z.object({ fields: z.record(z.string(), z.string()) }).optional(),
   card: z.object({ fields: z.record(z.string(), z.string()) }).optional(),
   /** The face's descriptor: the document portrait's, or the selfie's. */
@@ -65,17 +50,7 @@ export function extractedFrom(checks: readonly { stage: string; details: unknown
   const face = read('portrait') ?? read('selfie');
   const held = read('held_document');
   return {
-    ...(mrz
-      ? {
-          mrz: {
-            format: mrz.format,
-            lines: mrz.lines,
-            valid: mrz.valid,
-            fields: mrz.fields,
-            checkDigits: mrz.checkDigits,
-          },
-        }
-      : {}),
+    ...(mrz ? { mrz: mrzRead.parse(mrz) } : {}),
     ...(viz ? { viz: { fields: values(viz.fields) } } : {}),
     ...(card ? { card: { fields: values(card.fields) } } : {}),
     ...(face ? { face: { descriptor: face.descriptor } } : {}),

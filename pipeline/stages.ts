@@ -13,6 +13,7 @@ import { assessLiveness } from './liveness/index.ts';
 import { readMigrationCard, type MigrationCardReading } from './migration-card/index.ts';
 import { readMrz, type MrzOcr, type MrzReading, type PageView } from './mrz/index.ts';
 import { assessQuality } from './quality/index.ts';
+import { STAGE_DETAILS, type CheckStage, type DetailsOf, type StageDetails } from './details.ts';
 import type { CheckOutcome, StageContext, StageVerdict, UploadedDocument } from './types.ts';
 import { readViz, type VizReading } from './viz/index.ts';
 
@@ -203,24 +204,35 @@ export const STAGES = [
 export type StageName = (typeof STAGES)[number]['name'];
 
 /**
- * Checks made on the application rather than on one document, when it settles:
- * the selfie against the document portrait. Stored on the selfie.
+ * Every stage name in the order checks are shown: the document's stages, then
+ * the application's face check (made at settlement, stored on the selfie), then
+ * `pipeline`, a run that could not complete at all (out of retries).
  */
-export const APPLICATION_STAGES = ['face'] as const;
-/** Every stage name in the order checks are shown. */
-export const STAGE_ORDER: readonly string[] = [...STAGES.map((stage) => stage.name), ...APPLICATION_STAGES, 'pipeline'];
+export const STAGE_ORDER: readonly CheckStage[] = [...STAGES.map((stage) => stage.name), 'face', 'pipeline'];
 
-/** One stage's result as the runner stores it (a CheckResult row). */
-export interface CheckRecord {
-  /** 'pipeline' records a run that could not complete at all (out of retries). */
-  stage: StageName | (typeof APPLICATION_STAGES)[number] | 'pipeline';
+/** One stage's result as the runner stores it (a CheckResult row): its details typed by its stage. */
+export type CheckRecord = StageDetails & {
   outcome: CheckOutcome;
   reasonCode?: ReasonCode;
   score?: number;
-  details: Record<string, unknown>;
   durationMs: number;
   /** Face crops and the like, for the runner to store encrypted. */
   artifacts?: Record<string, Uint8Array>;
+};
+
+/** The check with where its images were stored (artifact name → key or path) named in its details. */
+export const withArtifacts = ({ artifacts: _images, ...check }: CheckRecord, stored: Record<string, string>) =>
+  ({ ...check, details: { ...check.details, artifacts: stored } }) as CheckRecord;
+
+/**
+ * A stage's details as they will be stored (JSON: NaN and ±Infinity become
+ * null), checked against the stage's schema; a stage whose output does not fit
+ * its schema is a crashed stage, never a stored guess.
+ */
+function storedDetails<S extends StageName>(stage: S, details: object): DetailsOf<S> {
+  const parsed = STAGE_DETAILS[stage].safeParse(JSON.parse(JSON.stringify(details)));
+  if (!parsed.success) throw new Error(`details do not fit the ${stage} schema: ${parsed.error.message}`);
+  return parsed.data as DetailsOf<S>;
 }
 
 /** Fault injection for crash tests (FAULT_STAGE_DELAY_MS, FAULT_STAGE). */
@@ -257,26 +269,26 @@ export async function runPipeline(
     if (stage.requires && !stage.requires(records)) break;
     if (faults.stageDelayMs) await sleep(faults.stageDelayMs);
     const started = performance.now();
+    const name = stage.name as StageName;
     let verdict: StageVerdict;
+    let details: DetailsOf<StageName>;
     try {
       if (faults.stage === stage.name) throw new Error(`fault injected into ${stage.name}`);
       ({ verdict, state } = await stage.run(state, ctx));
+      details = storedDetails(name, { ...verdict.details, ...verdict.params });
     } catch (error) {
-      verdict = {
-        outcome: 'error',
-        reasonCode: 'stage_crashed',
-        details: { stage: stage.name, detail: error instanceof Error ? error.message : String(error) },
-      };
+      details = { stage: stage.name, detail: error instanceof Error ? error.message : String(error) };
+      verdict = { outcome: 'error', reasonCode: 'stage_crashed', details };
     }
     records.push({
-      stage: stage.name as StageName,
+      stage: name,
       outcome: verdict.outcome,
       reasonCode: verdict.reasonCode,
       score: verdict.score,
-      details: { ...verdict.details, ...verdict.params },
+      details,
       durationMs: Math.round(performance.now() - started),
       ...(verdict.artifacts ? { artifacts: verdict.artifacts } : {}),
-    });
+    } as CheckRecord);
     if (stage.gate.includes(document.kind) && verdict.outcome !== 'pass' && verdict.outcome !== 'warn') break;
   }
   return readingDecides(records);

@@ -20,6 +20,7 @@ import * as runs from '../db/runs.ts';
 import * as statusHistory from '../db/status-history.ts';
 import * as deliveries from '../db/webhook-deliveries.ts';
 import { Prisma as PrismaNs } from '../generated/prisma/client.ts';
+import { readCheck } from '../pipeline/details.ts';
 import { lockRow } from '../db/row-locks.ts';
 
 export interface ErasureDeps {
@@ -39,9 +40,7 @@ async function eraseApplicationRows(tx: Client, applicationId: string, options: 
     throw new AppError('erasure_blocked');
   const blobs = application.documents.flatMap((document) => [
     document.storageKey,
-    ...document.checks.flatMap((check) =>
-      Object.values((check.details as { artifacts?: Record<string, string> } | null)?.artifacts ?? {}),
-    ),
+    ...document.checks.flatMap((check) => Object.values(readCheck(check).details.artifacts ?? {})),
   ]);
   // Reasons keep their code and the message without its parameters (which may hold names and numbers).
   const bare = (entries: unknown): ReasonEntry[] =>

@@ -23,6 +23,7 @@ import * as runs from '../db/runs.ts';
 import { challengeFact } from './liveness-sessions.ts';
 import { applicationFaceCheck, applicationFacts, type SettledDocument } from '../pipeline/decision/facts.ts';
 import { currentDocuments, decide, type ApplicationFacts } from '../pipeline/decision/index.ts';
+import { readCheck } from '../pipeline/details.ts';
 import { readExtracted } from '../pipeline/extracted.ts';
 import { stayOf, type Stay } from '../pipeline/validators/migration.ts';
 import {
@@ -59,7 +60,7 @@ const settledDocuments = (documents: StoredDocument[]): SettledDocument[] =>
     id: document.id,
     kind: document.kind,
     failed: document.status === 'failed',
-    checks: document.runs.flatMap((run) => run.checks),
+    checks: document.runs.flatMap((run) => run.checks).map(readCheck),
   }));
 
 function factsOf(application: StoredApplication, now: Date): ApplicationFacts {

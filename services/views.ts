@@ -20,6 +20,7 @@ import { STATUS_LABEL_RU } from '../core/lifecycle.ts';
 import { REASONS, reasonMessage, type ReasonCode } from '../core/reasons.ts';
 import { currentDocuments } from '../pipeline/decision/index.ts';
 import { STAGE_ORDER } from '../pipeline/stages.ts';
+import { isCheckStage, reasonParams, STAGE_DETAILS } from '../pipeline/details.ts';
 import { ExtractedSchema, readExtracted } from '../pipeline/extracted.ts';
 import type { applicationInclude } from '../db/applications.ts';
 import type { LivenessSessionRow } from '../db/liveness-sessions.ts';
@@ -28,80 +29,24 @@ import type { documentInclude } from '../db/documents.ts';
 type DocumentRow = PrismaNs.DocumentGetPayload<{ include: typeof documentInclude }>;
 type CheckRow = DocumentRow['runs'][number]['checks'][number];
 
-// ---- Check details, one view per stage ------------------------------------
+// ---- Check details ----------------------------------------------------------
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const fieldReading = z.record(z.string(), z.object({ value: z.string(), confidence: z.number().optional() }).loose());
-/** Where a face was found: never its descriptor. */
-const facePosition = z
-  .object({ box: z.array(z.number()), page: z.number(), rotation: z.number(), angles: z.unknown() })
-  .partial();
-/** The unscaled size of the image a stage kept for reviewers (`page`, `document` artifacts): boxes refer to it. */
-const pageSize = z.object({ width: z.number(), height: z.number() });
+/** Biometric templates and blob keys stay inside the service. */
+const INTERNAL = new Set(['descriptor', 'descriptors', 'artifacts']);
 
-/** Structured details each stage may show; reason parameters (scalars) are shown for every stage. */
-export const STAGE_DETAILS: Record<string, z.ZodObject> = {
-  normalize: z
-    .object({
-      pageCount: z.number(),
-      pages: z.array(
-        z
-          .object({
-            index: z.number(),
-            source: z.string(),
-            orientation: scalar,
-            original: z.unknown(),
-            width: z.number(),
-            height: z.number(),
-          })
-          .partial(),
-      ),
-    })
-    .partial(),
-  quality: z.object({ pages: z.array(z.unknown()) }).partial(),
-  mrz: z
-    .object({
-      mrz: z
-        .object({
-          format: z.string(),
-          lines: z.array(z.string()),
-          valid: z.boolean(),
-          fields: z.record(z.string(), z.string()),
-          checkDigits: z.unknown(),
-          page: z.number(),
-          rotation: z.number(),
-        })
-        .partial(),
-      tried: z.unknown(),
-      band: z.object({ top: z.number(), bottom: z.number() }),
-      pageSize,
-    })
-    .partial(),
-  viz: z.object({ fields: fieldReading, comparison: z.array(z.unknown()) }).partial(),
-  migration_card: z.object({ fields: fieldReading, missing: z.array(z.string()), pageSize }).partial(),
-  portrait: z.object({ face: facePosition, pageSize }).partial(),
-  liveness: z
-    .object({ signals: z.record(z.string(), z.unknown()), decision: z.string(), reasons: z.array(z.string()) })
-    .partial(),
-  selfie: z.object({ measures: z.record(z.string(), z.unknown()), face: facePosition, pageSize }).partial(),
-  face: z.object({ band: z.string(), distance: z.number(), portraitDocumentId: z.string() }).partial(),
-  held_document: z
-    .object({
-      applicant: facePosition,
-      portrait: facePosition,
-      band: z.string(),
-      distance: z.number(),
-      mrz: z.object({ format: z.string(), valid: z.boolean(), documentNumber: z.string().nullable() }).partial(),
-    })
-    .partial(),
-};
-
-export function detailsView(stage: string, details: unknown): Record<string, unknown> {
-  const stored =
-    details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
-  const params = Object.fromEntries(Object.entries(stored).filter(([, value]) => scalar.safeParse(value).success));
-  const structured = STAGE_DETAILS[stage]?.safeParse(stored);
-  return { ...params, ...(structured?.success ? structured.data : {}) };
+/**
+ * A check's details as the API shows them: the fields its stage's schema knows
+ * (read back through it) and the reason's parameters (scalars), never a face
+ * template or a blob key.
+ */
+function detailsView(stage: string, stored: unknown): Record<string, unknown> {
+  const known = STAGE_DETAILS[isCheckStage(stage) ? stage : 'pipeline'];
+  const read = known.safeParse(stored ?? {});
+  if (!read.success) return {};
+  const structured = known.strip().parse(read.data);
+  const params = Object.entries(read.data).filter(([, value]) => scalar.safeParse(value).success);
+  return Object.fromEntries([...params, ...Object.entries(structured)].filter(([name]) => !INTERNAL.has(name)));
 }
 
 // ---- Views ------------------------------------------------------------------
@@ -345,13 +290,13 @@ export const ErrorView = z.object({
 // ---- Mappers ----------------------------------------------------------------
 
 /** Checks in the order the pipeline ran them (rows of one run share their timestamp). */
-const inPipelineOrder = (checks: CheckRow[]) =>
-  [...checks].sort((a, b) => STAGE_ORDER.indexOf(a.stage) - STAGE_ORDER.indexOf(b.stage));
+const order = (stage: string) => (STAGE_ORDER as readonly string[]).indexOf(stage);
+const inPipelineOrder = (checks: CheckRow[]) => [...checks].sort((a, b) => order(a.stage) - order(b.stage));
 
 function checkView(check: CheckRow): z.infer<typeof CheckView> {
   const code = check.reasonCode && check.reasonCode in REASONS ? (check.reasonCode as ReasonCode) : undefined;
   const details = detailsView(check.stage, check.details);
-  const params = details as Record<string, string | number>;
+  const params = reasonParams(details);
   return {
     stage: check.stage,
     outcome: check.outcome,

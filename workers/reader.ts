@@ -6,10 +6,9 @@ import path from 'node:path';
 import type { Config } from '../core/config.ts';
 import { reasonMessage, type ReasonCode } from '../core/reasons.ts';
 import type { DocumentKind } from '../generated/prisma/enums.ts';
-import type { MigrationCardReading } from '../pipeline/migration-card/index.ts';
+import { detailsOf, reasonParams, type DetailsOf } from '../pipeline/details.ts';
 import { extractedFrom, type Extracted } from '../pipeline/extracted.ts';
-import type { VizReading } from '../pipeline/viz/index.ts';
-import type { CheckRecord } from '../pipeline/stages.ts';
+import { withArtifacts, type CheckRecord } from '../pipeline/stages.ts';
 import type { StagePool } from './pool.ts';
 
 export interface ReadResult {
@@ -22,9 +21,9 @@ export interface ReadResult {
   /** The MRZ as read (documents that carry one), else null. */
   mrz: Extracted['mrz'] | null;
   /** The printed zone: fields with their confidence, and the comparison with the MRZ. */
-  viz: VizReading | null;
+  viz: DetailsOf<'viz'> | null;
   /** A migration card's fields with their confidence. */
-  card: MigrationCardReading | null;
+  card: DetailsOf<'migration_card'> | null;
   checks: (CheckRecord & { message?: string })[];
 }
 
@@ -67,19 +66,16 @@ export async function readFile(
   const checks = await Promise.all(
     processed.map(({ artifacts, ...check }) => keepCrops(file, check, artifacts, cropsDir)),
   );
-  const details = (stage: string) => checks.find((check) => check.stage === stage)?.details;
   return {
     file,
     kind,
     intake: { outcome: 'pass', contentType: intake.contentType, pageCount: intake.pageCount, ...measured },
     mrz: extractedFrom(checks).mrz ?? null,
     // A stage that crashed leaves only its error in the details.
-    viz: details('viz')?.comparison ? (details('viz') as unknown as VizReading) : null,
-    card: details('migration_card')?.fields ? (details('migration_card') as unknown as MigrationCardReading) : null,
+    viz: detailsOf(checks, 'viz') ?? null,
+    card: detailsOf(checks, 'migration_card') ?? null,
     checks: checks.map((check) =>
-      check.reasonCode
-        ? { ...check, message: reasonMessage(check.reasonCode, check.details as Record<string, string | number>) }
-        : check,
+      check.reasonCode ? { ...check, message: reasonMessage(check.reasonCode, reasonParams(check.details)) } : check,
     ),
   };
 }
@@ -97,7 +93,7 @@ async function keepCrops(
     written[name] = path.join(dir, `${path.basename(file)}.${name}.png`);
     await fs.promises.writeFile(written[name], bytes);
   }
-  return { ...check, details: { ...check.details, artifacts: written } };
+  return withArtifacts(check, written);
 }
 
 /**

@@ -14,8 +14,9 @@ import type { Json } from '../db/client.ts';
 import * as documents from '../db/documents.ts';
 import * as runs from '../db/runs.ts';
 import type { DocumentKind } from '../generated/prisma/enums.ts';
+import { detailsOf } from '../pipeline/details.ts';
 import { extractedFrom } from '../pipeline/extracted.ts';
-import type { CheckRecord } from '../pipeline/stages.ts';
+import { withArtifacts, type CheckRecord } from '../pipeline/stages.ts';
 import type { AcceptedType } from '../pipeline/types.ts';
 import type { StagePool } from './pool.ts';
 import { settleSafely, type SettleDeps } from '../services/settlement.ts';
@@ -77,9 +78,7 @@ export async function processDocument(deps: RunnerDeps, documentId: string, atte
   if (crashed.length === 0)
     return finish(deps, document.applicationId, documentId, run.id, checks, 'processed', document.kind);
   const error = crashed
-    .map(
-      (check) => `${String(check.details.stage ?? check.stage)}: ${String(check.details.detail ?? check.reasonCode)}`,
-    )
+    .map((check) => `${check.details.stage ?? check.stage}: ${check.details.detail ?? check.reasonCode}`)
     .join('; ');
   await runs.fail(prisma, run.id, error);
   if (!attempt.final) throw new StageCrashError(error);
@@ -98,16 +97,14 @@ async function finish(
   status: 'processed' | 'failed',
   kind: DocumentKind,
 ): Promise<RunOutcome> {
-  const firstPage = (
-    checks.find((c) => c.stage === 'normalize')?.details.pages as { width: number; height: number }[] | undefined
-  )?.[0];
+  const firstPage = detailsOf(checks, 'normalize')?.pages?.[0];
   const stored = await storeArtifacts(deps.blobs, documentId, checks);
   const committed = await deps.db.prisma.$transaction(async (tx) => {
     // Whoever finishes first wins; a duplicate run that gets here later stores nothing.
     const extracted = extractedFrom(checks);
     const claimed = await documents.finish(tx, documentId, {
       status,
-      ...(firstPage ? { size: firstPage } : {}),
+      ...(firstPage ? { size: { width: firstPage.width, height: firstPage.height } } : {}),
       ...(Object.keys(extracted).length ? { extracted: extracted as Json } : {}),
     });
     if (!claimed) return false;
@@ -149,14 +146,15 @@ async function finish(
  */
 async function storeArtifacts(blobs: BlobStore, documentId: string, checks: CheckRecord[]): Promise<CheckRecord[]> {
   return Promise.all(
-    checks.map(async ({ artifacts, ...check }) => {
+    checks.map(async (check) => {
+      const { artifacts } = check;
       if (!artifacts) return check;
       const keys: Record<string, string> = {};
       for (const [name, bytes] of Object.entries(artifacts)) {
         keys[name] = `${documentId}.${name}`;
         await blobs.put(keys[name], bytes);
       }
-      return { ...check, details: { ...check.details, artifacts: keys } };
+      return withArtifacts(check, keys);
     }),
   );
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { eraseAccount } from '../../services/erasure.ts';
 import { ARTIFACT_NAMES } from '../../pipeline/artifacts.ts';
+import { readCheck } from '../../pipeline/details.ts';
 import { actorOf, allow, auditStaffRead, ownedBy } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
@@ -41,9 +42,7 @@ export function recordsRouter(deps: ApiDeps): Router {
   router.get('/documents/:id/artifacts/:name', allow('reviewer', 'admin'), async (req, res) => {
     const { id, name } = parse(ArtifactParamSchema, req.params);
     const document = await documents.findInScope(prisma, id, ownedBy(res));
-    const keys = document?.runs
-      .flatMap((run) => run.checks)
-      .map((check) => (check.details as { artifacts?: Partial<Record<string, string>> } | null)?.artifacts ?? {});
+    const keys = document?.runs.flatMap((run) => run.checks).map((check) => readCheck(check).details.artifacts ?? {});
     const key = keys?.map((artifacts) => (Object.hasOwn(artifacts, name) ? artifacts[name] : undefined)).find(Boolean);
     if (!document || !key) throw new AppError('not_found', { entity: 'Artifact' });
     const bytes = await deps.blobs.get(key);

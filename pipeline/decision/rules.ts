@@ -10,15 +10,12 @@ import { parseStays, samePassportNumber, stayOf, stayProblems, type Stay } from 
 import { isValidInn, isValidSnils } from '../validators/tax-ids.ts';
 import { sameUpToLookalikes } from '../ocr/lookalikes.ts';
 import type { RegistryAnswers, RegistryKind } from '../registry/index.ts';
+import { reasonParams, type StageDetails } from '../details.ts';
 
 export type Severity = 'reject' | 'clarify' | 'review' | 'warn';
 
-export interface CheckFact {
-  stage: string;
-  outcome: string;
-  reasonCode?: string | null;
-  details: unknown;
-}
+/** A stored check as the rules see it: its details typed by its stage. */
+export type CheckFact = StageDetails & { outcome: string; reasonCode?: string | null };
 
 export interface DocumentFact {
   id: string;
@@ -109,7 +106,7 @@ const badCapture = (document: DocumentFact) =>
 const RETAKE_STAGES = new Set(['normalize', 'quality', 'selfie']);
 
 /** The stage a crashed check names (a whole-run failure is stored as the `pipeline` stage). */
-const crashedStage = (check: CheckFact) => String((check.details as { stage?: unknown } | null)?.stage ?? check.stage);
+const crashedStage = (check: CheckFact) => check.details.stage ?? check.stage;
 
 const passportMrz = (facts: ApplicationFacts) => facts.documents.find((d) => d.kind === 'passport')?.mrz?.fields;
 
@@ -143,7 +140,7 @@ const migrationCard = (facts: ApplicationFacts) => facts.documents.find((d) => d
 const checkHits = (stage: string, reasonCode: string) => (facts: ApplicationFacts) =>
   facts.documents.flatMap((d) => {
     const check = d.checks.find((c) => c.stage === stage && c.reasonCode === reasonCode);
-    return check ? [{ document: { kind: d.kind, id: d.id }, params: (check.details ?? {}) as ReasonParams }] : [];
+    return check ? [{ document: { kind: d.kind, id: d.id }, params: reasonParams(check.details) }] : [];
   });
 
 /** The migration card's stay problems of one kind, as a hit with the card's dates. */
@@ -243,7 +240,7 @@ export const RULES: readonly Rule[] = [
           {
             code: failedCheck.reasonCode as ReasonCode,
             document: { kind: document.kind, id: document.id },
-            params: (failedCheck.details ?? {}) as ReasonParams,
+            params: reasonParams(failedCheck.details),
           },
         ];
       }),

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { currentDocuments, decide, type ApplicationFacts, type DocumentFact } from '../../pipeline/decision/index.ts';
+import type { CheckStage } from '../../pipeline/details.ts';
+import type { CheckFact } from '../../pipeline/decision/rules.ts';
 
-const pass = (...stages: string[]): DocumentFact['checks'] =>
-  stages.map((stage) => ({ stage, outcome: 'pass', reasonCode: null, details: {} }));
+const pass = (...stages: CheckStage[]): DocumentFact['checks'] =>
+  stages.map((stage) => ({ stage, outcome: 'pass', reasonCode: null, details: {} }) as CheckFact);
 
 function facts(overrides: Partial<ApplicationFacts> = {}, passport: Partial<DocumentFact> = {}): ApplicationFacts {
   return {
@@ -277,8 +279,14 @@ describe('decision rules', () => {
     const document = base.documents[doc]!;
     const checks = document.checks.filter((c) => c.stage !== stage);
     if (how === 'error')
-      checks.push({ stage, outcome: 'error', reasonCode: 'stage_crashed', details: { stage, detail: 'boom' } });
-    if (how === 'unavailable') checks.push({ stage, outcome: 'unavailable', reasonCode: null, details: {} });
+      checks.push({
+        stage,
+        outcome: 'error',
+        reasonCode: 'stage_crashed',
+        details: { stage, detail: 'boom' },
+      } as CheckFact);
+    if (how === 'unavailable')
+      checks.push({ stage, outcome: 'unavailable', reasonCode: null, details: {} } as CheckFact);
     const documents = base.documents.map((d, i) => (i === doc ? { ...d, checks } : d));
     const verdict = decide({ ...base, documents });
     expect(verdict.status).toBe('under_review');
@@ -295,7 +303,7 @@ describe('decision rules', () => {
   });
 
   it('names only the quality reason when a bad capture could not be read either', () => {
-    const checks = [
+    const checks: CheckFact[] = [
       ...pass('normalize'),
       { stage: 'quality', outcome: 'fail', reasonCode: 'image_blurred', details: {} },
       { stage: 'mrz', outcome: 'fail', reasonCode: 'mrz_not_found', details: {} },
@@ -306,7 +314,7 @@ describe('decision rules', () => {
   });
 
   it('sends a document that ran out of retries to a reviewer, naming the stage', () => {
-    const crashed = {
+    const crashed: CheckFact = {
       stage: 'pipeline',
       outcome: 'error',
       reasonCode: 'stage_crashed',

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractedFrom, readExtracted } from '../../pipeline/extracted.ts';
 
+const box = { left: 10, top: 20, right: 110, bottom: 40 };
 const descriptor = Array.from({ length: 128 }, (_, i) => i / 128);
 const mrzDetails = {
   mrz: {
@@ -21,8 +22,17 @@ describe('extracted', () => {
   it('takes the MRZ, the printed fields, the card and the face from their stages', () => {
     const extracted = extractedFrom([
       { stage: 'mrz', details: mrzDetails },
-      { stage: 'viz', details: { fields: { surname: { value: 'ERIKSSON', confidence: 0.9 } }, comparison: [] } },
-      { stage: 'portrait', details: { descriptor, face: { box: [1, 2, 3, 4] } } },
+      {
+        stage: 'viz',
+        details: {
+          fields: { surname: { value: 'ERIKSSON', confidence: 0.9, text: 'ERIKSSON', box } },
+          comparison: [],
+        },
+      },
+      {
+        stage: 'portrait',
+        details: { descriptor, face: { box: [1, 2, 3, 4], page: 0, rotation: 0, angles: {} } },
+      },
     ]);
     expect(extracted).toEqual({
       mrz: {

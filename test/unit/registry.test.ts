@@ -2,6 +2,8 @@
 // each answer makes of it. An unavailable registry never rejects.
 import { describe, expect, it } from 'vitest';
 import { decide, type ApplicationFacts, type DocumentFact } from '../../pipeline/decision/index.ts';
+import type { CheckStage } from '../../pipeline/details.ts';
+import type { CheckFact } from '../../pipeline/decision/rules.ts';
 import {
   plannedLookups,
   registryKey,
@@ -11,8 +13,8 @@ import {
 } from '../../pipeline/registry/index.ts';
 import { csvFields } from '../../workers/registry/import.ts';
 
-const pass = (...stages: string[]): DocumentFact['checks'] =>
-  stages.map((stage) => ({ stage, outcome: 'pass', reasonCode: null, details: {} }));
+const pass = (...stages: CheckStage[]): DocumentFact['checks'] =>
+  stages.map((stage) => ({ stage, outcome: 'pass', reasonCode: null, details: {} }) as CheckFact);
 const CARD = {
   series: '4595',
   number: '4621490',
