@@ -105,7 +105,7 @@ function spectrum(patch: Float64Array): Float64Array {
   return magnitude;
 }
 
-/** A WINDOW² patch of one channel (or luminance, channel -1) centred on the face, at native resolution. */
+/** A WINDOW² patch of one colour channel (0–2) centred on the face, at native resolution. */
 function patchOf(image: RgbImage, box: Box, channel: number): Float64Array {
   const patch = new Float64Array(WINDOW * WINDOW);
   const cx = Math.round(box[0] + box[2] / 2 - WINDOW / 2);
@@ -117,10 +117,7 @@ function patchOf(image: RgbImage, box: Box, channel: number): Float64Array {
       const px = Math.min(image.width - 1, left + x);
       const py = Math.min(image.height - 1, top + y);
       const i = (py * image.width + px) * 3;
-      patch[y * WINDOW + x] =
-        channel < 0
-          ? 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!
-          : image.data[i + channel]!;
+      patch[y * WINDOW + x] = image.data[i + channel]!;
     }
   }
   return patch;
