@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
 import { findApiClient } from '../db/api-keys.ts';
 import { recordAudit } from '../db/audit.ts';
+import { actorFor } from '../services/caller.ts';
 import {
   closeReviewerSession,
   findReviewerSession,
@@ -61,10 +62,9 @@ export function reviewSessionRouter(
     if (!client) return onFailedSignIn(req, res, (error?: unknown) => next(error ?? new AppError('unauthorized')));
     if (client.role !== 'reviewer' && client.role !== 'admin') throw new AppError('forbidden', { role: client.role });
     const { token, session } = await openReviewerSession(prisma, client.id, new Date());
-    const actor = { type: client.role, id: client.id } as const;
     await prisma.$transaction((tx) =>
       recordAudit(tx, {
-        actor,
+        actor: actorFor(client),
         action: 'reviewer.signed_in',
         entityType: 'ApiClient',
         entityId: client.id,

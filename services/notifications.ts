@@ -1,8 +1,11 @@
 // Notifications to the applicant, and the webhook outbox behind them: the
 // delivery row is written in the notification's own transaction, one per
 // notification and endpoint (a unique key), so an event is never lost and
-// never queued twice, however many processes run.
+// never queued twice, however many processes run; and an administrator's redelivery.
+import { AppError } from '../core/errors.ts';
+import { recordAudit, type Actor } from '../db/audit.ts';
 import type { Client, Json } from '../db/client.ts';
+import type { Prisma } from '../db/index.ts';
 import * as notifications from '../db/notifications.ts';
 import { webhookUrlOf } from '../db/organizations.ts';
 import * as deliveries from '../db/webhook-deliveries.ts';
@@ -32,5 +35,22 @@ export async function notify(tx: Client, notification: NewNotification): Promise
       createdAt: created.createdAt.toISOString(),
       data: payload,
     },
+  });
+}
+
+/** An administrator sends a delivery again: pending from its first attempt, now, and audited. */
+export async function redeliver(prisma: Prisma, id: string, actor: Actor) {
+  return prisma.$transaction(async (tx) => {
+    const found = await deliveries.get(tx, id);
+    if (!found) throw new AppError('not_found', { entity: 'Webhook delivery' });
+    await recordAudit(tx, {
+      actor,
+      action: 'webhook.redeliver',
+      entityType: 'WebhookDelivery',
+      entityId: id,
+      organizationId: found.organizationId,
+      data: { previousStatus: found.status },
+    });
+    return deliveries.reset(tx, id);
   });
 }

@@ -1,13 +1,12 @@
 // The webhook delivery log and re-delivery, for administrators.
 import { Router } from 'express';
 import { z } from 'zod';
-import { AppError } from '../../core/errors.ts';
-import { recordAudit } from '../../db/audit.ts';
 import * as deliveries from '../../db/webhook-deliveries.ts';
 import { DeliveryStatus } from '../../generated/prisma/enums.ts';
 import { actorOf, allow } from '../auth.ts';
 import { parse } from '../errors.ts';
 import { IdParamSchema } from '../schemas.ts';
+import { redeliver } from '../../services/notifications.ts';
 import { DeliveryListView, deliveryView } from '../../services/views.ts';
 import type { ApiDeps } from '../app.ts';
 
@@ -26,19 +25,7 @@ export function webhooksRouter(deps: ApiDeps): Router {
 
   router.post('/webhooks/deliveries/:id/redeliver', admins, async (req, res) => {
     const { id } = parse(IdParamSchema, req.params);
-    const delivery = await prisma.$transaction(async (tx) => {
-      const found = await deliveries.get(tx, id);
-      if (!found) throw new AppError('not_found', { entity: 'Webhook delivery' });
-      await recordAudit(tx, {
-        actor: actorOf(res),
-        action: 'webhook.redeliver',
-        entityType: 'WebhookDelivery',
-        entityId: id,
-        organizationId: found.organizationId,
-        data: { previousStatus: found.status },
-      });
-      return deliveries.reset(tx, id);
-    });
+    const delivery = await redeliver(prisma, id, actorOf(res));
     res.status(202).json(deliveryView(delivery));
   });
 
