@@ -139,6 +139,17 @@ export function readDetails<S extends CheckStage>(stage: S, json: unknown): Deta
   return (parsed.success ? parsed.data : {}) as DetailsOf<S>;
 }
 
+/**
+ * A stage's details as they will be stored (JSON: NaN and ±Infinity become
+ * null), checked against the stage's schema: output that does not fit is an
+ * error of the stage that made it, never a stored guess.
+ */
+export function storedDetails<S extends CheckStage>(stage: S, details: object): DetailsOf<S> {
+  const parsed = STAGE_DETAILS[stage].safeParse(JSON.parse(JSON.stringify(details)));
+  if (!parsed.success) throw new Error(`details do not fit the ${stage} schema: ${parsed.error.message}`);
+  return parsed.data as DetailsOf<S>;
+}
+
 /** A stored check row read back as the typed union. */
 export function readCheck<C extends { stage: string; details: unknown }>(
   row: C,

@@ -13,7 +13,7 @@ import { assessLiveness } from './liveness/index.ts';
 import { readMigrationCard, type MigrationCardReading } from './migration-card/index.ts';
 import { readMrz, type MrzOcr, type MrzReading, type PageView } from './mrz/index.ts';
 import { assessQuality } from './quality/index.ts';
-import { STAGE_DETAILS, type CheckStage, type DetailsOf, type StageDetails } from './details.ts';
+import { storedDetails, type CheckStage, type DetailsOf, type StageDetails } from './details.ts';
 import type { CheckOutcome, StageContext, StageVerdict, UploadedDocument } from './types.ts';
 import { readViz, type VizReading } from './viz/index.ts';
 
@@ -223,17 +223,6 @@ export type CheckRecord = StageDetails & {
 /** The check with where its images were stored (artifact name → key or path) named in its details. */
 export const withArtifacts = ({ artifacts: _images, ...check }: CheckRecord, stored: Record<string, string>) =>
   ({ ...check, details: { ...check.details, artifacts: stored } }) as CheckRecord;
-
-/**
- * A stage's details as they will be stored (JSON: NaN and ±Infinity become
- * null), checked against the stage's schema; a stage whose output does not fit
- * its schema is a crashed stage, never a stored guess.
- */
-function storedDetails<S extends StageName>(stage: S, details: object): DetailsOf<S> {
-  const parsed = STAGE_DETAILS[stage].safeParse(JSON.parse(JSON.stringify(details)));
-  if (!parsed.success) throw new Error(`details do not fit the ${stage} schema: ${parsed.error.message}`);
-  return parsed.data as DetailsOf<S>;
-}
 
 /** Fault injection for crash tests (FAULT_STAGE_DELAY_MS, FAULT_STAGE). */
 export interface FaultOptions {

@@ -23,7 +23,7 @@ import * as runs from '../db/runs.ts';
 import { challengeFact } from './liveness-sessions.ts';
 import { applicationFaceCheck, applicationFacts, type SettledDocument } from '../pipeline/decision/facts.ts';
 import { currentDocuments, decide, type ApplicationFacts } from '../pipeline/decision/index.ts';
-import { readCheck } from '../pipeline/details.ts';
+import { readCheck, storedDetails } from '../pipeline/details.ts';
 import { readExtracted } from '../pipeline/extracted.ts';
 import { stayOf, type Stay } from '../pipeline/validators/migration.ts';
 import {
@@ -82,6 +82,7 @@ async function settleFaceCheck(tx: Client, documents: StoredDocument[], faultSta
   try {
     if (faultStage === 'face') throw new Error('fault injected into face');
     face = applicationFaceCheck(settledDocuments(documents));
+    if (face) face.verdict.details = storedDetails('face', face.verdict.details);
   } catch (error) {
     // Recorded, never skipped: a face check that did not run is not a pass.
     const selfie = documents.find((d) => d.kind === 'selfie' && d.status === 'processed');
