@@ -6,7 +6,7 @@ import { documentInclude } from './documents.ts';
 import { lockRow } from './row-locks.ts';
 
 /** An application as its views show it: documents with every run and check, sessions, history. */
-export const applicationInclude = {
+const applicationInclude = {
   documents: { orderBy: { createdAt: 'asc' }, include: documentInclude },
   livenessSessions: { orderBy: { createdAt: 'asc' } },
   history: { orderBy: { createdAt: 'asc' } },
@@ -23,7 +23,6 @@ const openReviews = {
   reviews: { where: { status: { not: 'decided' } }, include: { reviewer: { select: { name: true } } } },
 } as const satisfies PrismaNs.ApplicationInclude;
 
-export type ApplicationRow = PrismaNs.ApplicationGetPayload<object>;
 export type ApplicationWithDocuments = PrismaNs.ApplicationGetPayload<{ include: typeof applicationInclude }>;
 export type ApplicationForSettlement = PrismaNs.ApplicationGetPayload<{ include: typeof settlementInclude }>;
 

@@ -134,7 +134,7 @@ export type StageDetails = { [S in CheckStage]: { stage: S; details: DetailsOf<S
  * Stored details read back through their stage's schema. Details that do not
  * fit (or an unknown stage) read as none: nothing downstream sees a guess.
  */
-export function readDetails<S extends CheckStage>(stage: S, json: unknown): DetailsOf<S> {
+function readDetails<S extends CheckStage>(stage: S, json: unknown): DetailsOf<S> {
   const parsed = STAGE_DETAILS[stage].safeParse(json ?? {});
   return (parsed.success ? parsed.data : {}) as DetailsOf<S>;
 }

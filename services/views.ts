@@ -22,8 +22,9 @@ import { currentDocuments } from '../pipeline/decision/index.ts';
 import { STAGE_ORDER } from '../pipeline/stages.ts';
 import { isCheckStage, reasonParams, STAGE_DETAILS } from '../pipeline/details.ts';
 import { ExtractedSchema, readExtracted } from '../pipeline/extracted.ts';
-import type { applicationInclude } from '../db/applications.ts';
+import type { ApplicationWithDocuments } from '../db/applications.ts';
 import type { LivenessSessionRow } from '../db/liveness-sessions.ts';
+import type { DeliveryRow } from '../db/webhook-deliveries.ts';
 import type { documentInclude } from '../db/documents.ts';
 
 type DocumentRow = PrismaNs.DocumentGetPayload<{ include: typeof documentInclude }>;
@@ -322,7 +323,7 @@ export function documentView(document: DocumentRow, current = true) {
   });
 }
 
-type ApplicationRow = PrismaNs.ApplicationGetPayload<{ include: typeof applicationInclude }>;
+type ApplicationRow = ApplicationWithDocuments;
 
 /** What a session's stored judgement holds (services/liveness-sessions.ts writes it). */
 const StoredJudgement = z
@@ -408,7 +409,7 @@ export const reviewerSessionView = (session: {
 
 export const notificationView = (notification: PrismaNs.NotificationGetPayload<object>) =>
   NotificationView.parse(notification);
-export const deliveryView = (delivery: PrismaNs.WebhookDeliveryGetPayload<object>) => DeliveryView.parse(delivery);
+export const deliveryView = (delivery: DeliveryRow) => DeliveryView.parse(delivery);
 
 export function uploadAccepted(upload: {
   documentId: string;
