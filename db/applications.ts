@@ -136,8 +136,10 @@ export const decidedBefore = (db: Client, cutoff: Date) =>
     take: 200,
   });
 
-export const findForErasure = (db: Client, id: string) =>
-  db.application.findUniqueOrThrow({
+/** Takes the row, then reads it with what erasure removes: its documents' blob keys and check details. */
+export async function lockForErasure(tx: Client, id: string) {
+  await lockRow(tx, 'Application', id);
+  return tx.application.findUniqueOrThrow({
     where: { id },
     include: {
       documents: {
@@ -145,6 +147,7 @@ export const findForErasure = (db: Client, id: string) =>
       },
     },
   });
+}
 
 export const countByStatus = async (db: Client): Promise<{ status: ApplicationStatus; count: number }[]> =>
   (await db.application.groupBy({ by: ['status'], _count: { _all: true } })).map((row) => ({

@@ -8,6 +8,7 @@ import { DOCUMENT_KIND_RU, OUTCOME_RU, SERVICE_RU, STAGE_RU } from '../core/labe
 import { STATUS_LABEL_RU } from '../core/lifecycle.ts';
 import { ActVerificationView, applicationView } from './views.ts';
 import * as applications from '../db/applications.ts';
+import type { Scope } from '../db/client.ts';
 import type { Prisma } from '../db/index.ts';
 
 const DECIDED = ['approved', 'rejected'] as const;
@@ -24,7 +25,7 @@ export interface ActSettings {
 export async function actContent(
   prisma: Prisma,
   id: string,
-  scope: { organizationId?: string },
+  scope: Scope,
   settings: ActSettings,
   now: Date,
 ): Promise<ActContent & { organizationId: string }> {

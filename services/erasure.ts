@@ -21,7 +21,6 @@ import * as statusHistory from '../db/status-history.ts';
 import * as deliveries from '../db/webhook-deliveries.ts';
 import { Prisma as PrismaNs } from '../generated/prisma/client.ts';
 import { readCheck } from '../pipeline/details.ts';
-import { lockRow } from '../db/row-locks.ts';
 
 export interface ErasureDeps {
   db: Database;
@@ -35,7 +34,7 @@ export interface ErasureOptions {
 
 /** What the erasure of one application removes in the database; the blobs go after the commit. */
 async function eraseApplicationRows(tx: Client, applicationId: string, options: ErasureOptions): Promise<string[]> {
-  const application = await applications.findForErasure(tx, applicationId);
+  const application = await applications.lockForErasure(tx, applicationId);
   if (application.documents.some((d) => d.status === 'received' || d.status === 'processing'))
     throw new AppError('erasure_blocked');
   const blobs = application.documents.flatMap((document) => [
@@ -92,7 +91,6 @@ export async function eraseAccount(
     const account = await accounts.lockWithApplications(tx, accountId);
     const keys: string[] = [];
     for (const application of account.applications) {
-      await lockRow(tx, 'Application', application.id);
       if (!application.erasedAt) keys.push(...(await eraseApplicationRows(tx, application.id, options)));
     }
     await accounts.eraseProfile(tx, accountId);
@@ -124,10 +122,7 @@ export async function eraseExpired(
   const due = await applications.decidedBefore(prisma, new Date(now.getTime() - days * 86_400_000));
   const actor: Actor = { type: 'system' };
   for (const { id } of due) {
-    const keys = await prisma.$transaction(async (tx) => {
-      await lockRow(tx, 'Application', id);
-      return eraseApplicationRows(tx, id, { actor, reason: 'retention' });
-    });
+    const keys = await prisma.$transaction((tx) => eraseApplicationRows(tx, id, { actor, reason: 'retention' }));
     await removeBlobs(deps.blobs, keys);
   }
   const erasable = await accounts.withAllApplicationsErased(prisma);

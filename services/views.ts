@@ -45,9 +45,11 @@ function detailsView(stage: string, stored: unknown): Record<string, unknown> {
   const known = STAGE_DETAILS[isCheckStage(stage) ? stage : 'pipeline'];
   const read = known.safeParse(stored ?? {});
   if (!read.success) return {};
-  const structured = known.strip().parse(read.data);
-  const params = Object.entries(read.data).filter(([, value]) => scalar.safeParse(value).success);
-  return Object.fromEntries([...params, ...Object.entries(structured)].filter(([name]) => !INTERNAL.has(name)));
+  return Object.fromEntries(
+    Object.entries(read.data).filter(
+      ([name, value]) => !INTERNAL.has(name) && (Object.hasOwn(known.shape, name) || scalar.safeParse(value).success),
+    ),
+  );
 }
 
 // ---- Views ------------------------------------------------------------------
