@@ -22,6 +22,7 @@ const FAST = [
   'queue-and-lifecycle',
   'registry',
   'sniff',
+  'stage-steps',
   'structure',
   'tax-ids',
   'transliteration',

@@ -39,6 +39,13 @@ interface StageDefinition {
   gate: readonly DocumentKind[];
   /** When this is false of the results so far, the run stops before this stage. */
   requires?: (records: Outcomes) => boolean;
+  /**
+   * Runs at the same time as the stage before it: it needs nothing that stage
+   * adds and leaves the state as it found it (what it returns as state is not
+   * kept). The portrait's face model then runs while the printed zone's OCR
+   * workers read, on the other core.
+   */
+  alongside?: true;
   run(state: PipelineState, ctx: StageContext): Promise<{ verdict: StageVerdict; state: PipelineState }>;
 }
 
@@ -124,6 +131,7 @@ export const STAGES = [
     appliesTo: WITH_PORTRAIT,
     gate: [],
     requires: readable,
+    alongside: true,
     async run(state, ctx) {
       const known = state.mrz && { page: state.mrz.page, rotation: state.mrz.rotation };
       const { face: _face, ...verdict } = await extractPortrait(
@@ -246,6 +254,50 @@ function readingDecides(records: CheckRecord[]): CheckRecord[] {
   );
 }
 
+/** The stages that apply to a kind, in steps: a stage with the stages that run alongside it. */
+function stepsFor(kind: DocumentKind): StageDefinition[][] {
+  const steps: StageDefinition[][] = [];
+  for (const stage of STAGES as readonly StageDefinition[]) {
+    if (!stage.appliesTo.includes(kind)) continue;
+    if (stage.alongside && steps.length) steps.at(-1)!.push(stage);
+    else steps.push([stage]);
+  }
+  return steps;
+}
+
+/** One stage run on the state so far: its record, and the state it leaves. */
+async function runStage(
+  stage: StageDefinition,
+  state: PipelineState,
+  ctx: StageContext,
+  faults: FaultOptions,
+): Promise<{ record: CheckRecord; state: PipelineState }> {
+  if (faults.stageDelayMs) await sleep(faults.stageDelayMs);
+  const started = performance.now();
+  const name = stage.name as StageName;
+  let verdict: StageVerdict;
+  let details: DetailsOf<StageName>;
+  let next = state;
+  try {
+    if (faults.stage === stage.name) throw new Error(`fault injected into ${stage.name}`);
+    ({ verdict, state: next } = await stage.run(state, ctx));
+    details = storedDetails(name, { ...verdict.details, ...verdict.params });
+  } catch (error) {
+    details = { stage: stage.name, detail: error instanceof Error ? error.message : String(error) };
+    verdict = { outcome: 'error', reasonCode: 'stage_crashed', details };
+  }
+  const record = {
+    stage: name,
+    outcome: verdict.outcome,
+    reasonCode: verdict.reasonCode,
+    score: verdict.score,
+    details,
+    durationMs: Math.round(performance.now() - started),
+    ...(verdict.artifacts ? { artifacts: verdict.artifacts } : {}),
+  } as CheckRecord;
+  return { record, state: next };
+}
+
 export async function runPipeline(
   document: UploadedDocument,
   ctx: StageContext,
@@ -253,32 +305,23 @@ export async function runPipeline(
 ): Promise<CheckRecord[]> {
   const records: CheckRecord[] = [];
   let state: PipelineState = { document };
-  for (const stage of STAGES as readonly StageDefinition[]) {
-    if (!stage.appliesTo.includes(document.kind)) continue;
-    if (stage.requires && !stage.requires(records)) break;
-    if (faults.stageDelayMs) await sleep(faults.stageDelayMs);
-    const started = performance.now();
-    const name = stage.name as StageName;
-    let verdict: StageVerdict;
-    let details: DetailsOf<StageName>;
-    try {
-      if (faults.stage === stage.name) throw new Error(`fault injected into ${stage.name}`);
-      ({ verdict, state } = await stage.run(state, ctx));
-      details = storedDetails(name, { ...verdict.details, ...verdict.params });
-    } catch (error) {
-      details = { stage: stage.name, detail: error instanceof Error ? error.message : String(error) };
-      verdict = { outcome: 'error', reasonCode: 'stage_crashed', details };
-    }
-    records.push({
-      stage: name,
-      outcome: verdict.outcome,
-      reasonCode: verdict.reasonCode,
-      score: verdict.score,
-      details,
-      durationMs: Math.round(performance.now() - started),
-      ...(verdict.artifacts ? { artifacts: verdict.artifacts } : {}),
-    } as CheckRecord);
-    if (stage.gate.includes(document.kind) && verdict.outcome !== 'pass' && verdict.outcome !== 'warn') break;
+  for (const step of stepsFor(document.kind)) {
+    // Every stage of a step is judged on the records before the step.
+    if (step.some((stage) => stage.requires && !stage.requires(records))) break;
+    const runs = await Promise.all(step.map((stage) => runStage(stage, state, ctx, faults)));
+    state = runs[0]!.state;
+    records.push(...runs.map((run) => run.record));
+    const stopped = (stage: StageDefinition, { record }: { record: CheckRecord }) =>
+      stage.gate.includes(document.kind) && record.outcome !== 'pass' && record.outcome !== 'warn';
+    if (step.some((stage, i) => stopped(stage, runs[i]!))) break;
   }
   return readingDecides(records);
+}
+
+/**
+ * How long a run took from its checks' durations: stages one after the other,
+ * those that ran alongside another counted as the longer of the two.
+ */
+export function runMs(kind: DocumentKind, durations: Partial<Record<string, number>>): number {
+  return stepsFor(kind).reduce((sum, step) => sum + Math.max(0, ...step.map((stage) => durations[stage.name] ?? 0)), 0);
 }

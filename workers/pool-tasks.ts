@@ -44,12 +44,18 @@ export interface PoolResults {
 /** Structured clone delivers Uint8Arrays: view them as Buffers without copying. */
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
+const recycled = { recycleAfter: TESSERACT_RECYCLE_AFTER };
+/**
+ * Two copies of the engines a stage calls several times at once (an MRZ's lines,
+ * a form's values): on an idle machine a document's reads use both cores.
+ */
+const twice = { ...recycled, copies: 2 };
 const ocr = {
-  mrzLine: warm(createMrzLineReader, TESSERACT_RECYCLE_AFTER),
-  mrzBlock: warm(createMrzBlockReader, TESSERACT_RECYCLE_AFTER),
+  mrzLine: warm(createMrzLineReader, twice),
+  mrzBlock: warm(createMrzBlockReader, recycled),
   textBoxes: warm(createTextDetector),
-  latin: warm(() => createTextReader('eng'), TESSERACT_RECYCLE_AFTER),
-  cyrillic: warm(() => createTextReader('rus'), TESSERACT_RECYCLE_AFTER),
+  latin: warm(() => createTextReader('eng'), twice),
+  cyrillic: warm(() => createTextReader('rus'), recycled),
 };
 
 // The face models load on the first face stage this thread runs, once.

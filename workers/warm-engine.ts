@@ -1,5 +1,8 @@
 // Engines a stage thread keeps: started on first use (or at warm-up), kept for
 // the life of the thread, and — for Tesseract — replaced after many reads.
+// Some are kept as several copies: a Tesseract worker reads one image at a
+// time, and a stage that reads an MRZ's lines or a form's values all at once
+// waits for the slowest copy instead of the sum of them.
 
 /**
  * Recognitions after which a Tesseract worker is replaced by a fresh one. Measured
@@ -13,12 +16,15 @@ interface Engine<A extends unknown[], T> {
   close(): Promise<void>;
 }
 
-/**
- * An engine started on first use and kept warm for the life of the pool thread;
- * after `recycleAfter` reads it is closed (once its reads in flight end) and the
- * next read starts a fresh one.
- */
-export function warm<A extends unknown[], T>(start: () => Promise<Engine<A, T>>, recycleAfter = Infinity) {
+export interface WarmOptions {
+  /** Reads after which a copy is closed (once its reads in flight end) and started afresh. */
+  recycleAfter?: number;
+  /** Copies kept; a read goes to the copy with the fewest reads in flight. */
+  copies?: number;
+}
+
+/** One copy of an engine, started on first use and replaced after `recycleAfter` reads. */
+function copyOf<A extends unknown[], T>(start: () => Promise<Engine<A, T>>, recycleAfter: number) {
   let started: Promise<Engine<A, T>> | undefined;
   let reads = 0;
   let inFlight = new Set<Promise<unknown>>();
@@ -34,7 +40,22 @@ export function warm<A extends unknown[], T>(start: () => Promise<Engine<A, T>>,
     tracked.add(reading);
     return reading.finally(() => tracked.delete(reading));
   };
-  /** Starts the engine now (at thread start), so the first document does not wait for it. */
-  const prepare = async () => void (await (started ??= start()));
+  return {
+    read,
+    busy: () => inFlight.size,
+    prepare: async () => void (await (started ??= start())),
+  };
+}
+
+/** An engine kept warm for the life of the pool thread, as `copies` copies. */
+export function warm<A extends unknown[], T>(
+  start: () => Promise<Engine<A, T>>,
+  { recycleAfter = Infinity, copies = 1 }: WarmOptions = {},
+) {
+  const kept = Array.from({ length: copies }, () => copyOf(start, recycleAfter));
+  const read = (...args: A): Promise<T> =>
+    kept.reduce((idlest, copy) => (copy.busy() < idlest.busy() ? copy : idlest)).read(...args);
+  /** Starts every copy now (at thread start), so the first document does not wait for them. */
+  const prepare = async () => void (await Promise.all(kept.map((copy) => copy.prepare())));
   return Object.assign(read, { prepare });
 }

@@ -12,27 +12,37 @@ export const DOCUMENT_SIDE = 1600;
 /** Ink at working size: dark against a 25×25 neighbourhood by a margin that table grain does not reach. */
 export const textInk = (image: GreyImage) => inkMask(image, 12, 50);
 
-/** How strongly ink falls into rows at this angle: sum of squared row counts (every `stride`-th pixel). */
-function rowSharpness(
-  mask: Uint8Array,
-  width: number,
-  height: number,
-  degrees: number,
-  transpose: boolean,
-  stride: number,
-): number {
+/** Ink pixels sampled every `stride`-th pixel, as coordinates: the angle search walks only these. */
+interface InkSample {
+  xs: Int32Array;
+  ys: Int32Array;
+  width: number;
+  height: number;
+  stride: number;
+}
+
+function inkSample(image: GreyImage, stride: number): InkSample {
+  const mask = textInk(image);
+  const [xs, ys] = [[] as number[], [] as number[]];
+  for (let y = 0; y < image.height; y += stride) {
+    for (let x = 0; x < image.width; x += stride) {
+      if (mask[y * image.width + x]) (xs.push(x), ys.push(y));
+    }
+  }
+  return { xs: Int32Array.from(xs), ys: Int32Array.from(ys), width: image.width, height: image.height, stride };
+}
+
+/** How strongly ink falls into rows at this angle: sum of squared row counts. */
+function rowSharpness({ xs, ys, width, height, stride }: InkSample, degrees: number, transpose: boolean): number {
   const radians = (degrees * Math.PI) / 180;
   const [sin, cos] = [Math.sin(radians), Math.cos(radians)];
   const size = Math.ceil(Math.hypot(width, height) / stride) * 2;
   const rows = new Float64Array(size);
-  for (let y = 0; y < height; y += stride) {
-    for (let x = 0; x < width; x += stride) {
-      if (!mask[y * width + x]) continue;
-      const [u, v] = transpose ? [y, x] : [x, y];
-      // Bins as wide as the sampling step: narrower ones would leave every other bin
-      // empty at exactly 0° (and not at any other angle), doubling that angle's score.
-      rows[Math.round((v * cos - u * sin) / stride) + size / 2]!++;
-    }
+  const [us, vs] = transpose ? [ys, xs] : [xs, ys];
+  for (let i = 0; i < us.length; i++) {
+    // Bins as wide as the sampling step: narrower ones would leave every other bin
+    // empty at exactly 0° (and not at any other angle), doubling that angle's score.
+    rows[Math.round((vs[i]! * cos - us[i]! * sin) / stride) + size / 2]!++;
   }
   let score = 0;
   for (const count of rows) score += count * count;
@@ -45,6 +55,17 @@ export interface TextDirection {
   degrees: number;
 }
 
+function sharpest(sample: InkSample, angles: readonly number[], axes: readonly boolean[]): TextDirection {
+  let best = { score: -1, degrees: 0, transpose: false };
+  for (const transpose of axes) {
+    for (const degrees of angles) {
+      const score = rowSharpness(sample, degrees, transpose);
+      if (score > best.score) best = { score, degrees, transpose };
+    }
+  }
+  return best;
+}
+
 /** The angle (and axis) at which ink rows are sharpest, among `angles`. */
 export function textDirection(
   image: GreyImage,
@@ -52,15 +73,7 @@ export function textDirection(
   axes: readonly boolean[] = [false, true],
   stride = 2,
 ): TextDirection {
-  const mask = textInk(image);
-  let best = { score: -1, degrees: 0, transpose: false };
-  for (const transpose of axes) {
-    for (const degrees of angles) {
-      const score = rowSharpness(mask, image.width, image.height, degrees, transpose, stride);
-      if (score > best.score) best = { score, degrees, transpose };
-    }
-  }
-  return best;
+  return sharpest(inkSample(image, stride), angles, axes);
 }
 
 export const angleRange = (max: number, step: number, around = 0) =>
@@ -98,8 +111,9 @@ export async function uprightDocument(raster: Raster, side = DOCUMENT_SIDE): Pro
   // Whole degrees first, then quarter degrees around the best. Not at a smaller size:
   // there the page's edges and the guilloche outweigh the text rows.
   const page = await greyAt(raster, side);
-  const coarse = textDirection(page, angleRange(PAGE_SKEW, 1));
-  const fine = textDirection(page, angleRange(0.75, 0.25, coarse.degrees), [coarse.transpose]);
+  const sample = inkSample(page, 2);
+  const coarse = sharpest(sample, angleRange(PAGE_SKEW, 1), [false, true]);
+  const fine = sharpest(sample, angleRange(0.75, 0.25, coarse.degrees), [coarse.transpose]);
   const rotation = turnFor(fine);
   return { image: await rotateGrey(page, rotation), found: 'page', rotation };
 }
