@@ -27,17 +27,19 @@ export function forEachComponent(
   visit: (component: Component) => void,
 ): void {
   const stack: number[] = [];
+  const visitNext = (next: number) => {
+    if (mask[next] === 1) {
+      mask[next] = 2;
+      stack.push(next);
+    }
+  };
   for (let start = 0; start < mask.length; start++) {
     if (mask[start] !== 1) continue;
     const c = { minX: width, maxX: 0, minY: height, maxY: 0, area: 0 };
     const moments = { x: 0, y: 0, xx: 0, yy: 0, xy: 0 };
-    const best = { tl: Infinity, br: -Infinity, tr: -Infinity, bl: Infinity };
-    const corners: Point[] = [
-      { x: 0, y: 0 },
-      { x: 0, y: 0 },
-      { x: 0, y: 0 },
-      { x: 0, y: 0 },
-    ];
+    // Extremes kept as pixel indices (no object per pixel): top-left, top-right, bottom-right, bottom-left.
+    let [tl, tr, br, bl] = [Infinity, -Infinity, -Infinity, Infinity];
+    let [tlAt, trAt, brAt, blAt] = [start, start, start, start];
     mask[start] = 2;
     stack.push(start);
     while (stack.length) {
@@ -54,22 +56,28 @@ export function forEachComponent(
       if (x > c.maxX) c.maxX = x;
       if (y < c.minY) c.minY = y;
       if (y > c.maxY) c.maxY = y;
-      if (x + y < best.tl) [best.tl, corners[0]] = [x + y, { x, y }];
-      if (x - y > best.tr) [best.tr, corners[1]] = [x - y, { x, y }];
-      if (x + y > best.br) [best.br, corners[2]] = [x + y, { x, y }];
-      if (x - y < best.bl) [best.bl, corners[3]] = [x - y, { x, y }];
-      for (const next of [
-        x > 0 ? i - 1 : -1,
-        x < width - 1 ? i + 1 : -1,
-        y > 0 ? i - width : -1,
-        y < height - 1 ? i + width : -1,
-      ]) {
-        if (next >= 0 && mask[next] === 1) {
-          mask[next] = 2;
-          stack.push(next);
-        }
+      if (x + y < tl) {
+        tl = x + y;
+        tlAt = i;
       }
+      if (x - y > tr) {
+        tr = x - y;
+        trAt = i;
+      }
+      if (x + y > br) {
+        br = x + y;
+        brAt = i;
+      }
+      if (x - y < bl) {
+        bl = x - y;
+        blAt = i;
+      }
+      if (x > 0) visitNext(i - 1);
+      if (x < width - 1) visitNext(i + 1);
+      if (y > 0) visitNext(i - width);
+      if (y < height - 1) visitNext(i + width);
     }
-    visit({ ...c, corners: corners as Component['corners'], moments });
+    const point = (i: number): Point => ({ x: i % width, y: Math.floor(i / width) });
+    visit({ ...c, corners: [point(tlAt), point(trAt), point(brAt), point(blAt)], moments });
   }
 }

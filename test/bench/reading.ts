@@ -4,8 +4,11 @@
 // reasons on unreadable ones, clean scans never flagged, printed-zone and
 // migration-card fields, and the time of each stage and of the whole reading
 // path per document. The corpus goes through the service (fixtures/replay.ts),
-// one case at a time (READ_CONCURRENCY), so the times are latencies on a warm
-// pool, not waits behind other documents; Tesseract start-up is measured on its own. Writes test/bench/results/reading.json.
+// one case at a time (READ_CONCURRENCY): an applicant's documents go through
+// the two pool threads together, as the portal sends them, so the times are
+// latencies on a warm 2-thread pool, not waits behind other applicants; the
+// process's RSS is reported after the run; Tesseract start-up is measured on
+// its own. Writes test/bench/results/reading.json.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +51,8 @@ const report = await replayCorpus(CORPUS, pool, LIMITS, CONCURRENCY, (done, tota
   if (done % 100 === 0 || done === total) process.stderr.write(`[${done}/${total}]\n`);
 });
 const wallSeconds = (performance.now() - t0) / 1000;
+// The whole process: the service, both pool threads and every OCR worker they keep.
+const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
 await pool.close();
 
 const by = (predicate: (a: Assertion) => boolean) => report.assertions.filter(predicate);
@@ -124,7 +129,7 @@ for (const kind of ['passport', 'residence_permit', 'migration_card'] as const) 
 }
 
 console.log(
-  `\nReading: ${report.cases} cases, ${report.files} files from ${CORPUS}, ${CONCURRENCY} document(s) at a time, ${Math.round(wallSeconds)} s`,
+  `\nReading: ${report.cases} cases, ${report.files} files from ${CORPUS}, ${CONCURRENCY} case(s) at a time, ${Math.round(wallSeconds)} s, RSS ${rssMb} MB`,
 );
 console.table(
   Object.fromEntries(Object.entries(accuracy).map(([k, v]) => [k, { documents: v.n, right: v.pass, '%': v.rate }])),
@@ -140,6 +145,6 @@ if (misses.length) {
 fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
 fs.writeFileSync(
   RESULTS,
-  `${JSON.stringify({ corpus: CORPUS, cases: report.cases, files: report.files, concurrency: CONCURRENCY, wallSeconds: Math.round(wallSeconds), accuracy, timing: timingJson, startupMs: startup, misses }, null, 2)}\n`,
+  `${JSON.stringify({ corpus: CORPUS, cases: report.cases, files: report.files, concurrency: CONCURRENCY, wallSeconds: Math.round(wallSeconds), rssMb, accuracy, timing: timingJson, startupMs: startup, misses }, null, 2)}\n`,
 );
 console.log(`wrote ${RESULTS}`);

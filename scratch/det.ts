@@ -1,0 +1,11 @@
+import fs from 'node:fs';
+import sharp from 'sharp';
+import { createTextDetector } from '../models/text-detector.ts';
+const det = await createTextDetector();
+const { data, info } = await sharp(fs.readFileSync('fixtures/golden/valid-kaz/passport.jpg')).greyscale().raw().toBuffer({ resolveWithObject: true });
+const g = { width: info.width, height: info.height, data };
+for (let i = 0; i < 3; i++) await det.read(g as any, 640);
+const t = performance.now();
+for (let i = 0; i < 20; i++) await det.read(g as any, 640);
+console.log('per read', (performance.now() - t) / 20);
+process.exit(0);
