@@ -26,7 +26,9 @@ function inkSample(image: GreyImage, stride: number): InkSample {
   const [xs, ys] = [[] as number[], [] as number[]];
   for (let y = 0; y < image.height; y += stride) {
     for (let x = 0; x < image.width; x += stride) {
-      if (mask[y * image.width + x]) (xs.push(x), ys.push(y));
+      if (!mask[y * image.width + x]) continue;
+      xs.push(x);
+      ys.push(y);
     }
   }
   return { xs: Int32Array.from(xs), ys: Int32Array.from(ys), width: image.width, height: image.height, stride };
