@@ -12,6 +12,7 @@ const FAST = [
   'details',
   'document-locate',
   'extracted',
+  'forms-page',
   'line-correction',
   'log',
   'mrz-formats',

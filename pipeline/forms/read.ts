@@ -128,6 +128,9 @@ async function readCyrillicHalf(image: Grey, reading: FieldReading, ocr: TextOcr
   return half ? { ...reading, value: `${half} / ${latin.trim()}`, text: `${cyrillic} | ${reading.text}` } : reading;
 }
 
+/** Bands lower than this are not cut from a page: about three lines of print at working size. */
+const MIN_BAND = 80;
+
 /** Ink darker than this, on a page whose light was evened out, is what a cut must not go through. */
 const INK = 150;
 
@@ -161,12 +164,16 @@ const shifted = <T extends { box: Box }>(item: T, dy: number): T => ({
  * lines, each by its own OCR copy at the same time, so that on an idle machine
  * the page takes about half as long.
  */
-async function readPage(image: Grey, ocr: TextOcr): Promise<OcrLine[]> {
+export async function readPage(image: Grey, ocr: TextOcr): Promise<OcrLine[]> {
   const cut = quietRow(image);
-  const bands = [
-    { top: 0, height: cut },
-    { top: cut, height: image.height - cut },
-  ];
+  // A strip a few lines high (a tight crop's printed part) is read whole.
+  const bands =
+    Math.min(cut, image.height - cut) < MIN_BAND
+      ? [{ top: 0, height: image.height }]
+      : [
+          { top: 0, height: cut },
+          { top: cut, height: image.height - cut },
+        ];
   const read = await Promise.all(
     bands.map(async ({ top, height }) => {
       const lines = await ocr.latin(await greyPng(await cropGrey(image, { left: 0, top, width: image.width, height })));
