@@ -41,9 +41,9 @@ interface StageDefinition {
   requires?: (records: Outcomes) => boolean;
   /**
    * Runs at the same time as the stage before it: it needs nothing that stage
-   * adds and leaves the state as it found it (what it returns as state is not
-   * kept). The portrait's face model then runs while the printed zone's OCR
-   * workers read, on the other core.
+   * adds, and each adds its own part of the state. The MRZ is read while the
+   * quality is measured, and the portrait's face model runs while the printed
+   * zone's OCR workers read, on the other core.
    */
   alongside?: true;
   run(state: PipelineState, ctx: StageContext): Promise<{ verdict: StageVerdict; state: PipelineState }>;
@@ -97,11 +97,12 @@ export const STAGES = [
     name: 'mrz',
     appliesTo: WITH_PORTRAIT,
     gate: [],
+    // Beside the quality measures: reading decides whether they refuse the document.
+    alongside: true,
     async run(state, ctx) {
       const { mrz, views, ...verdict } = await readMrz(
         state.document.kind,
         state.pages ?? [],
-        state.readablePages ?? [],
         mrzOcr(ctx),
         ctx.now(),
         ctx.mrzLocators,
@@ -182,7 +183,7 @@ export const STAGES = [
       const image = await selfieImage(state.pages![0]!);
       const faces = await ctx.face.detect(image);
       // The held document is read as a passport would be: its MRZ, if legible.
-      const { mrz } = await readMrz('passport', state.pages ?? [], [0], mrzOcr(ctx), ctx.now(), ctx.mrzLocators);
+      const { mrz } = await readMrz('passport', state.pages ?? [], mrzOcr(ctx), ctx.now(), ctx.mrzLocators);
       return { verdict: assessHeldDocument(faces, mrz), state };
     },
   },
@@ -309,7 +310,8 @@ export async function runPipeline(
     // Every stage of a step is judged on the records before the step.
     if (step.some((stage) => stage.requires && !stage.requires(records))) break;
     const runs = await Promise.all(step.map((stage) => runStage(stage, state, ctx, faults)));
-    state = runs[0]!.state;
+    // Each stage of the step returned the state it was given with its own part added.
+    state = Object.assign({}, ...runs.map((run) => run.state)) as PipelineState;
     records.push(...runs.map((run) => run.record));
     const stopped = (stage: StageDefinition, { record }: { record: CheckRecord }) =>
       stage.gate.includes(document.kind) && record.outcome !== 'pass' && record.outcome !== 'warn';

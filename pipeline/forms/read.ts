@@ -164,11 +164,11 @@ const shifted = <T extends { box: Box }>(item: T, dy: number): T => ({
  * lines, each by its own OCR copy at the same time, so that on an idle machine
  * the page takes about half as long.
  */
-export async function readPage(image: Grey, ocr: TextOcr): Promise<OcrLine[]> {
+export async function readPage(image: Grey, ocr: TextOcr, count: PageReading['bands'] = 2): Promise<OcrLine[]> {
   const cut = quietRow(image);
   // A strip a few lines high (a tight crop's printed part) is read whole.
   const bands =
-    Math.min(cut, image.height - cut) < MIN_BAND
+    count === 1 || Math.min(cut, image.height - cut) < MIN_BAND
       ? [{ top: 0, height: image.height }]
       : [
           { top: 0, height: cut },
@@ -183,13 +183,21 @@ export async function readPage(image: Grey, ocr: TextOcr): Promise<OcrLine[]> {
   return read.flat();
 }
 
+/** How a form's page is read. */
+export interface PageReading {
+  /** The page's longer side at reading size, px. */
+  side: number;
+  /** Two bands read at once (on an idle machine in about half the time), or the page whole. */
+  bands: 1 | 2;
+}
+
 /** Fields of the best-read pages; pages whose way up the MRZ showed are read that way only. */
 export async function readPrintedFields(
   pages: NormalizedPage[],
   readablePages: number[],
   rules: readonly FieldRule[],
   ocr: TextOcr,
-  side: number,
+  { side, bands }: PageReading,
   views: Record<number, PageView> = {},
 ): Promise<FormReading> {
   const fields: FormReading = {};
@@ -200,11 +208,11 @@ export async function readPrintedFields(
       ? await cropGrey(view.image, { left: 0, top: 0, width: view.image.width, height: view.mrzTop })
       : view.image;
     let image = eraseRules(await evenLight(await resizeGrey(printed, side)));
-    let lines = await readPage(image, ocr);
+    let lines = await readPage(image, ocr, bands);
     // Text rows give the page's axis but not which way up: take the turn whose labels read.
     if (!view.oriented && labelHits(lines, rules) < rules.length / 2) {
       const turned = turn180(image);
-      const turnedLines = await readPage(turned, ocr);
+      const turnedLines = await readPage(turned, ocr, bands);
       if (labelHits(turnedLines, rules) > labelHits(lines, rules)) [image, lines] = [turned, turnedLines];
     }
     const slots = await Promise.all(locateFields(lines, rules, image).map((slot) => reread(image, slot, ocr)));

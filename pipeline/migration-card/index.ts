@@ -112,7 +112,12 @@ export async function readMigrationCard(
   readablePages: number[],
   ocr: TextOcr,
 ): Promise<MigrationCardResult> {
-  const fields = await readPrintedFields(pages, readablePages, MIGRATION_CARD_FIELDS, ocr, CARD_SIDE);
+  // Read whole: its passport number is read again by the OCR-B model inside the page's word
+  // box, and a band's boxes can come out a few px narrower — enough to clip a letter (card-phone-kaz).
+  const fields = await readPrintedFields(pages, readablePages, MIGRATION_CARD_FIELDS, ocr, {
+    side: CARD_SIDE,
+    bands: 1,
+  });
   const missing = REQUIRED.filter((field) => !fields[field]);
   const card = { fields, missing };
   if (missing.length)

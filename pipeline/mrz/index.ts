@@ -214,14 +214,13 @@ const LOCATORS: Record<MrzLocator, Pass[]> = {
 };
 
 /**
- * Reads the MRZ: each locator in turn, on each page (readable pages first),
- * each of its candidates until one has every check digit agreeing; otherwise
- * the best partial reading.
+ * Reads the MRZ: each locator in turn, on each page in page order, each of its
+ * candidates until one has every check digit agreeing; otherwise the best
+ * partial reading. The quality measures are not waited for: reading decides.
  */
 export async function readMrz(
   kind: DocumentKind,
   pages: NormalizedPage[],
-  readablePages: number[],
   ocr: MrzOcr,
   now: Date,
   locators: readonly MrzLocator[] = MRZ_LOCATORS,
@@ -229,9 +228,6 @@ export async function readMrz(
   const views: Record<number, PageView> = {};
   const rowCounts = ROW_COUNTS[kind];
   if (!rowCounts) return { outcome: 'pass', details: { skipped: `${kind} has no MRZ` }, views };
-  const ordered = [...pages].sort(
-    (a, b) => Number(readablePages.includes(b.index)) - Number(readablePages.includes(a.index)),
-  );
   const tried: { page: number; rotation: number; how: string; lines: string[] }[] = [];
   let best: { mrz: MrzReading; image: Grey; band?: Band } | undefined;
 
@@ -285,7 +281,7 @@ export async function readMrz(
   // before the turned or cropped first page is read.
   search: for (const pass of locators.flatMap((locator) => LOCATORS[locator])) {
     for (const halfTurned of [false, true]) {
-      for (const page of ordered) {
+      for (const page of pages) {
         const turn = (await turnsOf(page))[Number(halfTurned)]!;
         for await (const candidate of pass(turn, rowCounts, metered)) {
           if (spent >= READ_BUDGET) break search;

@@ -144,7 +144,8 @@ export async function readViz(
   views: Record<number, PageView> | undefined,
   ocr: TextOcr,
 ): Promise<VizResult> {
-  const fields = await readPrintedFields(pages, readablePages, VIZ_FIELDS, ocr, VIZ_SIDE[kind] ?? 1200, views);
+  const reading = { side: VIZ_SIDE[kind] ?? 1200, bands: 2 } as const;
+  const fields = await readPrintedFields(pages, readablePages, VIZ_FIELDS, ocr, reading, views);
   const viz = { fields, comparison: mrz ? compareWithMrz(fields, mrz.fields) : [] };
   return { ...vizVerdict(viz.comparison), details: viz, viz };
 }

@@ -1,6 +1,6 @@
 // A form's page is read as two bands at once, cut at a gap between lines: the
 // cut never goes through print, the lines come back in page coordinates, and a
-// strip a few lines high is read whole.
+// strip a few lines high, or a page asked to be, is read whole.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { OcrLine } from '../../models/tesseract.ts';
@@ -15,17 +15,16 @@ function page(width: number, height: number, rows: [number, number][]): Grey {
   return { width, height, data };
 }
 
-/** OCR that reports each band's height and one line 10 px below the band's top. */
-function bandOcr() {
-  const heights: number[] = [];
-  const latin = async (png: Buffer): Promise<OcrLine[]> => {
+/** OCR that reports one line 10 px below the top of each band it is given, its text the band's height. */
+const bandOcr = {
+  latin: async (png: Buffer): Promise<OcrLine[]> => {
     const { height } = await sharp(png).metadata();
-    heights.push(height!);
     const box = { left: 0, top: 10, right: 100, bottom: 30 };
-    return [{ text: `band ${heights.length}`, confidence: 90, box, words: [{ text: 'w', confidence: 90, box }] }];
-  };
-  return { heights, ocr: { latin } as unknown as TextOcr };
-}
+    return [{ text: String(height), confidence: 90, box, words: [{ text: 'w', confidence: 90, box }] }];
+  },
+} as unknown as TextOcr;
+/** Band heights, top to bottom, from the lines read (the engine returns the bands in page order). */
+const heightsOf = (lines: OcrLine[]) => lines.map((line) => Number(line.text));
 
 describe('reading a page in two bands', () => {
   it('cuts in the gap between lines and shifts the second band back to page coordinates', async () => {
@@ -36,8 +35,8 @@ describe('reading a page in two bands', () => {
       [270, 420],
       [480, 510],
     ]);
-    const { heights, ocr } = bandOcr();
-    const lines = await readPage(image, ocr);
+    const lines = await readPage(image, bandOcr);
+    const heights = heightsOf(lines);
     expect(heights).toHaveLength(2);
     const cut = heights[0]!;
     expect(cut).toBeGreaterThanOrEqual(250);
@@ -48,9 +47,16 @@ describe('reading a page in two bands', () => {
   });
 
   it('reads a strip a few lines high whole', async () => {
-    const { heights, ocr } = bandOcr();
-    const lines = await readPage(page(1200, 120, [[20, 50]]), ocr);
-    expect(heights).toEqual([120]);
+    const lines = await readPage(page(1200, 120, [[20, 50]]), bandOcr);
+    expect(heightsOf(lines)).toEqual([120]);
     expect(lines.map((line) => line.box.top)).toEqual([10]);
+  });
+
+  it('reads the page whole when asked to', async () => {
+    const image = page(1200, 600, [
+      [180, 250],
+      [270, 420],
+    ]);
+    expect(heightsOf(await readPage(image, bandOcr, 1))).toEqual([600]);
   });
 });
