@@ -142,15 +142,16 @@ function quietRow({ width, height, data }: Grey): number {
     return ink;
   };
   const rows = Array.from({ length: Math.round(height * 0.2) }, (_, i) => Math.round(height * 0.4) + i);
-  const least = Math.min(...rows.map(inkOf));
+  const inks = rows.map(inkOf);
+  const least = Math.min(...inks);
   let [best, run] = [
     { start: Math.round(height / 2), length: 0 },
     { start: 0, length: 0 },
   ];
-  for (const y of rows) {
-    run = inkOf(y) === least ? { start: run.length ? run.start : y, length: run.length + 1 } : { start: 0, length: 0 };
+  rows.forEach((y, i) => {
+    run = inks[i] === least ? { start: run.length ? run.start : y, length: run.length + 1 } : { start: 0, length: 0 };
     if (run.length > best.length) best = run;
-  }
+  });
   return best.start + Math.floor(best.length / 2);
 }
 
