@@ -11,6 +11,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { createAntiSpoof, type AntiSpoofScores } from './antispoof.ts';
+import { afterFeeding } from '../core/feeding.ts';
 import { fromRoot } from '../core/paths.ts';
 
 const require = createRequire(import.meta.url);
@@ -186,6 +187,8 @@ export async function createFaceEngine(options: { faceres?: boolean } = {}): Pro
     const pixels = await raw(image).resize(w, h).extend({ right: size - w, bottom: size - h, background: '#000000' }).raw().toBuffer();
     const input = tf.tensor3d(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length), [size, size, 3], 'int32');
     try {
+      // A run holds the thread: images being cut for the OCR workers are handed over first.
+      await afterFeeding();
       return { faces: (await human.detect(input)).face, scale };
     } finally {
       input.dispose();

@@ -3,6 +3,7 @@
 // doubted read again on its own — cut out, at several sizes, a typed value by
 // the OCR-B model too. The passport's printed zone and the migration card both
 // read through here.
+import { feeding } from '../../core/feeding.ts';
 import type { Box, OcrLine } from '../../models/tesseract.ts';
 import { eraseRules, evenLight, inkBand } from '../image/cleanup.ts';
 import { cropGrey, greyPng, resizeGrey, turn180, twoTone, type Grey } from '../image/grey.ts';
@@ -160,14 +161,19 @@ const shifted = <T extends { box: Box }>(item: T, dy: number): T => ({
   box: { ...item.box, top: item.box.top + dy, bottom: item.box.bottom + dy },
 });
 
+/** A page image cut for the OCR workers: each band's PNG and where it begins on the page. */
+interface PageBands {
+  image: Grey;
+  bands: { top: number; png: Buffer }[];
+}
+
 /**
- * The page's text as lines, in page coordinates: read as two bands cut between
- * lines, each by its own OCR copy at the same time, so that on an idle machine
- * the page takes about half as long.
+ * The page cut into two bands between lines, each read by its own OCR copy at
+ * the same time, so that on an idle machine the page takes about half as long.
+ * A strip a few lines high (a tight crop's printed part) stays whole.
  */
-export async function readPage(image: Grey, ocr: TextOcr, count: PageReading['bands'] = 2): Promise<OcrLine[]> {
+async function pageBands(image: Grey, count: PageReading['bands']): Promise<PageBands> {
   const cut = quietRow(image);
-  // A strip a few lines high (a tight crop's printed part) is read whole.
   const bands =
     count === 1 || Math.min(cut, image.height - cut) < MIN_BAND
       ? [{ top: 0, height: image.height }]
@@ -175,13 +181,33 @@ export async function readPage(image: Grey, ocr: TextOcr, count: PageReading['ba
           { top: 0, height: cut },
           { top: cut, height: image.height - cut },
         ];
+  return {
+    image,
+    bands: await Promise.all(
+      bands.map(async ({ top, height }) => ({
+        top,
+        png: await greyPng(await cropGrey(image, { left: 0, top, width: image.width, height })),
+      })),
+    ),
+  };
+}
+
+/** The bands' text as lines, in page coordinates. */
+async function readBands({ bands }: PageBands, ocr: TextOcr): Promise<OcrLine[]> {
   const read = await Promise.all(
-    bands.map(async ({ top, height }) => {
-      const lines = await ocr.latin(await greyPng(await cropGrey(image, { left: 0, top, width: image.width, height })));
-      return lines.map((line) => ({ ...shifted(line, top), words: line.words.map((word) => shifted(word, top)) }));
-    }),
+    bands.map(async ({ top, png }) =>
+      (await ocr.latin(png)).map((line) => ({
+        ...shifted(line, top),
+        words: line.words.map((word) => shifted(word, top)),
+      })),
+    ),
   );
   return read.flat();
+}
+
+/** The page's text as lines, in page coordinates (`pageBands`). */
+export async function readPage(image: Grey, ocr: TextOcr, count: PageReading['bands'] = 2): Promise<OcrLine[]> {
+  return readBands(await pageBands(image, count), ocr);
 }
 
 /** How a form's page is read. */
@@ -204,12 +230,16 @@ export async function readPrintedFields(
   const fields: FormReading = {};
   for (const page of pages.filter((p) => readablePages.includes(p.index))) {
     const view = views[page.index] ?? { image: (await uprightDocument(page.raster)).image, oriented: false };
-    // Above the MRZ only: its lines are the most expensive text on the page and are read already.
-    const printed = view.mrzTop
-      ? await cropGrey(view.image, { left: 0, top: 0, width: view.image.width, height: view.mrzTop })
-      : view.image;
-    let image = eraseRules(await evenLight(await resizeGrey(printed, side)));
-    let lines = await readPage(image, ocr, bands);
+    // Cut for the OCR workers before the thread turns to other work (the portrait's face model).
+    const cut = await feeding(async () => {
+      // Above the MRZ only: its lines are the most expensive text on the page and are read already.
+      const printed = view.mrzTop
+        ? await cropGrey(view.image, { left: 0, top: 0, width: view.image.width, height: view.mrzTop })
+        : view.image;
+      return pageBands(eraseRules(await evenLight(await resizeGrey(printed, side))), bands);
+    });
+    let { image } = cut;
+    let lines = await readBands(cut, ocr);
     // Text rows give the page's axis but not which way up: take the turn whose labels read.
     if (!view.oriented && labelHits(lines, rules) < rules.length / 2) {
       const turned = turn180(image);

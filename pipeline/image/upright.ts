@@ -3,14 +3,15 @@
 // (0° or 180°) is left to the reader that finds the text.
 import type { Raster } from '../types.ts';
 import { greyAt, resizeGrey, rotateGrey, type Grey } from './grey.ts';
-import { inkMask, type GreyImage } from './ink.ts';
+import { forEachInk, inkMask, type GreyImage } from './ink.ts';
 import { findPaper, flatten } from './paper.ts';
 
 /** Working size (longer side) of an upright document: MRZ characters come out ≈ 30 px high, what Tesseract reads best. */
 export const DOCUMENT_SIDE = 1600;
 
 /** Ink at working size: dark against a 25×25 neighbourhood by a margin that table grain does not reach. */
-export const textInk = (image: GreyImage) => inkMask(image, 12, 50);
+const TEXT_INK = { radius: 12, contrast: 50 };
+export const textInk = (image: GreyImage) => inkMask(image, TEXT_INK.radius, TEXT_INK.contrast);
 
 /** Ink pixels sampled every `stride`-th pixel, as coordinates: the angle search walks only these. */
 interface InkSample {
@@ -22,15 +23,11 @@ interface InkSample {
 }
 
 function inkSample(image: GreyImage, stride: number): InkSample {
-  const mask = textInk(image);
   const [xs, ys] = [[] as number[], [] as number[]];
-  for (let y = 0; y < image.height; y += stride) {
-    for (let x = 0; x < image.width; x += stride) {
-      if (!mask[y * image.width + x]) continue;
-      xs.push(x);
-      ys.push(y);
-    }
-  }
+  forEachInk(image, TEXT_INK.radius, TEXT_INK.contrast, stride, (x, y) => {
+    xs.push(x);
+    ys.push(y);
+  });
   return { xs: Int32Array.from(xs), ys: Int32Array.from(ys), width: image.width, height: image.height, stride };
 }
 
