@@ -18,6 +18,7 @@ const FAST = [
   'line-correction',
   'log',
   'mrz-formats',
+  'mrz-fuse',
   'mrz-zone',
   'normalize',
   'openapi',

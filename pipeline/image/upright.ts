@@ -101,12 +101,15 @@ const PAPER_SKEW = 2;
 
 export async function uprightDocument(raster: Raster, side = DOCUMENT_SIDE): Promise<UprightDocument> {
   const quad = await findPaper(raster);
-  if (quad) {
-    const flat = await flatten(raster, quad, side);
-    const direction = textDirection(await resizeGrey(flat, side / 2), angleRange(PAPER_SKEW, 0.5));
-    const rotation = turnFor(direction);
-    return { image: await rotateGrey(flat, rotation), found: 'paper', rotation };
-  }
+  if (!quad) return uprightPage(raster, side);
+  const flat = await flatten(raster, quad, side);
+  const direction = textDirection(await resizeGrey(flat, side / 2), angleRange(PAPER_SKEW, 0.5));
+  const rotation = turnFor(direction);
+  return { image: await rotateGrey(flat, rotation), found: 'paper', rotation };
+}
+
+/** The whole page deskewed: for scans, and where the paper's outline found in a photo may be wrong (a shadow cut it). */
+export async function uprightPage(raster: Raster, side = DOCUMENT_SIDE): Promise<UprightDocument> {
   // Whole degrees first, then quarter degrees around the best. Not at a smaller size:
   // there the page's edges and the guilloche outweigh the text rows.
   const page = await greyAt(raster, side);

@@ -13,10 +13,11 @@ import type { DocumentKind } from '../../generated/prisma/enums.ts';
 import type { NormalizedPage } from '../normalize/index.ts';
 import type { StageVerdict } from '../types.ts';
 import { reviewerView } from '../artifacts.ts';
-import { correctLine, mendLength, repairStateCodes, type Correction } from './line-correction.ts';
+import { correctLine, mendLength, repairStateCodes, type CorrectedLine, type Correction } from './line-correction.ts';
 import { FORMATS, formatOf, parseMrz, plausible, specOf, type ParsedMrz } from './formats.ts';
+import { fusedZones } from './fuse.ts';
 import { cropGrey, greyPng, resizeGrey, turn180, type Grey } from '../image/grey.ts';
-import { uprightDocument, type UprightDocument } from '../image/upright.ts';
+import { uprightDocument, uprightPage, type UprightDocument } from '../image/upright.ts';
 import type { TextBox } from '../../models/text-detector.ts';
 import { bottomTextRows, detectedZones, lowerPart, rowCrop, turnBoxes } from './locate.ts';
 
@@ -146,6 +147,7 @@ interface Band {
 /** A page's document as one pass sees it: upright, or turned half round in case the upright guess was upside down. */
 interface PageTurn {
   upright: UprightDocument;
+  view: View;
   halfTurned: boolean;
   image: Grey;
   /** The page's clockwise turn to `image`, degrees. */
@@ -206,6 +208,19 @@ const bottomCrops: Pass = async function* ({ image }, _rowCounts, ocr) {
   }
 };
 
+/**
+ * What a locator looks at: the document as found, then — where a paper outline
+ * was found in a photo — the whole page: a shadow across the paper or a hand
+ * over its edge can cut the outline short of the MRZ. The row finder and the
+ * bottom crops rely on the document's own edges and look at it only.
+ */
+type View = 'document' | 'page';
+const VIEWS: Record<MrzLocator, readonly View[]> = {
+  detector: ['document', 'page'],
+  rows: ['document'],
+  crops: ['document'],
+};
+
 /** Each locator's passes, in order; every pass runs over all pages upright, then all turned, before the next. */
 const LOCATORS: Record<MrzLocator, Pass[]> = {
   detector: DETECTOR_SIDES.map(detectAt),
@@ -229,29 +244,44 @@ export async function readMrz(
   const rowCounts = ROW_COUNTS[kind];
   if (!rowCounts) return { outcome: 'pass', details: { skipped: `${kind} has no MRZ` }, views };
   const tried: { page: number; rotation: number; how: string; lines: string[] }[] = [];
-  let best: { mrz: MrzReading; image: Grey; band?: Band } | undefined;
+  let best: { mrz: MrzReading; image: Grey; band?: Band; view: View } | undefined;
+
+  /** Every line read on each page, repaired (and mended to a layout's length where one character off it). */
+  const readLines = new Map<number, CorrectedLine[]>();
+  const linesOf = (page: number) => readLines.get(page) ?? readLines.set(page, []).get(page)!;
+  const correctionsOf = (lines: readonly string[], repaired: readonly CorrectedLine[]) =>
+    lines.flatMap((text) => repaired.find((line) => line.text === text)?.corrections ?? []);
 
   /** Repairs and parses what one candidate read; true when it settles the search. */
-  const consider = (raw: string[], how: string, page: number, rotation: number, image: Grey, band?: Band): boolean => {
-    let read = raw.map((text) => correctLine(text));
+  const consider = (raw: string[], how: string, page: number, turn: PageTurn, band?: Band): boolean => {
+    const corrected = raw.map((text) => correctLine(text));
+    const mended = raw.map((text, i) => mendLength(text) ?? corrected[i]!);
+    let read = corrected;
     let lines = zoneIn(read.map((line) => line.text));
     // No zone as read: lines one character off an MRZ length, mended, may make one.
     if (!lines) {
-      read = raw.map((text, i) => mendLength(text) ?? read[i]!);
+      read = mended;
       lines = zoneIn(read.map((line) => line.text));
     }
-    tried.push({ page, rotation, how, lines: lines ?? read.map((line) => line.text) });
-    const mrz =
-      lines &&
-      toReading(
-        lines,
-        read.filter((line) => lines.includes(line.text)).flatMap((line) => line.corrections),
-        page,
-        rotation,
-        now,
-      );
-    if (mrz && better(mrz, best?.mrz)) best = { mrz, image, band };
-    return Boolean(best && best.mrz.valid && plausible(best.mrz));
+    tried.push({ page, rotation: turn.rotation, how, lines: lines ?? read.map((line) => line.text) });
+    /** Whether the zone's reading is the best so far (and now kept). */
+    const offer = (zone: string[], repaired: readonly CorrectedLine[]): boolean => {
+      const mrz = toReading(zone, correctionsOf(zone, repaired), page, turn.rotation, now);
+      if (!mrz || !better(mrz, best?.mrz)) return false;
+      best = { mrz, image: turn.image, band, view: turn.view };
+      return true;
+    };
+    if (lines) offer(lines, read);
+    const settled = () => Boolean(best && best.mrz.valid && plausible(best.mrz));
+    // Lines this candidate read right may complete a zone with lines others read right.
+    const seen = linesOf(page);
+    seen.push(...corrected, ...mended);
+    if (!settled()) {
+      for (const zone of fusedZones(seen.map((line) => line.text)))
+        if (offer(zone, seen))
+          tried.push({ page, rotation: turn.rotation, how: 'lines of several readings', lines: zone });
+    }
+    return settled();
   };
 
   let spent = 0;
@@ -264,36 +294,60 @@ export async function readMrz(
     line: (image) => ((spent += 1), ocr.line(image)),
     block: (image) => ((spent += BLOCK_COST), ocr.block(image)),
   };
-  const turns = new Map<number, PageTurn[]>();
-  const turnsOf = async (page: NormalizedPage) => {
-    if (!turns.has(page.index)) {
-      const upright = await uprightDocument(page.raster);
-      views[page.index] = { image: upright.image, oriented: false };
-      turns.set(page.index, [
-        { upright, halfTurned: false, image: upright.image, rotation: upright.rotation },
-        { upright, halfTurned: true, image: turn180(upright.image), rotation: upright.rotation + 180 },
-      ]);
-    }
-    return turns.get(page.index)!;
+  const uprights = new Map<string, Promise<UprightDocument | undefined>>();
+  /** A page's document as found (a paper outline in a photo, else the page), or the whole page where an outline was found. */
+  const uprightOf = (page: NormalizedPage, view: View) => {
+    const key = `${page.index} ${view}`;
+    if (!uprights.has(key))
+      uprights.set(
+        key,
+        view === 'document'
+          ? uprightDocument(page.raster).then((upright) => {
+              views[page.index] = { image: upright.image, oriented: false };
+              return upright;
+            })
+          : uprightOf(page, 'document').then((document) =>
+              document?.found === 'paper' ? uprightPage(page.raster) : undefined,
+            ),
+      );
+    return uprights.get(key)!;
+  };
+  const halfTurns = new Map<Grey, Grey>();
+  const turnOf = async (page: NormalizedPage, view: View, halfTurned: boolean): Promise<PageTurn | undefined> => {
+    const upright = await uprightOf(page, view);
+    if (!upright) return undefined;
+    if (!halfTurned) return { upright, view, halfTurned, image: upright.image, rotation: upright.rotation };
+    const image =
+      halfTurns.get(upright.image) ?? halfTurns.set(upright.image, turn180(upright.image)).get(upright.image)!;
+    return { upright, view, halfTurned, image, rotation: upright.rotation + 180 };
   };
   // Each pass on every page upright, then on every page turned, before the next, slower
   // pass: a two-page upload whose MRZ is on its second page is found by the detector
-  // before the turned or cropped first page is read.
-  search: for (const pass of locators.flatMap((locator) => LOCATORS[locator])) {
-    for (const halfTurned of [false, true]) {
-      for (const page of pages) {
-        const turn = (await turnsOf(page))[Number(halfTurned)]!;
-        for await (const candidate of pass(turn, rowCounts, metered)) {
-          if (spent >= READ_BUDGET) break search;
-          if (consider(await candidate.read(), candidate.how, page.index, turn.rotation, turn.image, candidate.band))
-            break search;
+  // before the turned or cropped first page is read. The whole page comes after every
+  // pass of the locator over the document as found.
+  search: for (const locator of locators) {
+    for (const view of VIEWS[locator]) {
+      for (const pass of LOCATORS[locator]) {
+        for (const halfTurned of [false, true]) {
+          for (const page of pages) {
+            const turn = await turnOf(page, view, halfTurned);
+            if (!turn) continue;
+            for await (const candidate of pass(turn, rowCounts, metered)) {
+              if (spent >= READ_BUDGET) break search;
+              const read = await candidate.read();
+              if (consider(read, candidate.how, page.index, turn, candidate.band)) break search;
+            }
+          }
         }
       }
     }
   }
   if (!best) return { outcome: 'fail', reasonCode: 'mrz_not_found', details: { tried }, views };
   const { mrz, image } = best;
-  const mrzTop = Math.round(image.height * specOf(mrz.format).aboveMrz);
+  // On the whole page the document does not fill the image: the MRZ begins where its rows were found.
+  const mrzTop = Math.round(
+    best.view === 'page' && best.band ? best.band.top : image.height * specOf(mrz.format).aboveMrz,
+  );
   views[mrz.page] = { image, oriented: true, mrzTop };
   // For reviewers: the document as it was read, and where on it the MRZ is (the rows read, else where the format puts it).
   const view = await reviewerView(image, 1);

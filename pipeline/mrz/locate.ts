@@ -2,11 +2,13 @@
 // bottom of every ICAO document, so the lowest wide text rows of its lower
 // part are the candidates. Reading them, and the 180° retry, is the caller's.
 import type { TextBox } from '../../models/text-detector.ts';
-import { evenLight } from '../image/cleanup.ts';
-import { cropGrey, greyPng, rotateGrey, type Grey } from '../image/grey.ts';
+import { evenLight, evenLightKeepingEdges } from '../image/cleanup.ts';
+import { cropGrey, greyPng, resizeGrey, rotateGrey, type Grey } from '../image/grey.ts';
 import { deskew, textInk } from '../image/upright.ts';
 import { otsu } from '../image/ink.ts';
 
+/** Height of an MRZ line's crop for OCR: the MRZ model reads glyphs of that size best (a line read at 70 px misses digits it reads at 50). */
+export const MRZ_LINE_HEIGHT = 50;
 /** Taller ink bands are several lines run together (MRZ lines are ≈ 30 px at working size). */
 const MAX_LINE_HEIGHT = 50;
 /** The document is upright already: what is left is perspective's own slant of the lower part. */
@@ -301,9 +303,8 @@ export const turnBoxes = (boxes: readonly TextBox[], image: Grey): TextBox[] =>
  * A detected row, turned level, as a line image for the MRZ model: with two
  * characters' width beyond each end (a detector's box stops short of the
  * trailing fillers or a lone last digit; the paper's edge it may catch is
- * dropped by the line correction) and a quarter of its
- * height above and below; undefined
- * where the row lies off the image.
+ * dropped by the line correction) and a quarter of its height above and
+ * below, evenly lit; undefined where the row lies off the image.
  */
 export async function rowCrop(image: Grey, row: TextBox): Promise<Buffer | undefined> {
   const [width, height] = [row.length + 2 * row.thickness, row.thickness * 1.5];
@@ -334,5 +335,9 @@ export async function rowCrop(image: Grey, row: TextBox): Promise<Buffer | undef
     width: Math.min(level.width, Math.round(cx + width / 2)) - x0,
     height: Math.min(level.height, Math.round(cy + height / 2)) - y0,
   };
-  return cut.width < 8 || cut.height < 8 ? undefined : greyPng(await cropGrey(level, cut));
+  if (cut.width < 8 || cut.height < 8) return undefined;
+  // Evenly lit: a shadow across the line would otherwise take its letters with it in OCR's threshold.
+  const line = await cropGrey(level, cut);
+  const lit = evenLightKeepingEdges(line, Math.max(2, Math.round(row.thickness / 3)));
+  return greyPng(await resizeGrey(lit, Math.round((lit.width * MRZ_LINE_HEIGHT) / lit.height)));
 }
