@@ -19,6 +19,7 @@ const FAST = [
   'log',
   'mrz-formats',
   'mrz-fuse',
+  'mrz-views',
   'mrz-zone',
   'normalize',
   'openapi',

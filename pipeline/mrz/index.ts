@@ -1,12 +1,14 @@
 // MRZ stage: find the machine readable zone on the pages, read its lines,
 // repair them with their check digits and parse them (formats.ts: TD1, TD2,
 // TD3, both visas, the French ID). Several candidates are read — rows a text
-// detector found anywhere on the page, the lowest wide ink rows of the upright
+// detector found anywhere on the document (then on the whole photo, where the
+// document's outline may be wrong), the lowest wide ink rows of the upright
 // page (and turned 180°), then plain bottom crops read as one block —
 // and the check digits choose: the first whose every digit agrees (and whose
-// document and state codes are plausible) wins, else the best of the others.
-// Any layout is accepted on any kind of document: a residence permit may be a
-// TD1 card or a TD2 or TD3 booklet.
+// document and state codes are plausible) wins, else the best of the others;
+// lines read right by different candidates are assembled into one zone too
+// (fuse.ts). Any layout is accepted on any kind of document: a residence
+// permit may be a TD1 card or a TD2 or TD3 booklet.
 import type { LineReading } from '../../models/tesseract.ts';
 import { TimeoutError } from '../../core/timeout.ts';
 import type { DocumentKind } from '../../generated/prisma/enums.ts';
@@ -275,7 +277,7 @@ export async function readMrz(
     const settled = () => Boolean(best && best.mrz.valid && plausible(best.mrz));
     // Lines this candidate read right may complete a zone with lines others read right.
     const seen = linesOf(page);
-    seen.push(...corrected, ...mended);
+    seen.push(...corrected, ...mended.filter((line, i) => line !== corrected[i]));
     if (!settled()) {
       for (const zone of fusedZones(seen.map((line) => line.text)))
         if (offer(zone, seen))
