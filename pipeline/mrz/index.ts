@@ -266,21 +266,23 @@ export async function readMrz(
       lines = zoneIn(read.map((line) => line.text));
     }
     tried.push({ page, rotation: turn.rotation, how, lines: lines ?? read.map((line) => line.text) });
-    /** Whether the zone's reading is the best so far (and now kept). */
-    const offer = (zone: string[], repaired: readonly CorrectedLine[]): boolean => {
+    /** Whether the zone's reading is the best so far (and now kept); an assembled zone only where it settles the search. */
+    const offer = (zone: string[], repaired: readonly CorrectedLine[], assembled = false): boolean => {
       const mrz = toReading(zone, correctionsOf(zone, repaired), page, turn.rotation, now);
-      if (!mrz || !better(mrz, best?.mrz)) return false;
+      if (!mrz || !better(mrz, best?.mrz) || (assembled && !(mrz.valid && plausible(mrz)))) return false;
       best = { mrz, image: turn.image, band, view: turn.view };
       return true;
     };
     if (lines) offer(lines, read);
     const settled = () => Boolean(best && best.mrz.valid && plausible(best.mrz));
-    // Lines this candidate read right may complete a zone with lines others read right.
+    // Lines this candidate read right may complete a zone with lines others read right. Only
+    // a whole valid zone counts: a document that prints a wrong check digit must not be
+    // given misread lines whose digits happen to agree.
     const seen = linesOf(page);
     seen.push(...corrected, ...mended.filter((line, i) => line !== corrected[i]));
     if (!settled()) {
       for (const zone of fusedZones(seen.map((line) => line.text)))
-        if (offer(zone, seen))
+        if (offer(zone, seen, true))
           tried.push({ page, rotation: turn.rotation, how: 'lines of several readings', lines: zone });
     }
     return settled();
