@@ -17,6 +17,23 @@ const LINES = [
   { top: 650, step: 20 },
 ];
 
+/** The detector's boxes for lines of glyphs 20 px high from x 150 to 850 of the photo, at the image's scale. */
+const boxesAt = (image: { width: number }, tops: readonly number[]) =>
+  tops.map((top) => {
+    const scale = image.width / WIDTH;
+    return { x: 500 * scale, y: (top + 10) * scale, length: 700 * scale, thickness: 20 * scale, angle: 0, score: 0.9 };
+  });
+
+/** Glyphs across a line crop's middle row: how the stand-in OCR tells lines apart. */
+async function glyphsAcross(png: Buffer): Promise<number> {
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  const row = Math.floor(info.height / 2) * info.width * info.channels;
+  let glyphs = 0;
+  for (let x = 1; x < info.width; x++)
+    if (data[row + x * info.channels]! < 128 && data[row + (x - 1) * info.channels]! >= 128) glyphs++;
+  return glyphs;
+}
+
 function photo(): NormalizedPage {
   const data = Buffer.alloc(WIDTH * HEIGHT * 3, 60); // a dark table
   const paint = (x0: number, y0: number, x1: number, y1: number, grey: number) => {
@@ -45,26 +62,15 @@ describe('MRZ on the whole photo', () => {
         // The whole photo keeps the dark table in its corner; the flattened document does not.
         const whole = image.data[0]! < 128;
         looked.push(`${whole ? 'photo' : 'document'} at ${side}`);
-        if (!whole) return [];
-        const scale = image.width / WIDTH;
-        return LINES.map(({ top }) => ({
-          x: 500 * scale,
-          y: (top + 10) * scale,
-          length: 700 * scale,
-          thickness: 20 * scale,
-          angle: 0,
-          score: 0.9,
-        }));
+        return whole
+          ? boxesAt(
+              image,
+              LINES.map(({ top }) => top),
+            )
+          : [];
       },
-      line: async (png) => {
-        // Count the glyphs across the crop's middle row: line 1 has twice as many.
-        const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
-        const row = Math.floor(info.height / 2) * info.width * info.channels;
-        let glyphs = 0;
-        for (let x = 1; x < info.width; x++)
-          if (data[row + x * info.channels]! < 128 && data[row + (x - 1) * info.channels]! >= 128) glyphs++;
-        return { text: glyphs > 50 ? TD3[0]! : TD3[1]!, confidence: 90 };
-      },
+      // Line 1 has twice as many glyphs.
+      line: async (png) => ({ text: (await glyphsAcross(png)) > 50 ? TD3[0]! : TD3[1]!, confidence: 90 }),
       block: async () => [],
     };
     const result = await readMrz('passport', [photo()], ocr, new Date('2026-06-01'));
@@ -121,22 +127,13 @@ describe('an MRZ assembled from several readings', () => {
     const ocr: MrzOcr = {
       detect: async (image, at) => {
         side = at;
-        const scale = image.width / WIDTH;
-        return ROWS.map(({ top }) => ({
-          x: 500 * scale,
-          y: (top + 10) * scale,
-          length: 700 * scale,
-          thickness: 20 * scale,
-          angle: 0,
-          score: 0.9,
-        }));
+        return boxesAt(
+          image,
+          ROWS.map(({ top }) => top),
+        );
       },
       line: async (png) => {
-        const { data: pixels, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
-        const row = Math.floor(info.height / 2) * info.width * info.channels;
-        let glyphs = 0;
-        for (let x = 1; x < info.width; x++)
-          if (pixels[row + x * info.channels]! < 128 && pixels[row + (x - 1) * info.channels]! >= 128) glyphs++;
+        const glyphs = await glyphsAcross(png);
         const line = glyphs > 70 ? 0 : glyphs > 40 ? 1 : 2;
         // The page seen at 640 px reads as printed; at 960 px the number and the birth date are misread.
         if (side === 960 && line === 0) return { text: misreadNumber, confidence: 80 };
