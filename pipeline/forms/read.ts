@@ -9,7 +9,7 @@ import { eraseRules, evenLight, inkBand } from '../image/cleanup.ts';
 import { cropGrey, greyPng, resizeGrey, turn180, twoTone, type Grey } from '../image/grey.ts';
 import { uprightDocument } from '../image/upright.ts';
 import type { PageView } from '../mrz/index.ts';
-import { MRZ_LINE_HEIGHT } from '../mrz/locate.ts';
+import { atLineHeight } from '../mrz/locate.ts';
 import type { NormalizedPage } from '../normalize/index.ts';
 import { sameUpToLookalikes } from '../ocr/lookalikes.ts';
 import type { StageContext } from '../types.ts';
@@ -55,7 +55,7 @@ const REREAD_SCALES = [1, 0.75, 1.35];
  */
 async function readTyped(crop: Grey, band: Box, slot: FieldSlot, ocr: TextOcr): Promise<FieldReading | undefined> {
   // Sized as the MRZ lines the model reads at working size (the band holds the glyphs and 40 % margins).
-  const sized = await resizeGrey(crop, Math.round((crop.width * MRZ_LINE_HEIGHT) / crop.height));
+  const sized = await atLineHeight(crop);
   const line = await ocr.mrzLine(await greyPng(await twoTone(sized, 0)));
   const ocrB = slot.rule.parse(line.text);
   if (!ocrB) return undefined;

@@ -24,9 +24,14 @@ export async function evenLight(image: Grey): Promise<Grey> {
       .blur(1)
       .resize(image.width, image.height),
   );
+  return dividedByPaper(image, background.data);
+}
+
+/** Each pixel over the paper's brightness at it, white at 255 (a paper darker than 32 counts as 32: no noise blown up). */
+function dividedByPaper(image: Grey, paper: Uint8Array): Grey {
   const out = Buffer.alloc(image.data.length);
   for (let i = 0; i < out.length; i++)
-    out[i] = Math.min(255, Math.round((255 * image.data[i]!) / Math.max(32, background.data[i]!)));
+    out[i] = Math.min(255, Math.round((255 * image.data[i]!) / Math.max(32, paper[i]!)));
   return { ...image, data: out };
 }
 
@@ -69,11 +74,7 @@ function squareExtreme({ width, height, data }: Grey, radius: number, max: boole
  * ink or blank. For line crops, where `radius` is a third of the line's height.
  */
 export function evenLightKeepingEdges(image: Grey, radius: number): Grey {
-  const paper = squareExtreme({ ...image, data: squareExtreme(image, radius, true) }, radius, false);
-  const out = Buffer.alloc(image.data.length);
-  for (let i = 0; i < out.length; i++)
-    out[i] = Math.min(255, Math.round((255 * image.data[i]!) / Math.max(32, paper[i]!)));
-  return { ...image, data: out };
+  return dividedByPaper(image, squareExtreme({ ...image, data: squareExtreme(image, radius, true) }, radius, false));
 }
 
 /** Dark runs at least this long (at the OCR size) are ruled lines, not letters. */

@@ -9,6 +9,8 @@ import { otsu } from '../image/ink.ts';
 
 /** Height of an MRZ line's crop for OCR: the MRZ model reads glyphs of that size best (a line read at 70 px misses digits it reads at 50). */
 export const MRZ_LINE_HEIGHT = 50;
+/** A line crop (wider than high) scaled to the MRZ model's line height. */
+export const atLineHeight = (line: Grey) => resizeGrey(line, Math.round((line.width * MRZ_LINE_HEIGHT) / line.height));
 /** Taller ink bands are several lines run together (MRZ lines are ≈ 30 px at working size). */
 const MAX_LINE_HEIGHT = 50;
 /** The document is upright already: what is left is perspective's own slant of the lower part. */
@@ -339,5 +341,5 @@ export async function rowCrop(image: Grey, row: TextBox): Promise<Buffer | undef
   // Evenly lit: a shadow across the line would otherwise take its letters with it in OCR's threshold.
   const line = await cropGrey(level, cut);
   const lit = evenLightKeepingEdges(line, Math.max(2, Math.round(row.thickness / 3)));
-  return greyPng(await resizeGrey(lit, Math.round((lit.width * MRZ_LINE_HEIGHT) / lit.height)));
+  return greyPng(await atLineHeight(lit));
 }
