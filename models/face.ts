@@ -185,10 +185,10 @@ export async function createFaceEngine(options: { faceres?: boolean } = {}): Pro
     const [w, h] = [Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale))];
     const size = Math.max(w, h);
     const pixels = await raw(image).resize(w, h).extend({ right: size - w, bottom: size - h, background: '#000000' }).raw().toBuffer();
+    // A run holds the thread: images being cut for the OCR workers are handed over first.
+    await afterFeeding();
     const input = tf.tensor3d(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length), [size, size, 3], 'int32');
     try {
-      // A run holds the thread: images being cut for the OCR workers are handed over first.
-      await afterFeeding();
       return { faces: (await human.detect(input)).face, scale };
     } finally {
       input.dispose();
