@@ -16,6 +16,7 @@ const FAST = [
   'forms-page',
   'ink',
   'line-correction',
+  'liveness-signals',
   'log',
   'mrz-formats',
   'mrz-fuse',

@@ -52,7 +52,8 @@ export const LIVENESS_RULES: readonly LivenessRule[] = [
     threshold: 2.5,
     strength: 'strong',
     reason: printOrScreen,
-    measured: 'genuine 0–1; synthetic screen 1–4 sides',
+    measured:
+      'genuine 0–1 sides; spoof-dev prints and tablet 3–4 (one print small in a sleeve), synthetic screen 4, print 2–4',
   },
   {
     signal: 'antiSpoof',

@@ -4,7 +4,7 @@
 //   periodicity — a screen's pixel grid and a print's halftone dots are
 //                 periodic; skin and hair are not (peaks in the spectrum);
 //   halftone    — periodic peaks in more than one direction (dot screens);
-//   enclosure   — long straight edges around the face (a screen's bezel, a
+//   enclosure   — straight edges close around the face (a screen's bezel, a
 //                 print's border) on how many of its four sides;
 //   blackLevel  — the darkest tones near the face: backlit screens and ink on
 //                 paper cannot show real black;
@@ -199,48 +199,77 @@ function luminance(image: RgbImage): Float32Array {
   return out;
 }
 
+/** How far out from the face a border is looked for, in face widths (sides) or heights (above, below). */
+const ENCLOSURE_REACH = 2.5;
+/** A border counts when its edge pixels cover this share of the face's span along it. */
+const ENCLOSURE_COVER = 0.3;
+
 /**
- * On how many of the face's four sides a long straight edge (within ±8° of the
- * image axes) runs, outside the face: a Hough vote over edge pixels.
+ * On how many of the face's four sides a straight edge (within ±8° of the
+ * image axes) runs close by: a print's border or a screen's bezel around the
+ * face. A Hough vote over edge pixels in a lane on each side, reaching
+ * ENCLOSURE_REACH face sizes out; only pixels level with the face (0.3 of its
+ * size beyond it either way) vote, so a print held small in a large scene is
+ * framed as well as one that fills the frame, and a wall's edge far from the
+ * face is not. Genuine captures of the real sets show at most one such side,
+ * prints and screens three or four.
  */
 function enclosure(image: RgbImage, box: Box, lum: Float32Array): number {
   const { width, height } = image;
+  const [fx, fy, fw, fh] = box;
+  const [cx, cy] = [fx + fw / 2, fy + fh / 2];
   const step = 2;
-  const edges: [number, number, boolean][] = [];
-  for (let y = 1; y < height - 1; y += step) {
-    for (let x = 1; x < width - 1; x += step) {
+  const [rowFrom, rowTo] = [Math.max(1, fy - 0.3 * fh), Math.min(height - 1, fy + 1.3 * fh)];
+  const [columnFrom, columnTo] = [Math.max(1, fx - 0.3 * fw), Math.min(width - 1, fx + 1.3 * fw)];
+  // Edge pixels level with the face: those of vertical edges beside it, of horizontal edges above or below it.
+  const besideEdges: [number, number][] = [];
+  const aboveBelowEdges: [number, number][] = [];
+  const [left, right] = [
+    Math.max(1, Math.floor(fx - fw * ENCLOSURE_REACH)),
+    Math.min(width - 1, fx + fw * (1 + ENCLOSURE_REACH)),
+  ];
+  const [top, bottom] = [
+    Math.max(1, Math.floor(fy - fh * ENCLOSURE_REACH)),
+    Math.min(height - 1, fy + fh * (1 + ENCLOSURE_REACH)),
+  ];
+  for (let y = top; y < bottom; y += step) {
+    for (let x = left; x < right; x += step) {
       const gx = lum[y * width + x + 1]! - lum[y * width + x - 1]!;
       const gy = lum[(y + 1) * width + x]! - lum[(y - 1) * width + x]!;
-      if (Math.hypot(gx, gy) > 40) edges.push([x, y, Math.abs(gx) > Math.abs(gy)]);
+      if (Math.hypot(gx, gy) <= 40) continue;
+      if (Math.abs(gx) > Math.abs(gy)) {
+        if (y >= rowFrom && y < rowTo) besideEdges.push([x, y]);
+      } else if (x >= columnFrom && x < columnTo) aboveBelowEdges.push([x, y]);
     }
   }
-  const [fx, fy, fw, fh] = box;
   const sides = { left: false, right: false, top: false, bottom: false };
   for (let degrees = -8; degrees <= 8; degrees += 1) {
     const t = (degrees * Math.PI) / 180;
     const [cos, sin] = [Math.cos(t), Math.sin(t)];
-    // Vertical lines: x·cos + y·sin = rho; horizontal: y·cos − x·sin = rho.
+    // About the face's centre (cx, cy), so that rho is a line's distance from it whatever its slant.
+    // Vertical lines: (x−cx)·cos + (y−cy)·sin = rho; horizontal: (y−cy)·cos − (x−cx)·sin = rho.
     const vertical = new Map<number, number>();
     const horizontal = new Map<number, number>();
-    for (const [x, y, mostlyHorizontalGradient] of edges) {
-      if (mostlyHorizontalGradient) {
-        const rho = Math.round(x * cos + y * sin);
-        vertical.set(rho, (vertical.get(rho) ?? 0) + 1);
-      } else {
-        const rho = Math.round(y * cos - x * sin);
-        horizontal.set(rho, (horizontal.get(rho) ?? 0) + 1);
-      }
+    for (const [x, y] of besideEdges) {
+      const rho = Math.round((x - cx) * cos + (y - cy) * sin);
+      vertical.set(rho, (vertical.get(rho) ?? 0) + 1);
     }
-    // A side counts when a line covers 45 % of the image's extent beside the face, outside the face box.
+    for (const [x, y] of aboveBelowEdges) {
+      const rho = Math.round((y - cy) * cos - (x - cx) * sin);
+      horizontal.set(rho, (horizontal.get(rho) ?? 0) + 1);
+    }
+    // Outside the face box (with 5 % to spare), within reach.
+    const [nearX, farX] = [fw * 0.55, fw * (0.5 + ENCLOSURE_REACH)];
+    const [nearY, farY] = [fh * 0.55, fh * (0.5 + ENCLOSURE_REACH)];
     for (const [rho, votes] of vertical) {
-      if (votes * step < 0.45 * height) continue;
-      if (rho < fx - fw * 0.05) sides.left = true;
-      if (rho > fx + fw * 1.05) sides.right = true;
+      if (votes * step < ENCLOSURE_COVER * (rowTo - rowFrom) || Math.abs(rho) <= nearX || Math.abs(rho) >= farX)
+        continue;
+      sides[rho < 0 ? 'left' : 'right'] = true;
     }
     for (const [rho, votes] of horizontal) {
-      if (votes * step < 0.45 * width) continue;
-      if (rho < fy - fh * 0.05) sides.top = true;
-      if (rho > fy + fh * 1.05) sides.bottom = true;
+      if (votes * step < ENCLOSURE_COVER * (columnTo - columnFrom) || Math.abs(rho) <= nearY || Math.abs(rho) >= farY)
+        continue;
+      sides[rho < 0 ? 'top' : 'bottom'] = true;
     }
   }
   return Object.values(sides).filter(Boolean).length;

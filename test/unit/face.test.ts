@@ -219,9 +219,9 @@ describe('liveness', () => {
             outcomes.attacksCaught + Number(verdict.outcome === 'fail'),
           ];
       }
-      // Measured 9 of 11 (a print in a sleeve and a blurred replay crop pass); the signals alone caught 6.
+      // Measured 10 of 11 (a blurred replay crop passes); the signals alone caught 7.
       expect(outcomes).toMatchObject({ genuineRefused: 0, attacks: 11 });
-      expect(outcomes.attacksCaught).toBeGreaterThanOrEqual(9);
+      expect(outcomes.attacksCaught).toBeGreaterThanOrEqual(10);
     },
     120_000,
   );
