@@ -221,11 +221,20 @@ export async function createFaceEngine(options: { faceres?: boolean } = {}): Pro
     const mouth = mean([...group('lipsUpperOuter'), ...group('lipsLowerOuter')]);
     const chipPixels = alignedChip(image, leftEye, rightEye, mouth);
     const chipTensor = tf.tensor3d(new Uint8Array(chipPixels.buffer, chipPixels.byteOffset, chipPixels.length), [CHIP_SIZE, CHIP_SIZE, 3], 'int32');
+    // The descriptor of the chip and of its mirror image, averaged: faces-dev's same-person
+    // pairs with one photo printed small and grey, like a passport portrait, went 66 → 76 of 90
+    // approved and 1 → 0 declined, different persons still none approved (npm run bench, part 4).
+    const mirrored = tf.reverse(chipTensor, 1);
     let descriptor: number[];
     try {
-      descriptor = Array.from(await recognition.computeFaceDescriptor(chipTensor));
+      const [plain, mirror] = [
+        await recognition.computeFaceDescriptor(chipTensor),
+        await recognition.computeFaceDescriptor(mirrored),
+      ];
+      descriptor = Array.from(plain, (value, i) => (value + mirror[i]!) / 2);
     } finally {
       chipTensor.dispose();
+      mirrored.dispose();
     }
     const [fx, fy, fw, fh] = face.box;
     return {
