@@ -224,14 +224,13 @@ function enclosure(image: RgbImage, box: Box, lum: Float32Array): number {
   // Edge pixels level with the face: those of vertical edges beside it, of horizontal edges above or below it.
   const besideEdges: [number, number][] = [];
   const aboveBelowEdges: [number, number][] = [];
-  const [left, right] = [
-    Math.max(1, Math.floor(fx - fw * ENCLOSURE_REACH)),
-    Math.min(width - 1, fx + fw * (1 + ENCLOSURE_REACH)),
-  ];
-  const [top, bottom] = [
-    Math.max(1, Math.floor(fy - fh * ENCLOSURE_REACH)),
-    Math.min(height - 1, fy + fh * (1 + ENCLOSURE_REACH)),
-  ];
+  // A line counts at a distance from the face's centre outside its box (with 5 % to spare) and within reach;
+  // only that far is scanned.
+  const [nearX, farX] = [fw * 0.55, fw * (0.5 + ENCLOSURE_REACH)];
+  const [nearY, farY] = [fh * 0.55, fh * (0.5 + ENCLOSURE_REACH)];
+  const [left, right] = [Math.max(1, Math.floor(cx - farX)), Math.min(width - 1, cx + farX)];
+  const [top, bottom] = [Math.max(1, Math.floor(cy - farY)), Math.min(height - 1, cy + farY)];
+  const [minVertical, minHorizontal] = [ENCLOSURE_COVER * (rowTo - rowFrom), ENCLOSURE_COVER * (columnTo - columnFrom)];
   for (let y = top; y < bottom; y += step) {
     for (let x = left; x < right; x += step) {
       const gx = lum[y * width + x + 1]! - lum[y * width + x - 1]!;
@@ -258,17 +257,12 @@ function enclosure(image: RgbImage, box: Box, lum: Float32Array): number {
       const rho = Math.round((y - cy) * cos - (x - cx) * sin);
       horizontal.set(rho, (horizontal.get(rho) ?? 0) + 1);
     }
-    // Outside the face box (with 5 % to spare), within reach.
-    const [nearX, farX] = [fw * 0.55, fw * (0.5 + ENCLOSURE_REACH)];
-    const [nearY, farY] = [fh * 0.55, fh * (0.5 + ENCLOSURE_REACH)];
     for (const [rho, votes] of vertical) {
-      if (votes * step < ENCLOSURE_COVER * (rowTo - rowFrom) || Math.abs(rho) <= nearX || Math.abs(rho) >= farX)
-        continue;
+      if (votes * step < minVertical || Math.abs(rho) <= nearX || Math.abs(rho) >= farX) continue;
       sides[rho < 0 ? 'left' : 'right'] = true;
     }
     for (const [rho, votes] of horizontal) {
-      if (votes * step < ENCLOSURE_COVER * (columnTo - columnFrom) || Math.abs(rho) <= nearY || Math.abs(rho) >= farY)
-        continue;
+      if (votes * step < minHorizontal || Math.abs(rho) <= nearY || Math.abs(rho) >= farY) continue;
       sides[rho < 0 ? 'top' : 'bottom'] = true;
     }
   }
